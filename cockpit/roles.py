@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-ROLES: tuple[str, ...] = ("admin", "controlling", "leadership", "district", "committee", "department")
+ROLES: tuple[str, ...] = (
+    "admin", "controlling", "leadership", "district", "committee", "department",
+)
 
 # Ordered from least to most sensitive.
 CLASSIFICATIONS: tuple[str, ...] = ("public", "internal", "restricted")

@@ -1,0 +1,151 @@
+"""Open the SQLite app database and bring its schema up to date.
+
+The app database holds the state that changes while the cockpit is serving
+(users, audit log, later saved views and API tokens). It is separate from the
+analytic DuckDB store. The schema version is kept in ``PRAGMA user_version``;
+``MIGRATIONS[i]`` upgrades a database from version ``i`` to ``i + 1``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+
+class AppDatabaseError(RuntimeError):
+    """The app database cannot be created, opened or migrated (German message)."""
+
+
+# Migrations are history: never edit one that has shipped, append a new one instead.
+# The role list of migration 1 is deliberately a literal, not generated from
+# cockpit.roles.ROLES, so that fresh and migrated databases always agree; a change
+# to ROLES needs a new migration that rebuilds the users table.
+MIGRATIONS: list[str] = [
+    # 1: users and audit log
+    """
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT UNIQUE NOT NULL COLLATE NOCASE,
+        role          TEXT NOT NULL CHECK (role IN (
+                          'admin', 'controlling', 'leadership',
+                          'district', 'committee', 'department')),
+        area_code     TEXT,
+        department    TEXT,
+        password_hash TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        CHECK (
+            (role = 'district' AND area_code IS NOT NULL AND department IS NULL)
+            OR (role = 'department' AND department IS NOT NULL AND area_code IS NULL)
+            OR (role NOT IN ('district', 'department')
+                AND area_code IS NULL AND department IS NULL)
+        )
+    );
+    CREATE TABLE audit_log (
+        id        INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        user_name TEXT,
+        action    TEXT NOT NULL,
+        detail    TEXT
+    );
+    CREATE INDEX audit_log_at ON audit_log (at);
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def utc_now() -> str:
+    """Current time as a UTC ISO 8601 string, e.g. ``2025-01-31T12:00:00.123+00:00``."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (and create if needed) the app database at `path`, migrated to the latest schema.
+
+    The connection has foreign keys on, WAL journaling and ``sqlite3.Row`` rows.
+    Raises AppDatabaseError with a German message if the file cannot be created
+    or opened.
+    """
+    path = Path(path)
+    _ensure_writable(path)
+    try:
+        conn = sqlite3.connect(path)
+    except sqlite3.Error as exc:
+        raise AppDatabaseError(f"App-Datenbank {path} kann nicht geöffnet werden: {exc}") from exc
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        _migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise AppDatabaseError(f"App-Datenbank {path} kann nicht geöffnet werden: {exc}") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _ensure_writable(path: Path) -> None:
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        # Name the directory the operator has to fix: the nearest one that exists.
+        base = next((p for p in (parent, *parent.parents) if p.exists()), parent)
+        problem = "ist nicht beschreibbar" if base.is_dir() else "ist kein Verzeichnis"
+        raise AppDatabaseError(
+            f"App-Datenbank kann nicht angelegt werden: {base} {problem}"
+        ) from exc
+    # SQLite needs to create the file and its -wal/-shm companions next to it.
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise AppDatabaseError(
+            f"App-Datenbank kann nicht angelegt werden: {parent} ist nicht beschreibbar"
+        )
+    if path.exists() and (path.is_dir() or not os.access(path, os.R_OK | os.W_OK)):
+        raise AppDatabaseError(
+            f"App-Datenbank kann nicht geöffnet werden: {path} ist nicht beschreibbar"
+        )
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Apply the pending migrations, each in its own transaction with its version bump."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise AppDatabaseError(
+            f"App-Datenbank {path} hat Schema-Version {version}, diese cockpit-Version "
+            f"kennt nur bis {SCHEMA_VERSION}; bitte cockpit aktualisieren."
+        )
+    while version < SCHEMA_VERSION:
+        # IMMEDIATE takes the write lock up front, so a second process that
+        # migrates at the same time waits and then sees the new version.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                for statement in _split_statements(MIGRATIONS[version]):
+                    conn.execute(statement)
+                version += 1
+                conn.execute(f"PRAGMA user_version = {version:d}")
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+
+
+def _split_statements(script: str) -> list[str]:
+    """Split an SQL script into single statements (executescript would commit early)."""
+    statements: list[str] = []
+    current = ""
+    for chunk in script.split(";"):
+        current += chunk + ";"
+        if sqlite3.complete_statement(current):
+            if current.strip(" \t\r\n;"):
+                statements.append(current.strip())
+            current = ""
+    if current.strip(" \t\r\n;"):
+        statements.append(current.strip())
+    return statements

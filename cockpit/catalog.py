@@ -1,0 +1,137 @@
+"""Dataset and department definitions, read from data/*.yaml (no Python per dataset)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from cockpit.roles import CLASSIFICATIONS, LEVELS
+from cockpit.store.schema import DIMENSIONS
+
+_ID_RULE = re.compile(r"^[a-z][a-z0-9_]*$")
+_REQUIRED = ("title", "source", "department", "classification", "unit", "levels")
+
+
+class DefinitionError(ValueError):
+    """A definition file is broken; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """What a dataset is and what a delivery of it must contain."""
+
+    id: str
+    title: str
+    description: str
+    source: str
+    department: str
+    classification: str
+    unit: str
+    licence: str
+    update_cycle: str
+    levels: tuple[str, ...]
+    dimensions: dict[str, tuple[str, ...]]
+    value_type: str
+    value_min: float | None
+    path: Path
+
+    def delivery_columns(self) -> list[dict[str, object]]:
+        """Columns a delivery file must have: name, type, required."""
+        cols: list[dict[str, object]] = [
+            {"name": "area_code", "type": "string", "required": True},
+            {"name": "period", "type": "period (YYYY or YYYY-MM)", "required": True},
+        ]
+        cols += [
+            {"name": dim, "type": "code: " + ", ".join(codes), "required": True}
+            for dim, codes in self.dimensions.items()
+        ]
+        cols.append({"name": "value", "type": "number", "required": True})
+        return cols
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All dataset definitions and departments of one installation."""
+
+    datasets: dict[str, Dataset]
+    departments: dict[str, str]
+
+
+def _fail(path: Path, problem: str) -> DefinitionError:
+    return DefinitionError(f"{path}: {problem}")
+
+
+def _load_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (Zeile {mark.line + 1})" if mark else ""
+        raise _fail(path, f"kein gültiges YAML{where}: {exc}") from exc
+
+
+def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
+    raw = _load_yaml(path)
+    if not isinstance(raw, dict):
+        raise _fail(path, "erwartet eine Zuordnung von Feldern (key: value)")
+    dataset_id = path.stem
+    if not _ID_RULE.match(dataset_id):
+        raise _fail(path, f"Dateiname '{dataset_id}' ist keine gültige ID (a-z, 0-9, _)")
+    missing = [f for f in _REQUIRED if raw.get(f) in (None, "")]
+    if missing:
+        raise _fail(path, f"Pflichtfeld fehlt: {', '.join(missing)}")
+    if raw["source"] not in ("official", "internal"):
+        raise _fail(path, f"source muss 'official' oder 'internal' sein, nicht {raw['source']!r}")
+    if raw["classification"] not in CLASSIFICATIONS:
+        raise _fail(path, f"unbekannte classification {raw['classification']!r} "
+                          f"(erlaubt: {', '.join(CLASSIFICATIONS)})")
+    if raw["department"] not in departments:
+        raise _fail(path, f"unbekannte department {raw['department']!r} "
+                          f"(erlaubt: {', '.join(departments)})")
+    levels = tuple(raw["levels"])
+    if not levels or any(level not in LEVELS for level in levels):
+        raise _fail(path, f"levels muss aus {', '.join(LEVELS)} sein, nicht {list(levels)}")
+    dims_raw = raw.get("dimensions") or {}
+    if not isinstance(dims_raw, dict):
+        raise _fail(path, "dimensions muss eine Zuordnung Dimension -> Codes sein")
+    dimensions: dict[str, tuple[str, ...]] = {}
+    for dim, codes in dims_raw.items():
+        if dim not in DIMENSIONS:
+            raise _fail(path, f"unbekannte Dimension {dim!r} (erlaubt: {', '.join(DIMENSIONS)})")
+        if not isinstance(codes, list) or not codes:
+            raise _fail(path, f"Dimension {dim!r} braucht eine Liste von Codes")
+        dimensions[dim] = tuple(str(c) for c in codes)
+    value = raw.get("value") or {}
+    return Dataset(
+        id=dataset_id,
+        title=str(raw["title"]),
+        description=str(raw.get("description", "")),
+        source=raw["source"],
+        department=raw["department"],
+        classification=raw["classification"],
+        unit=str(raw["unit"]),
+        licence=str(raw.get("licence", "")),
+        update_cycle=str(raw.get("update_cycle", "")),
+        levels=levels,
+        dimensions=dimensions,
+        value_type=str(value.get("type", "count")),
+        value_min=value.get("min"),
+        path=path,
+    )
+
+
+def load_catalog(datasets_dir: Path) -> Catalog:
+    """Read departments.yaml and every datasets/*.yaml; raise DefinitionError on problems."""
+    dep_path = datasets_dir.parent / "departments.yaml"
+    departments = _load_yaml(dep_path) if dep_path.exists() else {}
+    if not isinstance(departments, dict) or not departments:
+        raise _fail(dep_path, "keine Fachbereiche definiert (id: Name)")
+    departments = {str(k): str(v) for k, v in departments.items()}
+    datasets = {}
+    for path in sorted(datasets_dir.glob("*.yaml")):
+        dataset = _parse_dataset(path, departments)
+        datasets[dataset.id] = dataset
+    return Catalog(datasets=datasets, departments=departments)

@@ -1,0 +1,85 @@
+"""Table definitions of the analytic store (one DuckDB file per snapshot)."""
+
+from __future__ import annotations
+
+import duckdb
+
+# Breakdown columns of an observation. '_T' (SDMX "total") marks "not broken
+# down", so the uniqueness key works without NULLs.
+DIMENSIONS: tuple[str, ...] = ("sex", "age_group", "nationality", "category", "measure", "variant")
+TOTAL = "_T"
+
+_DIMENSION_COLUMNS = ",\n    ".join(f"{d} VARCHAR NOT NULL DEFAULT '{TOTAL}'" for d in DIMENSIONS)
+
+SCHEMA_SQL = f"""
+CREATE TABLE meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE areas (
+    code VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    level VARCHAR NOT NULL CHECK (level IN ('city', 'district', 'subdistrict')),
+    parent_code VARCHAR,
+    valid_from DATE NOT NULL DEFAULT DATE '1900-01-01',
+    valid_to DATE,
+    PRIMARY KEY (code, valid_from),
+    CHECK (valid_to IS NULL OR valid_to > valid_from),
+    CHECK ((level = 'city') = (parent_code IS NULL))
+);
+
+CREATE TABLE area_geometries (
+    code VARCHAR NOT NULL,
+    valid_from DATE NOT NULL DEFAULT DATE '1900-01-01',
+    geojson VARCHAR NOT NULL,
+    PRIMARY KEY (code, valid_from)
+);
+
+CREATE TABLE datasets (
+    id VARCHAR PRIMARY KEY,
+    title VARCHAR NOT NULL,
+    description VARCHAR,
+    source VARCHAR NOT NULL CHECK (source IN ('official', 'internal')),
+    department VARCHAR NOT NULL,
+    classification VARCHAR NOT NULL
+        CHECK (classification IN ('public', 'internal', 'restricted')),
+    unit VARCHAR NOT NULL,
+    licence VARCHAR,
+    updated_at TIMESTAMP
+);
+
+CREATE TABLE observations (
+    dataset_id VARCHAR NOT NULL,
+    area_code VARCHAR NOT NULL,
+    period VARCHAR NOT NULL CHECK (regexp_full_match(period, '[0-9]{{4}}(-(0[1-9]|1[0-2]))?')),
+    {_DIMENSION_COLUMNS},
+    value DOUBLE,
+    value_status VARCHAR,
+    PRIMARY KEY (dataset_id, area_code, period, {", ".join(DIMENSIONS)}),
+    CHECK (value IS NOT NULL OR value_status IS NOT NULL)
+);
+
+CREATE TABLE import_log (
+    import_id VARCHAR PRIMARY KEY,
+    dataset_id VARCHAR NOT NULL,
+    file_name VARCHAR,
+    sha256 VARCHAR,
+    rows BIGINT NOT NULL,
+    user_name VARCHAR,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP NOT NULL,
+    outcome VARCHAR NOT NULL CHECK (outcome IN ('published', 'rejected', 'failed')),
+    warnings INTEGER NOT NULL DEFAULT 0,
+    message VARCHAR
+);
+"""
+
+TABLES: tuple[str, ...] = (
+    "meta", "areas", "area_geometries", "datasets", "observations", "import_log",
+)
+
+
+def create_schema(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create every table of the analytic store in an empty database."""
+    conn.execute(SCHEMA_SQL)

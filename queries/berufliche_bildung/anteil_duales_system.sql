@@ -1,0 +1,29 @@
+/*
+id: anteil_duales_system
+title_de: Anteil der Neuzugänge in das duale System
+title_en: Share of new entrants into dual vocational training
+description: Anteil der Neuzugänge in eine duale Berufsausbildung an allen Neuzugängen in die berufliche Bildung.
+unit: "%"
+topic: berufliche_bildung
+direction: neutral
+classification: public
+aggregation: ratio
+factor: 100
+numerator: Neuzugänge in das duale System
+denominator: Neuzugänge in alle drei Sektoren der beruflichen Ausbildung
+source: Integrierte Ausbildungsberichterstattung (iABE), Statistisches Landesamt
+update_cycle: jährlich
+notes: Nur für die Gesamtstadt verfügbar (Schulort).
+datasets: [berufsbildung]
+parameters: [period]
+*/
+SELECT
+    area_code,
+    period,
+    100.0 * sum(value) FILTER (WHERE category = 'duales_system') / NULLIF(sum(value), 0) AS value,
+    sum(value) FILTER (WHERE category = 'duales_system') AS numerator,
+    sum(value) AS denominator
+FROM observations
+WHERE dataset_id = 'berufsbildung'
+  AND ($period IS NULL OR period = $period)
+GROUP BY area_code, period

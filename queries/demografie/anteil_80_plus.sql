@@ -1,0 +1,28 @@
+/*
+id: anteil_80_plus
+title_de: Anteil der Hochaltrigen (ab 80 Jahren)
+title_en: Share of residents aged 80 and over
+description: Anteil der Einwohnerinnen und Einwohner ab 80 Jahren an allen Einwohnerinnen und Einwohnern; Planungsgröße für Pflege und Quartiersarbeit.
+unit: "%"
+topic: demografie
+direction: neutral
+classification: public
+aggregation: ratio
+factor: 100
+numerator: Einwohnerinnen und Einwohner ab 80 Jahren
+denominator: Einwohnerinnen und Einwohner insgesamt
+source: Einwohnermeldestatistik der Stadt
+update_cycle: jährlich
+datasets: [bevoelkerung]
+parameters: [period]
+*/
+SELECT
+    area_code,
+    period,
+    100.0 * sum(value) FILTER (WHERE age_group IN ('80_PLUS')) / NULLIF(sum(value), 0) AS value,
+    sum(value) FILTER (WHERE age_group IN ('80_PLUS')) AS numerator,
+    sum(value) AS denominator
+FROM observations
+WHERE dataset_id = 'bevoelkerung'
+  AND ($period IS NULL OR period = $period)
+GROUP BY area_code, period

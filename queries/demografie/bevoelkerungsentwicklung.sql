@@ -1,0 +1,34 @@
+/*
+id: bevoelkerungsentwicklung
+title_de: Bevölkerungsentwicklung zum Vorjahr
+title_en: Population change on previous year
+description: Veränderung der Einwohnerzahl gegenüber dem 31.12. des Vorjahres in Prozent.
+unit: "%"
+topic: demografie
+direction: neutral
+classification: public
+aggregation: ratio
+factor: 100
+numerator: Einwohner am 31.12. minus Einwohner am 31.12. des Vorjahres
+denominator: Einwohner am 31.12. des Vorjahres
+source: Einwohnermeldestatistik der Stadt
+update_cycle: jährlich
+notes: Für das erste Jahr der Zeitreihe gibt es keinen Wert.
+datasets: [bevoelkerung]
+parameters: [period]
+*/
+WITH residents AS (
+    SELECT area_code, period, sum(value) AS residents
+    FROM observations
+    WHERE dataset_id = 'bevoelkerung'
+    GROUP BY area_code, period
+)
+SELECT cur.area_code, cur.period,
+       100.0 * (cur.residents - prev.residents) / NULLIF(prev.residents, 0) AS value,
+       cur.residents - prev.residents AS numerator,
+       prev.residents AS denominator
+FROM residents cur
+JOIN residents prev
+  ON prev.area_code = cur.area_code
+ AND prev.period = CAST(CAST(cur.period AS INTEGER) - 1 AS VARCHAR)
+WHERE $period IS NULL OR cur.period = $period

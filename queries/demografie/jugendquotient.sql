@@ -1,0 +1,31 @@
+/*
+id: jugendquotient
+title_de: Jugendquotient
+title_en: Youth dependency ratio
+description: Zahl der unter 18-Jährigen je 100 Personen im Alter von 18 bis 64 Jahren.
+unit: je 100 Personen von 18 bis 64 Jahren
+topic: demografie
+direction: neutral
+classification: public
+aggregation: ratio
+factor: 100
+numerator: Einwohnerinnen und Einwohner unter 18 Jahren
+denominator: Einwohnerinnen und Einwohner von 18 bis 64 Jahren
+source: Einwohnermeldestatistik der Stadt
+update_cycle: jährlich
+notes: Abweichend von der Definition des BiB (Grenze 20 Jahre) mit der Altersgrenze 18, weil die Einwohnerstatistik nach Volljährigkeit gliedert.
+datasets: [bevoelkerung]
+parameters: [period]
+*/
+SELECT
+    area_code,
+    period,
+    100.0 * sum(value) FILTER (WHERE age_group IN ('00_02', '03_05', '06_09', '10_14', '15_17'))
+        / NULLIF(sum(value) FILTER (WHERE age_group IN ('18_20', '21_24', '25_44', '45_64')), 0)
+        AS value,
+    sum(value) FILTER (WHERE age_group IN ('00_02', '03_05', '06_09', '10_14', '15_17')) AS numerator,
+    sum(value) FILTER (WHERE age_group IN ('18_20', '21_24', '25_44', '45_64')) AS denominator
+FROM observations
+WHERE dataset_id = 'bevoelkerung'
+  AND ($period IS NULL OR period = $period)
+GROUP BY area_code, period

@@ -123,15 +123,15 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
     )
 
 
-def load_catalog(datasets_dir: Path) -> Catalog:
+def load_catalog(data_dir: Path) -> Catalog:
     """Read departments.yaml and every datasets/*.yaml; raise DefinitionError on problems."""
-    dep_path = datasets_dir.parent / "departments.yaml"
+    dep_path = data_dir / "departments.yaml"
     departments = _load_yaml(dep_path) if dep_path.exists() else {}
     if not isinstance(departments, dict) or not departments:
         raise _fail(dep_path, "keine Fachbereiche definiert (id: Name)")
     departments = {str(k): str(v) for k, v in departments.items()}
     datasets = {}
-    for path in sorted(datasets_dir.glob("*.yaml")):
+    for path in sorted((data_dir / "datasets").glob("*.yaml")):
         dataset = _parse_dataset(path, departments)
         datasets[dataset.id] = dataset
     return Catalog(datasets=datasets, departments=departments)

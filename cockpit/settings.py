@@ -29,8 +29,8 @@ SETTINGS: tuple[Setting, ...] = (
             "runs in demo mode; only read from the environment."),
     Setting("queries_dir", None, "Folder of indicator SQL modules; defaults to the bundled "
             "queries/ folder."),
-    Setting("datasets_dir", None, "Folder of dataset definitions (*.yaml); defaults to the "
-            "bundled data/datasets/ folder."),
+    Setting("data_dir", None, "Folder of dataset, department and topic definitions (*.yaml); "
+            "defaults to the bundled data/ folder."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -43,7 +43,7 @@ class Settings:
     home: Path
     secret_key: str | None
     queries_dir: Path
-    datasets_dir: Path
+    data_dir: Path
     overrides: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -80,11 +80,11 @@ def load_settings(**overrides: str | None) -> Settings:
         raise TypeError("secret_key is only read from the environment (COCKPIT_SECRET_KEY)")
     home = Path(_resolve("home", overrides) or "./var").expanduser().resolve()
     queries = _resolve("queries_dir", overrides)
-    datasets = _resolve("datasets_dir", overrides)
+    data = _resolve("data_dir", overrides)
     return Settings(
         home=home,
         secret_key=os.environ.get("COCKPIT_SECRET_KEY") or None,
         queries_dir=Path(queries).resolve() if queries else bundled_dir("queries"),
-        datasets_dir=Path(datasets).resolve() if datasets else bundled_dir("data") / "datasets",
+        data_dir=Path(data).resolve() if data else bundled_dir("data"),
         overrides={k: v for k, v in overrides.items() if v is not None},
     )

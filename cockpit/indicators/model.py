@@ -37,6 +37,7 @@ class Indicator:
     parameters: tuple[str, ...]
     sql: str
     path: Path
+    value_range: tuple[float | None, float | None] = (None, None)
     kind: str = "indicator"
 
     def title(self, lang: str = "de") -> str:

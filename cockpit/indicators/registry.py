@@ -75,6 +75,7 @@ def _to_indicator(path: Path, parsed: ParsedFile) -> Indicator:
         parameters=tuple(f.get("parameters") or ()),
         sql=parsed.sql,
         path=path,
+        value_range=tuple(f.get("range") or (None, None)),
     )
 
 

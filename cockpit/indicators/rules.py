@@ -27,7 +27,7 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "classification", "aggregation", "numerator", "source", "update_cycle", "datasets",
 )
 OPTIONAL_FIELDS: tuple[str, ...] = (
-    "denominator", "min_count", "factor", "decimals", "notes", "parameters",
+    "denominator", "min_count", "factor", "decimals", "notes", "parameters", "range",
 )
 
 
@@ -113,10 +113,23 @@ def numbers_are_valid(path: Path, parsed: ParsedFile, ctx: RuleContext) -> list[
     decimals = parsed.fields.get("decimals", 1)
     if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 6:
         problems.append(_at(path, parsed, "decimals", "decimals muss eine ganze Zahl 0–6 sein"))
+    bounds = parsed.fields.get("range")
+    if bounds is not None and not _is_range(bounds):
+        problems.append(_at(path, parsed, "range",
+                            "range muss [min, max] sein (Zahlen oder null, min < max)"))
     factor = parsed.fields.get("factor", 1)
     if isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0:
         problems.append(_at(path, parsed, "factor", "factor muss eine positive Zahl sein"))
     return problems
+
+
+def _is_range(bounds: object) -> bool:
+    if not isinstance(bounds, list) or len(bounds) != 2:
+        return False
+    low, high = bounds
+    if any(isinstance(b, bool) or not (b is None or isinstance(b, int | float)) for b in bounds):
+        return False
+    return low is None or high is None or low < high
 
 
 def datasets_exist(path: Path, parsed: ParsedFile, ctx: RuleContext) -> list[Problem]:

@@ -8,6 +8,7 @@ topic: berufliche_bildung
 direction: neutral
 classification: public
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Neuzugänge in das duale System
 denominator: Neuzugänge in alle drei Sektoren der beruflichen Ausbildung

@@ -8,6 +8,7 @@ topic: berufliche_bildung
 direction: lower_is_better
 classification: public
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Neuzugänge in den Übergangsbereich
 denominator: Neuzugänge in alle drei Sektoren der beruflichen Ausbildung

@@ -8,6 +8,7 @@ topic: beteiligung
 direction: higher_is_better
 classification: public
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Wählende (einschließlich Briefwahl, nach Wohnort zugeordnet)
 denominator: Wahlberechtigte laut Wählerverzeichnis

@@ -8,6 +8,7 @@ topic: demografie
 direction: neutral
 classification: public
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: unter 18-Jährige ohne deutsche Staatsangehörigkeit
 denominator: unter 18-Jährige insgesamt

@@ -8,6 +8,7 @@ topic: demografie
 direction: neutral
 classification: public
 aggregation: sum
+range: [0, null]
 decimals: 0
 numerator: Personen mit Hauptwohnsitz am 31.12.
 source: Einwohnermeldestatistik der Stadt

@@ -8,6 +8,7 @@ topic: demografie
 direction: neutral
 classification: public
 aggregation: ratio
+range: [0, null]
 factor: 1000
 numerator: Lebendgeborene nach Wohnort der Mutter
 denominator: Frauen von 15 bis 44 Jahren am 31.12.

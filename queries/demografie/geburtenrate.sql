@@ -8,6 +8,7 @@ topic: demografie
 direction: neutral
 classification: public
 aggregation: ratio
+range: [0, null]
 factor: 1000
 numerator: Lebendgeborene nach Wohnort der Mutter
 denominator: Einwohnerinnen und Einwohner am 31.12.

@@ -8,6 +8,7 @@ topic: demografie
 direction: neutral
 classification: public
 aggregation: ratio
+range: [0, null]
 factor: 100
 numerator: Einwohnerinnen und Einwohner unter 18 Jahren
 denominator: Einwohnerinnen und Einwohner von 18 bis 64 Jahren

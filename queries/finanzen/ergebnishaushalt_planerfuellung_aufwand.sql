@@ -8,6 +8,7 @@ topic: finanzen
 direction: neutral
 classification: internal
 aggregation: ratio
+range: [0, null]
 factor: 100
 numerator: Ordentliche Aufwendungen, Ist
 denominator: Ordentliche Aufwendungen, Plan

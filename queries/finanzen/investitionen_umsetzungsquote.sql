@@ -8,6 +8,7 @@ topic: finanzen
 direction: higher_is_better
 classification: internal
 aggregation: ratio
+range: [0, null]
 factor: 100
 numerator: Auszahlungen aus Investitionstätigkeit, Ist
 denominator: Auszahlungen aus Investitionstätigkeit, Plan

@@ -8,6 +8,7 @@ topic: finanzen
 direction: neutral
 classification: internal
 aggregation: ratio
+range: [0, null]
 factor: 1
 decimals: 0
 numerator: Ordentliche Aufwendungen Produktbereich 05, Ist

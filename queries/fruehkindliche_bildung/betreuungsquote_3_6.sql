@@ -8,6 +8,7 @@ topic: fruehkindliche_bildung
 direction: higher_is_better
 classification: internal
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Betreute Kinder von 3 bis unter 6 Jahren nach Wohnort
 denominator: Kinder von 3 bis unter 6 Jahren

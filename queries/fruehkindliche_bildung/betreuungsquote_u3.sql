@@ -8,9 +8,10 @@ topic: fruehkindliche_bildung
 direction: higher_is_better
 classification: internal
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Betreute Kinder unter 3 Jahren nach Wohnort
-denominator: Kinder unter 3 Jahren am 31.12. des Vorjahres
+denominator: Kinder unter 3 Jahren am 31.12.
 source: Jugendamt (Kita-Verwaltung); Einwohnermeldestatistik
 update_cycle: jährlich (Stichtag 1.3.)
 notes: Bezugsgröße ist die Einwohnerzahl zum Jahresende.

@@ -8,6 +8,7 @@ topic: fruehkindliche_bildung
 direction: higher_is_better
 classification: internal
 aggregation: ratio
+range: [0, null]
 factor: 100
 numerator: Genehmigte Plätze für Kinder unter 3 Jahren im Gebiet
 denominator: Kinder unter 3 Jahren

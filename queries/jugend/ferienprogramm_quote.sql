@@ -8,6 +8,7 @@ topic: jugend
 direction: higher_is_better
 classification: internal
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Teilnehmende Kinder von 6 bis 14 Jahren (jedes Kind einmal gezählt)
 denominator: Einwohnerinnen und Einwohner von 6 bis 14 Jahren am 31.12.

@@ -8,6 +8,7 @@ topic: jugend
 direction: lower_is_better
 classification: restricted
 aggregation: ratio
+range: [0, null]
 factor: 1000
 min_count: 3
 numerator: Fälle stationärer Hilfen zur Erziehung (§§ 33, 34 SGB VIII)

@@ -8,6 +8,7 @@ topic: schule
 direction: higher_is_better
 classification: internal
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Absolventinnen und Absolventen mit Hochschulreife
 denominator: Abgängerinnen und Abgänger allgemeinbildender Schulen insgesamt

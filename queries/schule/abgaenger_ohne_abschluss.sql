@@ -8,6 +8,7 @@ topic: schule
 direction: lower_is_better
 classification: internal
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Abgängerinnen und Abgänger ohne Hauptschulabschluss
 denominator: Abgängerinnen und Abgänger allgemeinbildender Schulen insgesamt

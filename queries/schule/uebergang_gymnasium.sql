@@ -8,6 +8,7 @@ topic: schule
 direction: neutral
 classification: internal
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Übergänge auf ein Gymnasium
 denominator: Übergänge aus der 4. Klasse insgesamt

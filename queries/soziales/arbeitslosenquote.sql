@@ -8,6 +8,7 @@ topic: soziales
 direction: lower_is_better
 classification: internal
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Arbeitslose im Jahresdurchschnitt
 denominator: Einwohnerinnen und Einwohner von 15 bis 64 Jahren

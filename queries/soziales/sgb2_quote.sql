@@ -8,6 +8,7 @@ topic: soziales
 direction: lower_is_better
 classification: internal
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Regelleistungsberechtigte nach SGB II (Dezember)
 denominator: Einwohnerinnen und Einwohner unter 65 Jahren am 31.12.

@@ -8,6 +8,7 @@ topic: weiterbildung
 direction: neutral
 classification: internal
 aggregation: ratio
+range: [0, 100]
 factor: 100
 numerator: Belegungen in Integrationskursen und Grundbildung
 denominator: Belegungen der Volkshochschule insgesamt

@@ -8,6 +8,7 @@ topic: weiterbildung
 direction: higher_is_better
 classification: internal
 aggregation: ratio
+range: [0, null]
 factor: 1000
 numerator: Kursbelegungen der Volkshochschule
 denominator: Einwohnerinnen und Einwohner am 31.12.

@@ -1,0 +1,1 @@
+"""The web application: Flask server with the Dash cockpit mounted on it."""

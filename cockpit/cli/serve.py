@@ -1,0 +1,75 @@
+"""`cockpit serve`: serve the app with gunicorn; build the demo first if there is no store."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import click
+from gunicorn.app.base import BaseApplication
+
+from cockpit.cli.init import build_demo, ensure_writable_home, print_logins
+from cockpit.cli.main import cli, fail
+from cockpit.context import Installation
+from cockpit.indicators.registry import RegistryError
+
+
+class _Gunicorn(BaseApplication):
+    """Gunicorn with its options set from here; each worker builds its own app."""
+
+    def __init__(self, home: str, options: dict[str, object]) -> None:
+        self.home = home
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # newer gunicorn options are skipped on older ones
+                self.cfg.set(key, value)
+
+    def load(self):  # noqa: ANN201 - gunicorn's interface
+        from cockpit.app.server import create_server
+        from cockpit.settings import load_settings
+
+        inst = Installation(load_settings(home=self.home))
+        return create_server(inst, secret_key=os.environ["COCKPIT_SECRET_KEY"])
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse.")
+@click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535),
+              help="Port.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Anzahl der Worker-Prozesse.")
+@click.option("--demo", is_flag=True, help="Demo-Modus: Demodaten und ein zufälliger "
+                                           "Sitzungsschlüssel, falls keiner gesetzt ist.")
+@click.pass_obj
+def serve(inst: Installation, host: str, port: int, workers: int, demo: bool) -> None:
+    """Cockpit im Browser bereitstellen."""
+    if not inst.store.exists():
+        ensure_writable_home(inst)
+        click.echo("Noch kein Datenbestand – die Demo-Kommune wird aufgebaut.", err=True)
+        print_logins(inst, build_demo(inst))
+        demo = True
+    if not os.environ.get("COCKPIT_SECRET_KEY"):
+        if not demo:
+            fail("COCKPIT_SECRET_KEY ist nicht gesetzt. Einen zufälligen Schlüssel setzen "
+                 "oder mit --demo starten.")
+        # Sessions end when the demo restarts; acceptable for a demo, never for production.
+        os.environ["COCKPIT_SECRET_KEY"] = secrets.token_urlsafe(32)
+    try:
+        inst.registry  # noqa: B018 - validate before forking workers
+    except RegistryError as exc:
+        fail(f"Indikator-Definitionen fehlerhaft:\n{exc}")
+    click.echo(f"Cockpit läuft auf http://{host}:{port}/ (Strg+C beendet).", err=True)
+    _Gunicorn(str(inst.settings.home), {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": 4,
+        "timeout": 60,
+        "accesslog": "-",
+        "errorlog": "-",
+        # The control socket would live outside COCKPIT_HOME; nothing here uses it.
+        "control_socket_disable": True,
+    }).run()

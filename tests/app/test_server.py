@@ -1,0 +1,74 @@
+"""The server answers its health check and shows no data before login exists."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cockpit.app.server import create_server
+from cockpit.context import Installation
+
+
+@pytest.fixture(scope="module")
+def client(demo: Installation):
+    return create_server(demo, secret_key="test-secret").test_client()
+
+
+def test_healthz_reports_the_data_version(client, demo: Installation) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["data_version"] == demo.store.current_version()
+    assert response.json["indicators"] == len(demo.registry)
+
+
+def test_healthz_without_store_is_503(fresh_home: Installation) -> None:
+    response = create_server(fresh_home, secret_key="x").test_client().get("/healthz")
+    assert response.status_code == 503
+
+
+def test_placeholder_page_carries_no_data(client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert "Musterstadt" not in layout
+    assert "Anmeldung" in layout
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_builds_the_demo_and_answers_within_60_seconds(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "COCKPIT_SECRET_KEY"}
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cockpit", "--home", str(tmp_path / "home"), "serve",
+         "--port", str(port), "--workers", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        body = None
+        while time.monotonic() - started < 60 and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+                    break
+            except OSError:
+                time.sleep(0.3)
+        assert body is not None, "no answer within 60 s"
+        assert '"status":"ok"' in body
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    assert "demo-admin" in output
+    assert (tmp_path / "home" / "demo-logins.txt").exists()

@@ -1,0 +1,287 @@
+"""The gate: the only way from the store to a page, callback, API handler or export.
+
+It decides with `policy.indicator_scope` which indicators and areas a viewer may
+see, applies small-count suppression, and returns only what may be shown; a
+value a viewer may not see never leaves this module. Computed indicator frames
+are cached per data version and carry no viewer information, so one viewer's
+cache can never serve another; scoping and blanking happen per call.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from cockpit.access.errors import AccessDenied, BadParameter, NotFound, NotLoggedIn
+from cockpit.access.policy import Scope, indicator_scope
+from cockpit.access.suppression import suppress_area_frame
+from cockpit.access.viewer import Viewer
+from cockpit.context import Installation
+from cockpit.indicators.compute import compute_indicator
+from cockpit.indicators.model import Indicator
+from cockpit.roles import LEVELS
+
+PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+AREA_PATTERN = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")
+VALUE_COLUMNS = ["area_code", "area_name", "level", "parent_code", "period", "value",
+                 "numerator", "denominator", "suppressed"]
+
+AuditSink = Callable[[str, str, str], None]
+
+
+@dataclass(frozen=True)
+class Areas:
+    """The current territory: names, levels and the hierarchy."""
+
+    frame: pd.DataFrame  # code, name, level, parent_code
+    parents: dict[str, str | None]
+    descendants: dict[str, frozenset[str]]
+    geometries: dict[str, dict]
+
+    @classmethod
+    def load(cls, conn) -> Areas:  # noqa: ANN001 - a DuckDB cursor
+        frame = conn.execute(
+            "SELECT code, name, level, parent_code FROM areas WHERE valid_to IS NULL "
+            "ORDER BY code"
+        ).df()
+        parents = dict(zip(frame["code"], frame["parent_code"].where(
+            frame["parent_code"].notna(), None), strict=True))
+        children: dict[str, list[str]] = {}
+        for code, parent in parents.items():
+            if parent is not None:
+                children.setdefault(parent, []).append(code)
+
+        def below(code: str) -> frozenset[str]:
+            found: set[str] = set()
+            for child in children.get(code, ()):
+                found |= {child, *below(child)}
+            return frozenset(found)
+
+        geometries = {
+            code: json.loads(geojson)
+            for code, geojson in conn.execute(
+                "SELECT code, geojson FROM area_geometries").fetchall()
+        }
+        return cls(frame, parents, {code: below(code) for code in parents}, geometries)
+
+
+class Gate:
+    """Hands out indicator data, scoped and suppressed for one viewer at a time."""
+
+    def __init__(self, inst: Installation, audit: AuditSink | None = None) -> None:
+        self.inst = inst
+        self.registry = inst.registry
+        self._audit = audit
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._areas: Areas | None = None
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._frame_locks: dict[str, threading.Lock] = {}
+
+    # -- data version and caches -------------------------------------------
+    def _sync(self) -> str:
+        """Drop caches when a new snapshot has been published; return the version."""
+        version = self.inst.store.current_version()
+        if version is None:
+            raise NotFound("Es ist noch kein Datenbestand veröffentlicht.")
+        if version != self._version:
+            with self._lock:
+                if version != self._version:
+                    self._frames = {}
+                    self._frame_locks = {}
+                    self._areas = Areas.load(self.inst.store.read())
+                    self._version = version
+        return version
+
+    @property
+    def data_version(self) -> str:
+        return self._sync()
+
+    def areas_info(self) -> Areas:
+        """The current territory (not viewer-specific; names and codes are public)."""
+        self._sync()
+        assert self._areas is not None
+        return self._areas
+
+    def _frame(self, indicator: Indicator) -> pd.DataFrame:
+        """All values of an indicator with their suppression flags, computed once."""
+        self._sync()
+        frame = self._frames.get(indicator.id)
+        if frame is not None:
+            return frame
+        with self._lock:
+            lock = self._frame_locks.setdefault(indicator.id, threading.Lock())
+        with lock:
+            frame = self._frames.get(indicator.id)
+            if frame is None:
+                frame = self._build_frame(indicator)
+                self._frames[indicator.id] = frame
+        return frame
+
+    def _build_frame(self, indicator: Indicator) -> pd.DataFrame:
+        areas = self.areas_info()
+        frame = compute_indicator(self.inst.store.read(), indicator)
+        parents = areas.parents if indicator.aggregation != "none" else {}
+        frame["suppressed"] = suppress_area_frame(frame, parents, indicator.min_count)
+        names = areas.frame.set_index("code")
+        frame["area_name"] = frame["area_code"].map(names["name"])
+        frame["parent_code"] = frame["area_code"].map(names["parent_code"])
+        return frame[VALUE_COLUMNS].reset_index(drop=True)
+
+    # -- permissions ---------------------------------------------------------
+    def _departments_of(self, indicator: Indicator) -> set[str]:
+        datasets = self.inst.catalog.datasets
+        return {
+            datasets[name].department for name in indicator.datasets
+            if datasets[name].classification == "restricted"
+        }
+
+    def scope(self, viewer: Viewer | None, indicator: Indicator) -> Scope:
+        """Which areas of this indicator the viewer may see."""
+        return indicator_scope(viewer, indicator.classification,
+                               self._departments_of(indicator),
+                               self.areas_info().descendants)
+
+    def visible_indicators(self, viewer: Viewer | None) -> list[Indicator]:
+        """The indicators the viewer may see at least for some area, in catalogue order."""
+        require_login(viewer)
+        return [ind for ind in self.registry if self.scope(viewer, ind).allowed]
+
+    def indicator(self, viewer: Viewer | None, indicator_id: str) -> Indicator:
+        """Return one indicator, or raise NotFound / AccessDenied."""
+        require_login(viewer)
+        indicator = self.registry.get(indicator_id) if isinstance(indicator_id, str) else None
+        if indicator is None:
+            raise NotFound(f"Unbekannter Indikator „{str(indicator_id)[:64]}“.")
+        if not self.scope(viewer, indicator).allowed:
+            raise AccessDenied("Für diesen Indikator fehlt Ihnen die Berechtigung.")
+        return indicator
+
+    # -- values ----------------------------------------------------------------
+    def values(
+        self,
+        viewer: Viewer | None,
+        indicator_id: str,
+        *,
+        level: str | None = None,
+        period: str | None = None,
+        area: str | None = None,
+        all_periods: bool = False,
+    ) -> pd.DataFrame:
+        """Rows the viewer may see: area_code, area_name, level, parent_code, period,
+        value, numerator, denominator, suppressed (suppressed rows carry no numbers).
+
+        Without `period` the latest period is returned (all with `all_periods`).
+        """
+        indicator = self.indicator(viewer, indicator_id)
+        assert viewer is not None
+        scope = self.scope(viewer, indicator)
+        level = check_level(level)
+        period = check_period(period)
+        frame = self._frame(indicator)
+        if area is not None:
+            area = self.check_area(area)
+            if not scope.covers(area):
+                raise AccessDenied("Für dieses Gebiet fehlt Ihnen die Berechtigung.")
+            rows = frame[frame["area_code"] == area]
+        else:
+            rows = frame if scope.areas is None else frame[frame["area_code"].isin(scope.areas)]
+        if level is not None:
+            if level not in set(frame["level"]):
+                raise BadParameter(f"Der Indikator hat keine Werte auf der Ebene „{level}“.")
+            rows = rows[rows["level"] == level]
+        if period is not None:
+            if period not in set(frame["period"]):
+                raise BadParameter(f"Für den Zeitraum {period} gibt es keine Werte.")
+            rows = rows[rows["period"] == period]
+        elif not all_periods and not rows.empty:
+            rows = rows[rows["period"] == rows["period"].max()]
+        rows = rows.copy()
+        if viewer.wants_raw:
+            if rows["suppressed"].any():
+                self._record(viewer, "raw_view",
+                             f"{indicator.id} level={level} period={period} area={area}")
+            rows["suppressed"] = False
+        else:
+            hidden = rows["suppressed"]
+            rows.loc[hidden, ["value", "numerator"]] = None
+        return rows.sort_values(["period", "area_code"], ignore_index=True)
+
+    def periods(self, viewer: Viewer | None, indicator_id: str) -> list[str]:
+        """Periods with values of an indicator, oldest first."""
+        indicator = self.indicator(viewer, indicator_id)
+        return sorted(set(self._frame(indicator)["period"]))
+
+    def levels(self, viewer: Viewer | None, indicator_id: str) -> list[str]:
+        """Levels an indicator has values for, top level first."""
+        indicator = self.indicator(viewer, indicator_id)
+        present = set(self._frame(indicator)["level"])
+        return [level for level in LEVELS if level in present]
+
+    # -- areas -------------------------------------------------------------------
+    def check_area(self, area: str) -> str:
+        """Return the area code if it exists, else raise BadParameter."""
+        if not isinstance(area, str) or not AREA_PATTERN.match(area):
+            raise BadParameter("Ungültiger Gebietsschlüssel.")
+        if area not in self.areas_info().parents:
+            raise BadParameter(f"Unbekanntes Gebiet „{area}“.")
+        return area
+
+    def areas(self, viewer: Viewer | None, level: str | None = None) -> pd.DataFrame:
+        """Areas (code, name, level, parent_code), optionally of one level."""
+        require_login(viewer)
+        level = check_level(level)
+        frame = self.areas_info().frame
+        if level is not None:
+            frame = frame[frame["level"] == level]
+        return frame.reset_index(drop=True)
+
+    def geojson(self, viewer: Viewer | None, level: str) -> dict[str, Any]:
+        """A FeatureCollection of the areas of one level, `properties.code` as key."""
+        frame = self.areas(viewer, check_level(level) or "subdistrict")
+        geometries = self.areas_info().geometries
+        return {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "id": row.code,
+                 "properties": {"code": row.code, "name": row.name, "level": row.level},
+                 "geometry": geometries[row.code]}
+                for row in frame.itertuples() if row.code in geometries
+            ],
+        }
+
+    def _record(self, viewer: Viewer, action: str, detail: str) -> None:
+        if self._audit is not None:
+            self._audit(viewer.name, action, detail)
+
+
+def require_login(viewer: Viewer | None) -> Viewer:
+    """Raise NotLoggedIn unless someone is logged in."""
+    if viewer is None:
+        raise NotLoggedIn("Bitte melden Sie sich an.")
+    return viewer
+
+
+def check_level(level: str | None) -> str | None:
+    """Return the level if it is one of city, district, subdistrict (or None)."""
+    if level in (None, ""):
+        return None
+    if level not in LEVELS:
+        raise BadParameter(f"Unbekannte Ebene; erlaubt sind {', '.join(LEVELS)}.")
+    return level
+
+
+def check_period(period: str | None) -> str | None:
+    """Return the period if it looks like 2024 or 2024-06 (or None)."""
+    if period in (None, ""):
+        return None
+    if not isinstance(period, str) or not PERIOD_PATTERN.match(period):
+        raise BadParameter("Ungültiger Zeitraum; erwartet wird ein Jahr (2024) oder ein "
+                           "Monat (2024-06).")
+    return period

@@ -1,0 +1,691 @@
+"""Plotly figures of the cockpit: pure functions from gated data to ``go.Figure``.
+
+Nothing here touches Dash, Flask or the database; callbacks pass in the data frame that the
+access gate released and get a figure back.  Conventions shared by all figures:
+
+* Numbers shown to people (bar labels, hover, legend) are pre-formatted strings from
+  :mod:`cockpit.app.formatting`, so German formatting does not depend on d3 formats;
+  ``layout.separators`` is set as well so axis ticks follow the same locale.
+* A row with ``suppressed`` true (or an unknown flag) is never read beyond code and name:
+  its ``value``, ``numerator`` and ``denominator`` do not reach the figure, even when the
+  caller forgot to blank them.  ``numerator`` and ``denominator`` are never read at all.
+* Data go into plotly as plain Python lists (no numpy arrays, which plotly would embed as
+  base64), so the figure JSON stays readable and checkable.
+* Colours are colour-blind safe (ColorBrewer YlGnBu, Okabe–Ito, blue vs. vermillion) and
+  fonts are at least 12 px.  The modebar and the plotly logo are configured by the caller.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from cockpit.app.formatting import SUPPRESSED_MARK, format_number, format_value
+
+__all__ = [
+    "BAR_COLOUR",
+    "CLASS_COLOURS",
+    "HIGHLIGHT_COLOUR",
+    "OKABE_ITO",
+    "SUPPRESSED_COLOUR",
+    "assign_class",
+    "choropleth_map",
+    "class_breaks",
+    "ranking_bar",
+    "sparkline",
+    "time_series",
+]
+
+# --- palette and typography ---------------------------------------------------------------
+
+TEXT_COLOUR = "#1a1a1a"  # 17:1 on white
+OUTLINE_COLOUR = "#636363"  # 6:1 on white: area borders, axis lines
+GRID_COLOUR = "#d9d9d9"
+#: Bars of the ranking (ColorBrewer Blues, 5:1 on white).
+BAR_COLOUR = "#2171b5"
+#: The highlighted area (Okabe–Ito vermillion, 3.9:1 on white; distinct from blue for all
+#: common colour-vision deficiencies).
+HIGHLIGHT_COLOUR = "#D55E00"
+#: ColorBrewer YlGnBu, 5 classes (colour-blind safe, print friendly), light to dark.
+CLASS_COLOURS: tuple[str, ...] = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+#: Neutral grey for suppressed areas; its lightness lies between the two lightest classes.
+SUPPRESSED_COLOUR = "#e3e3e3"
+#: Areas without any value (not suppressed, just missing).
+NO_DATA_COLOUR = "#ffffff"
+#: Okabe–Ito, ordered by contrast against white so that small selections read best.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000", "#E69F00", "#56B4E9", "#F0E442",
+)
+_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "triangle-down", "x", "star")
+_DASHES = ("solid", "dash", "dot", "dashdot")
+_DIRECTIONS = ("higher_is_better", "lower_is_better", "neutral")
+_TREND_COLOURS = {"good": "#0072B2", "bad": "#D55E00", "neutral": "#4d4d4d"}
+
+FONT_SIZE = 14
+SMALL_FONT_SIZE = 13
+BAR_PX = 28
+
+_AXIS_STYLE = {"gridcolor": GRID_COLOUR, "linecolor": OUTLINE_COLOUR,
+               "zerolinecolor": OUTLINE_COLOUR, "tickfont": {"size": SMALL_FONT_SIZE},
+               "title": {"font": {"size": FONT_SIZE}}, "automargin": True}
+_TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font={"size": FONT_SIZE, "color": TEXT_COLOUR},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        colorway=list(OKABE_ITO),
+        hoverlabel={"bgcolor": "#ffffff", "bordercolor": TEXT_COLOUR,
+                    "font": {"size": FONT_SIZE, "color": TEXT_COLOUR}},
+        legend={"font": {"size": SMALL_FONT_SIZE}},
+        xaxis=_AXIS_STYLE,
+        yaxis=_AXIS_STYLE,
+    )
+)
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "de": {
+        "city": "Stadt",
+        "value": "Wert",
+        "suppressed": "Geheimhaltung",
+        "no_data": "keine Daten",
+        "suppressed_note": f"{SUPPRESSED_MARK} = aus Gründen der Geheimhaltung nicht ausgewiesen",
+        "index": "Index ({base} = 100)",
+        "no_base": "kein Basiswert",
+        "class": "Klasse",
+        "quantile": "Klassen (Quantile)",
+        "equal": "Klassen (gleiche Intervalle)",
+        "year": "Jahr",
+        "period": "Zeitraum",
+        "empty": "Keine Daten vorhanden",
+    },
+    "en": {
+        "city": "City",
+        "value": "Value",
+        "suppressed": "suppressed",
+        "no_data": "no data",
+        "suppressed_note": f"{SUPPRESSED_MARK} = withheld for confidentiality",
+        "index": "Index ({base} = 100)",
+        "no_base": "no base value",
+        "class": "Class",
+        "quantile": "Classes (quantiles)",
+        "equal": "Classes (equal intervals)",
+        "year": "Year",
+        "period": "Period",
+        "empty": "No data available",
+    },
+}
+
+
+def _texts(lang: str) -> dict[str, str]:
+    """Return the UI strings of a language (German when unknown)."""
+    return _TEXTS.get(lang, _TEXTS["de"])
+
+
+def _separators(lang: str) -> str:
+    """Return plotly's decimal and thousands separators for a language."""
+    return ".," if lang == "en" else ",."
+
+
+def _new_figure(lang: str, title: str | None) -> go.Figure:
+    """Return an empty figure with the cockpit template, locale and optional title."""
+    fig = go.Figure()
+    fig.update_layout(template=_TEMPLATE, separators=_separators(lang))
+    if title:
+        fig.update_layout(title={"text": title, "x": 0, "xanchor": "left",
+                                 "font": {"size": 16, "color": TEXT_COLOUR}})
+    return fig
+
+
+def _empty_note(fig: go.Figure, lang: str) -> None:
+    """Add a centred 'no data' note to a figure."""
+    fig.add_annotation(text=_texts(lang)["empty"], x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font={"size": FONT_SIZE})
+
+
+# --- input rows ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    code: str
+    name: str
+    period: str
+    value: float | None  # None when suppressed or missing
+    suppressed: bool
+
+
+def _as_float(value: Any) -> float | None:
+    """Return a finite float or None (None, NaN, NA, inf and non-numbers give None)."""
+    if value is None or isinstance(value, bool | str):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _is_suppressed(flag: Any) -> bool:
+    """Interpret a suppression flag; an unknown (missing) flag counts as suppressed."""
+    if flag is None:
+        return True
+    try:
+        if pd.isna(flag):
+            return True
+    except (TypeError, ValueError):
+        pass
+    if isinstance(flag, str):
+        return flag.strip().lower() not in ("false", "0", "no", "")
+    return bool(flag)
+
+
+def _rows(df: pd.DataFrame) -> list[_Row]:
+    """Read the gated frame; values of suppressed rows are dropped right here."""
+    missing = {"area_code", "suppressed", "value"} - set(df.columns)
+    if missing:
+        raise ValueError(f"data frame lacks column(s): {', '.join(sorted(missing))}")
+    codes = [str(c) for c in df["area_code"].tolist()]
+    names = ([str(n) for n in df["area_name"].tolist()] if "area_name" in df.columns
+             else codes)
+    periods = ([str(p) for p in df["period"].tolist()] if "period" in df.columns
+               else [""] * len(codes))
+    rows = []
+    for code, name, period, flag, value in zip(
+        codes, names, periods, df["suppressed"].tolist(), df["value"].tolist(), strict=True
+    ):
+        hidden = _is_suppressed(flag)
+        rows.append(_Row(code, name, period, None if hidden else _as_float(value), hidden))
+    return rows
+
+
+def _missing_text(row: _Row, lang: str) -> str:
+    """Hover text of an area without a shown value."""
+    t = _texts(lang)
+    return f"{SUPPRESSED_MARK} {t['suppressed']}" if row.suppressed else f"– {t['no_data']}"
+
+
+# --- 1. ranking -----------------------------------------------------------------------------
+
+
+def ranking_bar(
+    df: pd.DataFrame,
+    *,
+    unit: str,
+    decimals: int,
+    city_value: float | None,
+    highlight: str | None = None,
+    lang: str = "de",
+    title: str | None = None,
+) -> go.Figure:
+    """Horizontal ranking of areas, highest on top, suppressed areas as '·' at the bottom."""
+    t = _texts(lang)
+    rows = _rows(df)
+    shown = sorted((r for r in rows if r.value is not None),
+                   key=lambda r: (-(r.value or 0.0), r.name, r.code))
+    hidden = sorted((r for r in rows if r.value is None),
+                    key=lambda r: (not r.suppressed, r.name, r.code))
+    order = shown + hidden
+    city = _as_float(city_value)
+
+    fig = _new_figure(lang, title)
+    if not order:
+        _empty_note(fig, lang)
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        return fig
+
+    def bold(text: str, code: str) -> str:
+        return f"<b>{text}</b>" if code == highlight else text
+
+    hover = "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"
+    if shown:
+        labels = [format_value(r.value, unit, decimals, lang) for r in shown]
+        fig.add_trace(go.Bar(
+            orientation="h",
+            x=[r.value for r in shown],
+            y=[r.code for r in shown],
+            text=[bold(label, r.code) for label, r in zip(labels, shown, strict=True)],
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"size": SMALL_FONT_SIZE, "color": TEXT_COLOUR},
+            marker={"color": [HIGHLIGHT_COLOUR if r.code == highlight else BAR_COLOUR
+                              for r in shown]},
+            customdata=[[r.code, r.name, label] for r, label in zip(shown, labels, strict=True)],
+            hovertemplate=hover,
+            name=t["value"],
+            showlegend=False,
+        ))
+    if hidden:
+        fig.add_trace(go.Scatter(
+            mode="text",
+            x=[0] * len(hidden),
+            y=[r.code for r in hidden],
+            text=[bold(SUPPRESSED_MARK if r.suppressed else "–", r.code) for r in hidden],
+            textposition="middle right",
+            textfont={"size": 16, "color": TEXT_COLOUR},
+            cliponaxis=False,
+            customdata=[[r.code, r.name, _missing_text(r, lang)] for r in hidden],
+            hovertemplate=hover,
+            name=t["suppressed"] if any(r.suppressed for r in hidden) else t["no_data"],
+            showlegend=False,
+        ))
+
+    # x range: include zero and the city value, leave room for the outside labels.
+    xs = [r.value for r in shown if r.value is not None] + ([city] if city is not None else [])
+    low, high = min([0.0, *xs]), max([0.0, *xs])
+    span = (high - low) or 1.0
+    x_range = [low - (0.18 * span if low < 0 else 0.0), high + (0.18 * span if high > 0 else 0.0)]
+
+    codes = [r.code for r in order]
+    fig.update_yaxes(
+        type="category", categoryorder="array", categoryarray=codes, autorange="reversed",
+        tickmode="array", tickvals=codes, ticktext=[bold(r.name, r.code) for r in order],
+        showgrid=False, ticks="", title=None,
+    )
+    fig.update_xaxes(title={"text": unit or t["value"]}, range=x_range, zeroline=True,
+                     showgrid=True, fixedrange=True)
+    fig.update_yaxes(fixedrange=True)
+
+    top = 40 + (40 if title else 0)
+    bottom = 60
+    if city is not None:
+        fig.add_shape(type="line", x0=city, x1=city, xref="x", y0=0, y1=1, yref="paper",
+                      line={"color": TEXT_COLOUR, "width": 2, "dash": "dash"})
+        fig.add_annotation(
+            x=city, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
+            text=f"{t['city']}: {format_value(city, unit, decimals, lang)}",
+            font={"size": SMALL_FONT_SIZE, "color": TEXT_COLOUR}, bgcolor="#ffffff",
+        )
+    if any(r.suppressed for r in hidden):
+        bottom += 28
+        fig.add_annotation(
+            x=0, xref="paper", xanchor="left", y=0, yref="paper", yanchor="top", yshift=-58,
+            showarrow=False, text=t["suppressed_note"],
+            font={"size": 12, "color": TEXT_COLOUR}, align="left",
+        )
+    fig.update_layout(
+        height=BAR_PX * len(order) + top + bottom,
+        margin={"l": 10, "r": 20, "t": top, "b": bottom},
+        bargap=0.25,
+        showlegend=False,
+    )
+    return fig
+
+
+# --- 2. classes -----------------------------------------------------------------------------
+
+
+def class_breaks(values: Sequence[float], method: str = "quantile", k: int = 5) -> list[float]:
+    """Return ascending class bounds (min..max) by quantiles or equal intervals."""
+    if method not in ("quantile", "equal"):
+        raise ValueError(f"unknown classification method {method!r}")
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    finite = [f for f in (_as_float(v) for v in values) if f is not None]
+    if not finite:
+        return []
+    low, high = min(finite), max(finite)
+    if low == high:
+        return [low, high]  # one degenerate class
+    distinct = sorted(set(finite))
+    classes = min(k, len(distinct))  # never more classes than distinct values
+    if method == "equal":
+        step = (high - low) / classes
+        bounds = [low + i * step for i in range(classes)] + [high]
+    elif len(distinct) <= k:
+        # One class per distinct value, split half-way between neighbours.
+        bounds = [low, *((a + b) / 2 for a, b in zip(distinct, distinct[1:], strict=False)),
+                  high]
+    else:
+        quantiles = np.quantile(np.asarray(finite, dtype=float), np.linspace(0.0, 1.0, k + 1))
+        bounds = [low, *(float(q) for q in quantiles[1:-1]), high]
+    result: list[float] = []
+    for bound in bounds:  # ties collapse: fewer classes, never duplicate bounds
+        if not result or bound > result[-1]:
+            result.append(float(bound))
+    if result[-1] < high:
+        result[-1] = high
+    return result
+
+
+def assign_class(value: float | None, breaks: Sequence[float]) -> int | None:
+    """Return the 0-based class of a value (upper bounds inclusive, min in class 0)."""
+    number = _as_float(value)
+    if number is None or len(breaks) < 2:
+        return None
+    last = len(breaks) - 1
+    # Class i spans (breaks[i], breaks[i+1]], class 0 also holds breaks[0]; values outside
+    # the range are clamped to the first or last class.
+    return bisect_left(list(breaks), number, 1, last) - 1
+
+
+def _class_colours(n: int) -> list[str]:
+    """Pick n colours spread over the 5-class palette (all five for five classes)."""
+    if n <= 0:
+        return []
+    if n == 1:
+        return [CLASS_COLOURS[2]]
+    top = len(CLASS_COLOURS) - 1
+    return [CLASS_COLOURS[round(i * top / (n - 1))] for i in range(n)]
+
+
+def _stepped_colourscale(colours: Sequence[str]) -> list[list[Any]]:
+    """A colourscale with a hard step per class, for z = class index and zmin/zmax ±0.5."""
+    n = len(colours)
+    scale: list[list[Any]] = []
+    for i, colour in enumerate(colours):
+        scale.append([i / n, colour])
+        scale.append([(i + 1) / n, colour])
+    return scale
+
+
+def _class_labels(breaks: Sequence[float], *, unit: str, decimals: int, lang: str,
+                  with_unit: bool) -> list[str]:
+    """Legend texts of the classes, e.g. '12,3 – 15,0 %'."""
+
+    def upper(value: float) -> str:
+        if with_unit:
+            return format_value(value, unit, decimals, lang)
+        return format_number(value, decimals=decimals, lang=lang)
+
+    if len(breaks) == 2 and breaks[0] == breaks[1]:
+        return [upper(breaks[0])]
+    return [f"{format_number(lo, decimals=decimals, lang=lang)} – {upper(hi)}"
+            for lo, hi in zip(breaks, breaks[1:], strict=False)]
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    """Break a short text into <br>-separated lines of about `width` characters."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+# --- 3. map -------------------------------------------------------------------------------
+
+
+def _feature_collection(geojson: dict, codes: Sequence[str]) -> dict:
+    """The features of the given codes only, with `properties` reduced to the code."""
+    wanted = set(codes)
+    features = []
+    for feature in geojson.get("features", []):
+        code = (feature.get("properties") or {}).get("code")
+        if code is not None and str(code) in wanted:
+            features.append({"type": "Feature", "geometry": feature.get("geometry"),
+                             "properties": {"code": str(code)}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def choropleth_map(
+    df: pd.DataFrame,
+    geojson: dict,
+    *,
+    unit: str,
+    decimals: int,
+    method: str = "quantile",
+    highlight: str | None = None,
+    lang: str = "de",
+    title: str | None = None,
+) -> go.Figure:
+    """Choropleth map with 5 discrete colour classes, suppressed areas in neutral grey."""
+    t = _texts(lang)
+    rows = _rows(df)
+    shown = [r for r in rows if r.value is not None]
+    suppressed = [r for r in rows if r.value is None and r.suppressed]
+    no_data = [r for r in rows if r.value is None and not r.suppressed]
+    fig = _new_figure(lang, title)
+    common = {"featureidkey": "properties.code", "hovertemplate":
+              "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"}
+    hover_of: dict[str, list[str]] = {}
+
+    if shown:
+        breaks = class_breaks([r.value for r in shown], method, k=len(CLASS_COLOURS))
+        n = max(len(breaks) - 1, 1)
+        colours = _class_colours(n)
+        short_unit = len(unit) <= 6
+        labels = _class_labels(breaks, unit=unit, decimals=decimals, lang=lang,
+                               with_unit=short_unit)
+        classes = [assign_class(r.value, breaks) or 0 for r in shown]
+        customdata = []
+        for r, c in zip(shown, classes, strict=True):
+            text = (f"{format_value(r.value, unit, decimals, lang)}<br>"
+                    f"{t['class']}: {labels[c]}")
+            customdata.append([r.code, r.name, text])
+            hover_of[r.code] = customdata[-1]
+        bar_title = t["quantile" if method == "quantile" else "equal"]
+        if unit and not short_unit:
+            bar_title += "<br>" + _wrap(unit)
+        fig.add_trace(go.Choropleth(
+            geojson=_feature_collection(geojson, [r.code for r in shown]),
+            locations=[r.code for r in shown],
+            z=classes,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=_stepped_colourscale(colours),
+            marker={"line": {"color": OUTLINE_COLOUR, "width": 0.8}},
+            customdata=customdata,
+            name=t["value"],
+            showlegend=False,
+            colorbar={
+                "title": {"text": bar_title, "side": "top",
+                          "font": {"size": SMALL_FONT_SIZE}},
+                "tickmode": "array",
+                "tickvals": list(range(n)),
+                "ticktext": labels,
+                "tickfont": {"size": SMALL_FONT_SIZE},
+                "ticks": "",
+                "outlinecolor": OUTLINE_COLOUR,
+                "outlinewidth": 1,
+                "thickness": 18,
+                "len": min(0.9, 0.18 * n + 0.1),
+                "y": 1,
+                "yanchor": "top",
+            },
+            **common,
+        ))
+
+    for group, colour, label in (
+        (suppressed, SUPPRESSED_COLOUR, f"{SUPPRESSED_MARK} {t['suppressed']}"),
+        (no_data, NO_DATA_COLOUR, f"– {t['no_data']}"),
+    ):
+        if not group:
+            continue
+        customdata = [[r.code, r.name, _missing_text(r, lang)] for r in group]
+        hover_of.update({r.code: cd for r, cd in zip(group, customdata, strict=True)})
+        fig.add_trace(go.Choropleth(
+            geojson=_feature_collection(geojson, [r.code for r in group]),
+            locations=[r.code for r in group],
+            z=[0] * len(group),
+            zmin=0,
+            zmax=1,
+            colorscale=[[0, colour], [1, colour]],
+            showscale=False,
+            marker={"line": {"color": OUTLINE_COLOUR, "width": 0.8}},
+            customdata=customdata,
+            name=label,
+            showlegend=True,
+            **common,
+        ))
+
+    if highlight is not None and highlight in hover_of:
+        # A white halo under a black line keeps the outline visible on light and dark classes.
+        for colour, width in (("#ffffff", 6), ("#000000", 3)):
+            fig.add_trace(go.Choropleth(
+                geojson=_feature_collection(geojson, [highlight]),
+                locations=[highlight],
+                z=[0],
+                zmin=0,
+                zmax=1,
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                showscale=False,
+                marker={"line": {"color": colour, "width": width}},
+                customdata=[hover_of[highlight]],
+                name=hover_of[highlight][1],
+                showlegend=False,
+                **common,
+            ))
+
+    if not rows:
+        _empty_note(fig, lang)
+    fig.update_geos(fitbounds="locations", visible=False, projection={"type": "mercator"},
+                    bgcolor="rgba(0,0,0,0)", showframe=False)
+    fig.update_layout(
+        margin={"l": 0, "r": 0, "t": 50 if title else 10, "b": 10},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top",
+                "font": {"size": SMALL_FONT_SIZE}},
+        dragmode=False,
+    )
+    return fig
+
+
+# --- 4. sparkline -----------------------------------------------------------------------------
+
+
+def _trend(values: Sequence[float | None], direction: str) -> str:
+    """'good', 'bad' or 'neutral' for the change between the last two known values."""
+    known = [v for v in values if v is not None]
+    if direction == "neutral" or len(known) < 2 or known[-1] == known[-2]:
+        return "neutral"
+    rising = known[-1] > known[-2]
+    return "good" if rising == (direction == "higher_is_better") else "bad"
+
+
+def sparkline(periods: list[str], values: list[float | None], *, direction: str) -> go.Figure:
+    """Tiny line without axes; gaps stay gaps, the last known point is marked."""
+    if direction not in _DIRECTIONS:
+        raise ValueError(f"unknown direction {direction!r}")
+    if len(periods) != len(values):
+        raise ValueError("periods and values differ in length")
+    xs = [str(p) for p in periods]
+    ys = [_as_float(v) for v in values]
+    fig = go.Figure()
+    fig.update_layout(
+        template=_TEMPLATE,
+        separators=_separators("de"),
+        height=40,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        showlegend=False,
+        dragmode=False,
+        hovermode=False,
+    )
+    fig.add_trace(go.Scatter(
+        x=xs, y=ys, mode="lines", connectgaps=False, hoverinfo="skip", cliponaxis=False,
+        line={"color": "#4d4d4d", "width": 1.5},
+    ))
+    last = next((i for i in range(len(ys) - 1, -1, -1) if ys[i] is not None), None)
+    if last is not None:
+        fig.add_trace(go.Scatter(
+            x=[xs[last]], y=[ys[last]], mode="markers", hoverinfo="skip", cliponaxis=False,
+            marker={"size": 6, "color": _TREND_COLOURS[_trend(ys, direction)],
+                    "line": {"width": 0}},
+        ))
+    known = [y for y in ys if y is not None]
+    if known:
+        low, high = min(known), max(known)
+        pad = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
+        fig.update_yaxes(range=[low - pad, high + pad])
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=xs,
+                     range=[-0.5, max(len(xs), 1) - 0.5])
+    fig.update_xaxes(visible=False, showgrid=False, zeroline=False, fixedrange=True)
+    fig.update_yaxes(visible=False, showgrid=False, zeroline=False, fixedrange=True)
+    return fig
+
+
+# --- 5. time series ---------------------------------------------------------------------------
+
+
+def time_series(
+    df: pd.DataFrame,
+    *,
+    unit: str,
+    decimals: int,
+    index_base: str | None = None,
+    lang: str = "de",
+    title: str | None = None,
+) -> go.Figure:
+    """One line per area over all periods; gaps stay gaps, optionally indexed to a base."""
+    t = _texts(lang)
+    rows = _rows(df)
+    periods = sorted({r.period for r in rows})
+    names: dict[str, str] = {}
+    cells: dict[tuple[str, str], _Row] = {}
+    for r in rows:
+        names.setdefault(r.code, r.name)
+        cells[(r.code, r.period)] = r
+
+    fig = _new_figure(lang, title)
+    for i, (code, name) in enumerate(names.items()):
+        cell = [cells.get((code, p)) for p in periods]  # reindexed: absent periods are None
+        raw = [c.value if c is not None else None for c in cell]
+        label = name
+        if index_base is None:
+            ys = raw
+            texts = [format_value(v, unit, decimals, lang) if v is not None else None
+                     for v in raw]
+        else:
+            base_cell = cells.get((code, index_base))
+            base = base_cell.value if base_cell is not None else None
+            if base is None or base == 0:
+                ys = [None] * len(raw)
+                texts = [None] * len(raw)
+                label = f"{name} ({t['no_base']})"
+            else:
+                ys = [v / base * 100 if v is not None else None for v in raw]
+                texts = [
+                    f"Index {format_number(y, decimals=1, lang=lang)} "
+                    f"({format_value(v, unit, decimals, lang)})"
+                    if y is not None and v is not None else None
+                    for y, v in zip(ys, raw, strict=True)
+                ]
+        customdata = [
+            [name, text if text is not None
+             else (_missing_text(c, lang) if c is not None and c.suppressed
+                   else f"– {t['no_data']}")]
+            for text, c in zip(texts, cell, strict=True)
+        ]
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        fig.add_trace(go.Scatter(
+            x=list(periods),
+            y=ys,
+            mode="lines+markers",
+            connectgaps=False,
+            name=label,
+            legendgroup=code,
+            line={"color": colour, "width": 2.5,
+                  "dash": _DASHES[(i // len(OKABE_ITO)) % len(_DASHES)]},
+            marker={"size": 8, "symbol": _SYMBOLS[i % len(_SYMBOLS)], "color": colour,
+                    "line": {"width": 1, "color": TEXT_COLOUR}},
+            customdata=customdata,
+            hovertemplate="<b>%{customdata[0]}</b><br>%{x}: %{customdata[1]}<extra></extra>",
+        ))
+
+    y_title = t["index"].format(base=index_base) if index_base is not None else None
+    y_title = y_title or unit or t["value"]
+    yearly = all(len(p) == 4 and p.isdigit() for p in periods)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(periods),
+                     title={"text": t["year"] if yearly else t["period"]}, showgrid=False)
+    fig.update_yaxes(title={"text": y_title}, showgrid=True)
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        legend={"title": {"text": ""}},
+        hovermode="closest",
+        showlegend=True,
+    )
+    if index_base is not None:
+        fig.add_hline(y=100, line={"color": OUTLINE_COLOUR, "width": 1, "dash": "dot"})
+    if not rows:
+        _empty_note(fig, lang)
+    return fig

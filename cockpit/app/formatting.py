@@ -1,0 +1,135 @@
+"""Display formatting of numbers, units, changes and periods (German and English)."""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+MISSING = "–"  # en dash, shown for None / NaN / infinite values
+MINUS = "\u2212"  # true minus sign
+NARROW_NBSP = "\u202f"  # narrow no-break space before "%"
+PLUS_MINUS = "±"
+
+SUPPRESSED_MARK = "·"
+SUPPRESSED_TOOLTIP = {
+    "de": "Geheimhaltung: weniger als 3 Fälle",
+    "en": "Confidential: fewer than 3 cases",
+}
+
+MONTHS = {
+    "de": (
+        "Januar", "Februar", "März", "April", "Mai", "Juni",
+        "Juli", "August", "September", "Oktober", "November", "Dezember",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+_PERCENT_UNITS = ("%", "‰")
+_RE_YEAR = re.compile(r"^(\d{4})$")
+_RE_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_RE_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+_RE_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _lang(lang: str) -> str:
+    """Return "en" for English and "de" for everything else (German is the default)."""
+    return "en" if lang == "en" else "de"
+
+
+def _to_decimal(value: object) -> Decimal | None:
+    """Convert a number to Decimal, or None when it is missing (None, NaN, NA, ±inf)."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, numbers.Integral):
+        return Decimal(int(value))
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None  # pandas.NA and friends
+    if not math.isfinite(number):
+        return None
+    # repr() gives the shortest decimal that round-trips, so 2.675 rounds up as people expect.
+    return Decimal(repr(number))
+
+
+def _rounded(value: object, decimals: int) -> Decimal | None:
+    """Round half away from zero (kaufmännisch) to `decimals` places; None if missing."""
+    if decimals < 0:
+        raise ValueError(f"decimals must be >= 0, got {decimals}")
+    number = _to_decimal(value)
+    if number is None:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = max(28, number.adjusted() + decimals + 2)  # enough digits for any size
+        return number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _digits(magnitude: Decimal, decimals: int, lang: str) -> str:
+    """Format a non-negative rounded Decimal with the language's separators."""
+    text = f"{magnitude:,.{decimals}f}"  # English style: 1,234.5
+    if _lang(lang) == "de":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def format_number(value: float | None, decimals: int = 1, lang: str = "de") -> str:
+    """Format a number as "1.234,5" (de) or "1,234.5" (en); missing values become "–"."""
+    rounded = _rounded(value, decimals)
+    if rounded is None:
+        return MISSING
+    text = _digits(abs(rounded), decimals, lang)
+    return MINUS + text if rounded < 0 else text  # a rounded -0.0 compares equal to 0
+
+
+def format_value(value: float | None, unit: str, decimals: int = 1, lang: str = "de") -> str:
+    """Format a number with its unit: "12,3 %" (narrow no-break space) or "1.234 EUR"."""
+    number = format_number(value, decimals, lang)
+    unit = (unit or "").strip()
+    if number == MISSING or not unit:
+        return number
+    separator = NARROW_NBSP if unit in _PERCENT_UNITS else " "
+    return f"{number}{separator}{unit}"
+
+
+def format_change(delta: float | None, decimals: int = 1, lang: str = "de") -> str:
+    """Format a change with explicit sign: "+1,2", "−0,4", or "±0" when it rounds to zero."""
+    rounded = _rounded(delta, decimals)
+    if rounded is None:
+        return MISSING
+    if rounded == 0:
+        return PLUS_MINUS + "0"
+    sign = "+" if rounded > 0 else MINUS
+    return sign + _digits(abs(rounded), decimals, lang)
+
+
+def format_period(period: str, lang: str = "de") -> str:
+    """Format "2024" / "2024-06" / "2024-Q2" / "2024-06-30" for display; else return as is."""
+    text = str(period).strip()
+    lang = _lang(lang)
+    if _RE_YEAR.match(text):
+        return text
+    if match := _RE_MONTH.match(text):
+        year, month = int(match[1]), int(match[2])
+        if 1 <= month <= 12:
+            return f"{MONTHS[lang][month - 1]} {year}"
+        return text
+    if match := _RE_QUARTER.match(text):
+        year, quarter = match[1], match[2]
+        return f"Q{quarter} {year}" if lang == "en" else f"{quarter}. Quartal {year}"
+    if match := _RE_DAY.match(text):
+        try:
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return text
+        if lang == "en":
+            return f"{day.day} {MONTHS['en'][day.month - 1]} {day.year}"
+        return f"{day:%d.%m.%Y}"
+    return text

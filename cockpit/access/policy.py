@@ -54,7 +54,7 @@ def indicator_scope(
     if viewer.role == "district" and viewer.area_code:
         own = {viewer.area_code, *descendants.get(viewer.area_code, ())}
         return Scope(True, frozenset(own))
-    if viewer.role == "department" and viewer.department and dataset_departments:
-        if set(dataset_departments) == {viewer.department}:
-            return EVERYTHING
+    if (viewer.role == "department" and viewer.department
+            and set(dataset_departments) == {viewer.department}):
+        return EVERYTHING
     return NOTHING

@@ -10,6 +10,7 @@ cache can never serve another; scoping and blanking happen per call.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -33,6 +34,7 @@ VALUE_COLUMNS = ["area_code", "area_name", "level", "parent_code", "period", "va
                  "numerator", "denominator", "suppressed"]
 
 AuditSink = Callable[[str, str, str], None]
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,14 @@ class Gate:
         frame["area_name"] = frame["area_code"].map(names["name"])
         frame["parent_code"] = frame["area_code"].map(names["parent_code"])
         return frame[VALUE_COLUMNS].reset_index(drop=True)
+
+    def warm(self) -> None:
+        """Compute every indicator once, so the first request does not wait."""
+        for indicator in self.registry:
+            try:
+                self._frame(indicator)
+            except Exception:  # noqa: BLE001 - a broken indicator fails on request, loudly
+                logger.exception("Indikator %s konnte nicht berechnet werden", indicator.id)
 
     # -- permissions ---------------------------------------------------------
     def _departments_of(self, indicator: Indicator) -> set[str]:

@@ -26,6 +26,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Sign-in failed: wrong username or password.",
     },
     "logout": {"de": "Abmelden", "en": "Sign out"},
+    "nav.toggle": {"de": "Navigation ein- oder ausblenden", "en": "Toggle navigation"},
+    "skip_to_content": {"de": "Zum Inhalt springen", "en": "Skip to content"},
     "logged_in_as": {"de": "Angemeldet als {user}", "en": "Signed in as {user}"},
     # Spatial levels
     "level.city": {"de": "Stadt", "en": "City"},
@@ -66,6 +68,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "You are not authorised to view these data.",
     },
     "error.bad_parameter": {"de": "Ungültige Angabe: {detail}", "en": "Invalid input: {detail}"},
+    "error.not_logged_in": {"de": "Bitte melden Sie sich an.", "en": "Please sign in."},
     "error.page_not_found": {"de": "Seite nicht gefunden.", "en": "Page not found."},
     "error.internal": {
         "de": "Es ist ein interner Fehler aufgetreten.",
@@ -88,6 +91,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "download.csv": {"de": "CSV herunterladen", "en": "Download CSV"},
     "reset": {"de": "Zurücksetzen", "en": "Reset"},
 }
+
+
+def register_strings(strings: dict[str, dict[str, str]]) -> None:
+    """Add a page's own strings; a key may only be defined once."""
+    clashes = set(strings) & set(STRINGS)
+    if any(STRINGS[key] != strings[key] for key in clashes):
+        raise ValueError(f"UI strings defined twice: {sorted(clashes)}")
+    STRINGS.update(strings)
 
 
 class _KeepMissing(dict):

@@ -1,46 +1,52 @@
-"""Create the Flask server with its health check and the Dash cockpit."""
+"""Create the Flask server: auth guard, gate, JSON API, health check and the Dash cockpit."""
 
 from __future__ import annotations
 
-import dash
+import threading
+
 import flask
-from dash import html
 
 from cockpit import __version__
+from cockpit.access import Gate
+from cockpit.api.v1 import api
+from cockpit.app.auth import install_auth
+from cockpit.app.dash_app import create_dash
+from cockpit.app.session import GATE_KEY
+from cockpit.appdb import audit
 from cockpit.context import Installation
-from cockpit.resources import bundled_dir
 
 
-def create_server(inst: Installation, *, secret_key: str) -> flask.Flask:
+def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> flask.Flask:
     """Return the WSGI application serving the cockpit of this installation."""
     server = flask.Flask("cockpit")
-    server.config.update(SECRET_KEY=secret_key, SESSION_COOKIE_HTTPONLY=True,
-                         SESSION_COOKIE_SAMESITE="Lax")
+    server.config.update(
+        SECRET_KEY=secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+    )
+    server.json.sort_keys = False  # keep the documented field order in API answers
     # Fail at start, not at the first request, when an indicator file is broken.
     registry = inst.registry
 
-    @server.get("/healthz")
-    def healthz() -> flask.Response:
-        version = inst.store.current_version()
-        status = 200 if version else 503
-        return flask.jsonify(status="ok" if version else "no-data", data_version=version,
-                             indicators=len(registry), version=__version__), status
+    def record(user_name: str, action: str, detail: str) -> None:
+        with inst.app_db() as conn:
+            audit(conn, user_name, action, detail)
 
-    app = dash.Dash(
-        "cockpit",
-        server=server,
-        title="Cockpit",
-        assets_folder=str(bundled_dir("assets")),
-        serve_locally=True,
-        update_title=None,
-    )
-    # Until login and the access gate exist, the page shows no data at all.
-    app.layout = html.Main(
-        [
-            html.H1("Kommunales Analyse-Cockpit"),
-            html.P("Der Datenbestand ist geladen. Anmeldung und Auswertungsseiten folgen."),
-        ],
-        lang="de",
-        className="placeholder",
-    )
+    gate = Gate(inst, audit=record)
+    server.extensions[GATE_KEY] = gate
+    install_auth(server, inst)
+    server.register_blueprint(api)
+
+    @server.get("/healthz")
+    def healthz() -> tuple[flask.Response, int]:
+        version = inst.store.current_version()
+        return flask.jsonify(status="ok" if version else "no-data", data_version=version,
+                             indicators=len(registry), version=__version__), (
+            200 if version else 503)
+
+    create_dash(server)
+    if warm and inst.store.exists():
+        # Committee members should not wait for the first computation.
+        threading.Thread(target=gate.warm, name="gate-warm", daemon=True).start()
     return server

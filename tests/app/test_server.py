@@ -33,12 +33,15 @@ def test_healthz_without_store_is_503(fresh_home: Installation) -> None:
     assert response.status_code == 503
 
 
-def test_placeholder_page_carries_no_data(client) -> None:
-    page = client.get("/")
-    assert page.status_code == 200
-    layout = client.get("/_dash-layout").get_data(as_text=True)
-    assert "Musterstadt" not in layout
-    assert "Anmeldung" in layout
+def test_anonymous_visitors_are_sent_to_the_login(client) -> None:
+    page = client.get("/vergleich?indicator=sgb2_quote")
+    assert page.status_code == 302
+    assert page.location.startswith("/login?next=")
+    for path in ("/_dash-layout", "/_dash-dependencies", "/_reload-hash",
+                 "/api/v1/indicators", "/api/v1/areas"):
+        response = client.get(path)
+        assert response.status_code == 401, path
+        assert "Musterstadt" not in response.get_data(as_text=True)
 
 
 def _free_port() -> int:

@@ -1,0 +1,103 @@
+"""GET /api/v1/indicators, /indicators/{id}/values, /areas, /areas/geojson."""
+
+from __future__ import annotations
+
+import math
+
+import flask
+
+from cockpit.access.errors import GateError
+from cockpit.app.session import current_gate, current_viewer
+from cockpit.indicators.model import Indicator
+
+api = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
+
+# Allowed query parameters per endpoint (view function name).
+_ALLOWED_PARAMS = {
+    "values": {"level", "period", "area"},
+    "areas": {"level"},
+    "areas_geojson": {"level"},
+    "indicators": set(),
+}
+
+
+def _number(value: object) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+@api.errorhandler(GateError)
+def _refused(exc: GateError) -> tuple[flask.Response, int]:
+    return flask.jsonify(error=exc.message), exc.status
+
+
+@api.before_request
+def _reject_unknown_parameters() -> tuple[flask.Response, int] | None:
+    endpoint = (flask.request.endpoint or "").removeprefix("api_v1.")
+    unknown = set(flask.request.args) - _ALLOWED_PARAMS.get(endpoint, set())
+    if unknown:
+        return flask.jsonify(error=f"Unbekannter Parameter: {', '.join(sorted(unknown))}"), 400
+    return None
+
+
+def describe(indicator: Indicator, levels: list[str], periods: list[str]) -> dict:
+    """The public description of an indicator (its Steckbrief plus coverage)."""
+    return {
+        "id": indicator.id,
+        "kind": indicator.kind,
+        "title": indicator.title_de,
+        "title_en": indicator.title_en,
+        "description": indicator.description,
+        "unit": indicator.unit,
+        "decimals": indicator.decimals,
+        "topic": indicator.topic,
+        "classification": indicator.classification,
+        "direction": indicator.direction,
+        "numerator": indicator.numerator,
+        "denominator": indicator.denominator,
+        "source": indicator.source,
+        "update_cycle": indicator.update_cycle,
+        "min_count": indicator.min_count,
+        "levels": levels,
+        "periods": periods,
+    }
+
+
+@api.get("/indicators")
+def indicators() -> flask.Response:
+    gate, viewer = current_gate(), current_viewer()
+    return flask.jsonify([
+        describe(ind, gate.levels(viewer, ind.id), gate.periods(viewer, ind.id))
+        for ind in gate.visible_indicators(viewer)
+    ])
+
+
+@api.get("/indicators/<indicator_id>/values")
+def values(indicator_id: str) -> flask.Response:
+    args = flask.request.args
+    rows = current_gate().values(current_viewer(), indicator_id, level=args.get("level"),
+                                 period=args.get("period"), area=args.get("area"))
+    return flask.jsonify([
+        {"area_code": r.area_code, "area_name": r.area_name, "level": r.level,
+         "period": r.period, "value": _number(r.value), "numerator": _number(r.numerator),
+         "denominator": _number(r.denominator), "suppressed": bool(r.suppressed)}
+        for r in rows.itertuples()
+    ])
+
+
+@api.get("/areas")
+def areas() -> flask.Response:
+    frame = current_gate().areas(current_viewer(), flask.request.args.get("level"))
+    return flask.jsonify([
+        {"code": r.code, "name": r.name, "level": r.level,
+         "parent_code": r.parent_code if isinstance(r.parent_code, str) else None}
+        for r in frame.itertuples()
+    ])
+
+
+@api.get("/areas/geojson")
+def areas_geojson() -> flask.Response:
+    level = flask.request.args.get("level") or "subdistrict"
+    return flask.jsonify(current_gate().geojson(current_viewer(), level))

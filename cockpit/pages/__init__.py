@@ -1,0 +1,1 @@
+"""Pages of the cockpit; each module registers itself with dash.register_page."""

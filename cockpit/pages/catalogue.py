@@ -1,0 +1,98 @@
+"""Indikatoren: the searchable catalogue of indicator metadata sheets (Steckbriefe)."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, clientside_callback, dcc, html
+
+from cockpit.app.i18n import register_strings, t
+from cockpit.app.session import current_gate, current_lang, current_viewer
+from cockpit.indicators.model import Indicator
+
+dash.register_page(__name__, path="/indikatoren", name="Indikatoren", order=4,
+                   label_key="nav.catalogue", title="Indikatoren")
+
+SEARCH = "catalogue-search"
+RESULTS = "catalogue-results"
+URL_SINK = "catalogue-url"
+
+register_strings({
+    "catalogue.heading": {"de": "Indikatorenkatalog", "en": "Indicator catalogue"},
+    "catalogue.search_hint": {"de": "Titel, Beschreibung oder Quelle durchsuchen",
+                              "en": "Search title, description or source"},
+    "catalogue.count": {"de": "{n} Indikatoren", "en": "{n} indicators"},
+    "catalogue.classification": {"de": "Einstufung", "en": "Classification"},
+    "catalogue.numerator": {"de": "Zähler", "en": "Numerator"},
+    "catalogue.denominator": {"de": "Nenner", "en": "Denominator"},
+    "catalogue.formula": {"de": "Formel", "en": "Formula"},
+    "catalogue.cycle": {"de": "Aktualisierung", "en": "Update cycle"},
+    "catalogue.notes": {"de": "Hinweise", "en": "Notes"},
+    "catalogue.min_count": {"de": "Mindestfallzahl", "en": "Minimum count"},
+    "classification.public": {"de": "öffentlich", "en": "public"},
+    "classification.internal": {"de": "intern", "en": "internal"},
+    "classification.restricted": {"de": "vertraulich", "en": "restricted"},
+})
+
+
+def _matches(indicator: Indicator, query: str) -> bool:
+    haystack = " ".join([indicator.id, indicator.title_de, indicator.title_en,
+                         indicator.description, indicator.source, indicator.topic]).lower()
+    return all(word in haystack for word in query.lower().split())
+
+
+def _sheet(indicator: Indicator, topic: str, lang: str) -> dbc.Card:
+    rows = [
+        ("label.description", indicator.description),
+        ("catalogue.formula", indicator.formula()),
+        ("catalogue.numerator", indicator.numerator),
+        ("catalogue.denominator", indicator.denominator or "–"),
+        ("label.unit", indicator.unit),
+        ("label.direction", t(f"direction.{indicator.direction}", lang)),
+        ("source", indicator.source),
+        ("catalogue.cycle", indicator.update_cycle),
+        ("catalogue.classification", t(f"classification.{indicator.classification}", lang)),
+        ("catalogue.min_count", str(indicator.min_count)),
+    ]
+    if indicator.notes:
+        rows.append(("catalogue.notes", indicator.notes))
+    details = []
+    for key, text in rows:
+        details += [html.Dt(t(key, lang), className="col-sm-3"),
+                    html.Dd(text, className="col-sm-9")]
+    return dbc.Card(dbc.CardBody([
+        html.H2(indicator.title(lang), className="h5 card-title", id=f"ind-{indicator.id}"),
+        html.P([dbc.Badge(topic, color="secondary", className="me-2"),
+                html.Code(indicator.id)], className="small"),
+        html.Dl(details, className="row small mb-0"),
+    ]), className="mb-3")
+
+
+def layout(q: str | None = None, **_: str) -> html.Div:
+    lang = current_lang()
+    return html.Div([
+        html.H1(t("catalogue.heading", lang), className="h3"),
+        dbc.Label(t("search", lang), html_for=SEARCH, className="visually-hidden"),
+        dbc.Input(id=SEARCH, type="search", value=(q or "")[:100], debounce=True,
+                  placeholder=t("catalogue.search_hint", lang), className="mb-3"),
+        html.Div(id=RESULTS, **{"aria-live": "polite"}),
+        dcc.Store(id=URL_SINK),
+    ])
+
+
+@callback(Output(RESULTS, "children"), Input(SEARCH, "value"))
+def show_sheets(query: str | None) -> list:
+    gate, viewer, lang = current_gate(), current_viewer(), current_lang()
+    query = (query or "")[:100]
+    found = [ind for ind in gate.visible_indicators(viewer) if _matches(ind, query)]
+    topics = gate.registry.topics
+    return [html.P(t("catalogue.count", lang, n=len(found)), className="text-body-secondary"),
+            *[_sheet(ind, topics.get(ind.topic, {}).get(lang, ind.topic), lang)
+              for ind in found]]
+
+
+clientside_callback(
+    "function(q) { return window.cockpitSetQuery({q: q}); }",
+    Output(URL_SINK, "data"),
+    Input(SEARCH, "value"),
+)

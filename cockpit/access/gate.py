@@ -85,6 +85,7 @@ class Gate:
         self._areas: Areas | None = None
         self._frames: dict[str, pd.DataFrame] = {}
         self._frame_locks: dict[str, threading.Lock] = {}
+        self._geojson: dict[str, dict[str, Any]] = {}
 
     # -- data version and caches -------------------------------------------
     def _sync(self) -> str:
@@ -97,6 +98,7 @@ class Gate:
                 if version != self._version:
                     self._frames = {}
                     self._frame_locks = {}
+                    self._geojson = {}
                     self._areas = Areas.load(self.inst.store.read())
                     self._version = version
         return version
@@ -255,8 +257,12 @@ class Gate:
     def geojson(self, viewer: Viewer | None, level: str) -> dict[str, Any]:
         """A FeatureCollection of the areas of one level, `properties.code` as key."""
         frame = self.areas(viewer, check_level(level) or "subdistrict")
+        key = f"geojson:{level}"
+        cached = self._geojson.get(key)
+        if cached is not None:
+            return cached
         geometries = self.areas_info().geometries
-        return {
+        self._geojson[key] = collection = {
             "type": "FeatureCollection",
             "features": [
                 {"type": "Feature", "id": row.code,
@@ -265,6 +271,7 @@ class Gate:
                 for row in frame.itertuples() if row.code in geometries
             ],
         }
+        return collection
 
     def _record(self, viewer: Viewer, action: str, detail: str) -> None:
         if self._audit is not None:

@@ -52,7 +52,7 @@ def error_notice(exc: GateError, lang: str) -> dbc.Alert:
         text = t("error.forbidden", lang)
     else:  # the gate names what was wrong (unknown period, area, indicator)
         text = exc.message
-    return dbc.Alert(text, color="warning", className="my-3", role="alert")
+    return dbc.Alert(text, color="warning", className="my-3")  # renders role="alert"
 
 
 def indicator_caption(indicator: Indicator, lang: str) -> html.P:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -75,3 +76,11 @@ def render_page(client, path: str, search: str = ""):
         client, ["_pages_content.children", "_pages_store.data"],
         {"_pages_location.pathname": path, "_pages_location.search": search},
     )
+
+
+def response_text(response) -> str:
+    """The response body with JSON unicode escapes decoded, for 'not in' checks."""
+    try:
+        return json.dumps(response.json, ensure_ascii=False)
+    except Exception:  # noqa: BLE001 - not JSON: the raw text
+        return response.get_data(as_text=True)

@@ -1,0 +1,293 @@
+"""Stadtteilvergleich: one indicator across areas as ranking, map and table."""
+
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+from cockpit.access.errors import GateError
+from cockpit.access.gate import AREA_PATTERN
+from cockpit.app.components import (
+    error_notice,
+    indicator_caption,
+    indicator_options,
+    level_options,
+    period_options,
+    pick,
+)
+from cockpit.app.figures import choropleth_map, ranking_bar
+from cockpit.app.formatting import SUPPRESSED_TOOLTIP, format_period
+from cockpit.app.i18n import register_strings, t
+from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
+
+dash.register_page(__name__, path="/vergleich", name="Stadtteilvergleich", order=1,
+                   label_key="nav.compare", title="Stadtteilvergleich")
+
+INDICATOR = "compare-indicator"
+PERIOD = "compare-period"
+LEVEL = "compare-level"
+METHOD = "compare-method"
+RAW = "compare-raw"
+HIGHLIGHT = "compare-highlight"
+BAR = "compare-bar"
+MAP = "compare-map"
+GRID = "compare-grid"
+MESSAGE = "compare-message"
+CAPTION = "compare-caption"
+URL_SINK = "compare-url"
+METHODS = ("quantile", "equal")
+
+register_strings({
+    "compare.heading": {"de": "Stadtteilvergleich", "en": "Area comparison"},
+    "compare.ranking": {"de": "Rangfolge", "en": "Ranking"},
+    "compare.map": {"de": "Karte", "en": "Map"},
+    "compare.table": {"de": "Tabelle", "en": "Table"},
+    "compare.previous": {"de": "Vorperiode", "en": "Previous period"},
+    "compare.no_previous": {"de": "keine Vorperiode", "en": "no previous period"},
+    "compare.highlight_hint": {
+        "de": "Ein Klick auf ein Gebiet in Karte, Balken oder Tabelle hebt es überall hervor.",
+        "en": "Click an area in the map, bars or table to highlight it everywhere.",
+    },
+})
+
+
+def _label(text: str, target: str) -> dbc.Label:
+    return dbc.Label(text, html_for=target, className="fw-semibold small mb-1")
+
+
+def layout(indicator: str | None = None, period: str | None = None, level: str | None = None,
+           classes: str | None = None, area: str | None = None, raw: str | None = None,
+           **_: str) -> html.Div:
+    lang = current_lang()
+    gate, viewer = current_gate(), current_viewer()
+    options = indicator_options(gate, viewer, lang)
+    ids = [o["value"] for o in options if not o.get("disabled")]
+    notice = None
+    if indicator is not None and indicator not in ids:
+        try:  # say why: unknown or not permitted
+            gate.indicator(viewer, indicator)
+        except GateError as exc:
+            notice = error_notice(exc, lang)
+        indicator = None
+    indicator = indicator or (ids[0] if ids else None)
+    highlight = area if isinstance(area, str) and AREA_PATTERN.match(area) else None
+    controls = [
+        dbc.Col([_label(t("label.indicator", lang), INDICATOR),
+                 dcc.Dropdown(id=INDICATOR, options=options, value=indicator, clearable=False,
+                              searchable=True)], xs=12, lg=5),
+        dbc.Col([_label(t("label.period", lang), PERIOD),
+                 dcc.Dropdown(id=PERIOD, value=period, clearable=False)], xs=6, lg=2),
+        dbc.Col([_label(t("label.level", lang), LEVEL),
+                 dcc.Dropdown(id=LEVEL, value=level, clearable=False)], xs=6, lg=2),
+        dbc.Col([_label(t("label.classes", lang), METHOD),
+                 dcc.Dropdown(id=METHOD, value=pick(classes, list(METHODS), "quantile"),
+                              clearable=False,
+                              options=[{"label": t(f"classes.{m}", lang), "value": m}
+                                       for m in METHODS])], xs=12, lg=3),
+    ]
+    if viewer is not None and viewer.may_view_raw:
+        controls.append(dbc.Col(dbc.Switch(id=RAW, label=t("raw.toggle", lang),
+                                           value=raw == "1", className="mt-2"), xs=12))
+    else:
+        # Same component, never shown: the gate ignores raw for this role anyway.
+        controls.append(dbc.Switch(id=RAW, value=False, style={"display": "none"}))
+    return html.Div([
+        html.H1(t("compare.heading", lang), className="h3"),
+        notice,
+        dbc.Row(controls, className="g-2 mb-2 no-print"),
+        html.P(t("compare.highlight_hint", lang), className="small text-body-secondary"),
+        html.Div(id=MESSAGE, role="status"),
+        html.Div(id=CAPTION),
+        dbc.Row([
+            dbc.Col([html.H2(t("compare.ranking", lang), className="h5"),
+                     dcc.Loading(dcc.Graph(id=BAR, config=graph_config(lang)))], xs=12, xl=6),
+            dbc.Col([html.H2(t("compare.map", lang), className="h5"),
+                     dcc.Loading(dcc.Graph(id=MAP, config=graph_config(lang),
+                                           style={"height": "520px"}))], xs=12, xl=6),
+        ], className="g-3"),
+        html.H2(t("compare.table", lang), className="h5 mt-3"),
+        dag.AgGrid(
+            id=GRID,
+            rowData=[],
+            columnDefs=[],
+            defaultColDef={"sortable": True, "filter": True, "resizable": True,
+                           "floatingFilter": True},
+            getRowId="params.data.area_code",
+            rowClassRules={"compare-highlight-row": "params.data.highlight"},
+            dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 200,
+                             "enableCellTextSelection": True},
+            columnSize="responsiveSizeToFit",
+        ),
+        dcc.Store(id=HIGHLIGHT, data=highlight),
+        dcc.Store(id=URL_SINK),
+    ])
+
+
+@callback(
+    Output(PERIOD, "options"), Output(PERIOD, "value"),
+    Output(LEVEL, "options"), Output(LEVEL, "value"),
+    Input(INDICATOR, "value"),
+    State(PERIOD, "value"), State(LEVEL, "value"),
+)
+def choose_period_and_level(indicator_id: str | None, period: str | None,
+                            level: str | None) -> tuple:
+    """Offer the periods and levels the indicator has; keep the choice if still valid."""
+    if not indicator_id:
+        raise PreventUpdate
+    gate, viewer, lang = current_gate(), current_viewer(), current_lang()
+    try:
+        periods = gate.periods(viewer, indicator_id)
+        levels = gate.levels(viewer, indicator_id)
+    except GateError:
+        return [], None, [], None
+    below = [lv for lv in levels if lv != "city"]
+    level_choices = level_options(levels, lang, below_city=bool(below))
+    allowed_levels = [o["value"] for o in level_choices]
+    default_level = "subdistrict" if "subdistrict" in allowed_levels else allowed_levels[0]
+    return (period_options(periods, lang), pick(period, periods, periods[-1]),
+            level_choices, pick(level, allowed_levels, default_level))
+
+
+def _grid_columns(lang: str, decimals: int, unit: str) -> list[dict]:
+    locale = "de-DE" if lang == "de" else "en-GB"
+    number = ("params.value == null ? (params.data.suppressed ? '·' : '–') : "
+              f"new Intl.NumberFormat('{locale}', {{minimumFractionDigits: {{d}}, "
+              "maximumFractionDigits: {d}}).format(params.value)")
+    value_format = {"function": number.replace("{d}", str(decimals))}
+    count_format = {"function": number.replace("{d}", "0")}
+    change_format = {"function": number.replace("{d}", str(decimals))
+                     .replace(".format(params.value)",
+                              ".format(params.value).replace(/^(?=\\d)/, '+')")}
+    return [
+        {"field": "rank", "headerName": t("col.rank", lang), "maxWidth": 90,
+         "filter": "agNumberColumnFilter"},
+        {"field": "area_name", "headerName": t("col.area", lang), "minWidth": 150},
+        {"field": "value", "headerName": f"{t('col.value', lang)} ({unit})",
+         "valueFormatter": value_format, "filter": "agNumberColumnFilter",
+         "tooltipField": "note", "type": "rightAligned"},
+        {"field": "numerator", "headerName": t("col.numerator", lang),
+         "valueFormatter": count_format, "filter": "agNumberColumnFilter",
+         "tooltipField": "note", "type": "rightAligned"},
+        {"field": "denominator", "headerName": t("col.denominator", lang),
+         "valueFormatter": count_format, "filter": "agNumberColumnFilter",
+         "type": "rightAligned"},
+        {"field": "change", "headerName": t("col.change", lang),
+         "valueFormatter": change_format, "filter": "agNumberColumnFilter",
+         "type": "rightAligned"},
+    ]
+
+
+def table_rows(current: pd.DataFrame, previous: pd.DataFrame | None, highlight: str | None,
+               lang: str, decimals: int) -> list[dict]:
+    """Rows for the grid: rank by value (highest first), change vs the previous period."""
+    before = {} if previous is None else dict(
+        zip(previous["area_code"], previous["value"], strict=True))
+    ranked = current.assign(rank=current["value"].rank(ascending=False, method="min"))
+    rows = []
+    for row in ranked.sort_values(["rank", "area_name"], na_position="last").itertuples():
+        hidden = bool(row.suppressed)
+        value = None if hidden or pd.isna(row.value) else round(float(row.value), decimals)
+        old = before.get(row.area_code)
+        change = None if value is None or old is None or pd.isna(old) else round(
+            float(row.value) - float(old), decimals)
+        rows.append({
+            "area_code": row.area_code,
+            "area_name": row.area_name,
+            "rank": None if pd.isna(row.rank) else int(row.rank),
+            "value": value,
+            "numerator": None if hidden or pd.isna(row.numerator) else float(row.numerator),
+            "denominator": None if pd.isna(row.denominator) else float(row.denominator),
+            "change": change,
+            "suppressed": hidden,
+            "note": SUPPRESSED_TOOLTIP[lang] if hidden else None,
+            "highlight": row.area_code == highlight,
+        })
+    return rows
+
+
+@callback(
+    Output(BAR, "figure"), Output(MAP, "figure"), Output(GRID, "rowData"),
+    Output(GRID, "columnDefs"), Output(CAPTION, "children"), Output(MESSAGE, "children"),
+    Input(INDICATOR, "value"), Input(PERIOD, "value"), Input(LEVEL, "value"),
+    Input(METHOD, "value"), Input(RAW, "value"), Input(HIGHLIGHT, "data"),
+)
+def show_comparison(indicator_id: str | None, period: str | None, level: str | None,
+                    method: str | None, raw: bool | None, highlight: str | None) -> tuple:
+    """Ranking, map and table of one indicator for one period and level."""
+    if not indicator_id or not period or not level:
+        raise PreventUpdate
+    gate, viewer, lang = current_gate(), current_viewer(raw=bool(raw)), current_lang()
+    try:
+        indicator = gate.indicator(viewer, indicator_id)
+        rows = gate.values(viewer, indicator_id, level=level, period=period)
+        periods = gate.periods(viewer, indicator_id)
+        city = gate.values(viewer, indicator_id, level="city", period=period)
+        index = periods.index(period)
+        previous = (gate.values(viewer, indicator_id, level=level, period=periods[index - 1])
+                    if index > 0 else None)
+    except GateError as exc:
+        empty = {"data": [], "layout": {"xaxis": {"visible": False},
+                                        "yaxis": {"visible": False}}}
+        return empty, empty, [], [], None, error_notice(exc, lang)
+    city_value = None
+    if not city.empty and not bool(city["suppressed"].iloc[0]):
+        city_value = float(city["value"].iloc[0])
+    highlight = highlight if highlight in set(rows["area_code"]) else None
+    unit, decimals = indicator.unit, indicator.decimals
+    bar = ranking_bar(rows, unit=unit, decimals=decimals, city_value=city_value,
+                      highlight=highlight, lang=lang)
+    geojson = gate.geojson(viewer, level)
+    area_map = choropleth_map(rows, geojson, unit=unit, decimals=decimals,
+                              method=method if method in METHODS else "quantile",
+                              highlight=highlight, lang=lang)
+    caption = html.Div([
+        html.P([html.Strong(indicator.title(lang)), f" · {format_period(period, lang)}"],
+               className="mb-0"),
+        indicator_caption(indicator, lang),
+    ])
+    return (bar, area_map, table_rows(rows, previous, highlight, lang, decimals),
+            _grid_columns(lang, decimals, unit), caption, None)
+
+
+def _clicked_area(click: dict | None) -> str | None:
+    points = (click or {}).get("points") or []
+    if not points:
+        return None
+    point = points[0]
+    custom = point.get("customdata")
+    code = point.get("location") or (custom[0] if isinstance(custom, list) and custom else None)
+    return code if isinstance(code, str) and AREA_PATTERN.match(code) else None
+
+
+@callback(
+    Output(HIGHLIGHT, "data"),
+    Input(BAR, "clickData"), Input(MAP, "clickData"), Input(GRID, "cellClicked"),
+    State(HIGHLIGHT, "data"),
+    prevent_initial_call=True,
+)
+def choose_highlight(bar_click: dict | None, map_click: dict | None, cell: dict | None,
+                     current: str | None) -> str | None:
+    """The area clicked last in any of the three views; a second click clears it."""
+    if ctx.triggered_id == GRID:
+        code = (cell or {}).get("rowId")
+        code = code if isinstance(code, str) and AREA_PATTERN.match(code) else None
+    else:
+        code = _clicked_area(bar_click if ctx.triggered_id == BAR else map_click)
+    if code is None:
+        raise PreventUpdate
+    return None if code == current else code
+
+
+clientside_callback(
+    """function(indicator, period, level, method, area, raw) {
+        return window.cockpitSetQuery({indicator: indicator, period: period, level: level,
+                                       classes: method, area: area, raw: raw ? "1" : null});
+    }""",
+    Output(URL_SINK, "data"),
+    Input(INDICATOR, "value"), Input(PERIOD, "value"), Input(LEVEL, "value"),
+    Input(METHOD, "value"), Input(HIGHLIGHT, "data"), Input(RAW, "value"),
+)

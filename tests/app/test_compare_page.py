@@ -1,0 +1,182 @@
+"""Stadtteilvergleich: real callback payloads per role; forbidden values never leave."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cockpit.access import Gate, Viewer
+from tests.app.conftest import callback, render_page, response_text
+
+OUTPUTS = ["compare-bar.figure", "compare-map.figure", "compare-grid.rowData",
+           "compare-grid.columnDefs", "compare-caption.children", "compare-message.children"]
+
+
+def compare(client, indicator: str, period: str = "2024", level: str = "subdistrict",
+            raw: bool = False, highlight: str | None = None):
+    return callback(client, OUTPUTS, {
+        "compare-indicator.value": indicator, "compare-period.value": period,
+        "compare-level.value": level, "compare-method.value": "quantile",
+        "compare-raw.value": raw, "compare-highlight.data": highlight,
+    })
+
+
+def _rows(response) -> list[dict]:
+    return response.json["response"]["compare-grid"]["rowData"]
+
+
+@pytest.fixture(scope="module")
+def gate(demo) -> Gate:
+    return Gate(demo)
+
+
+def test_layout_renders_for_every_role(clients) -> None:
+    for role, client in clients.items():
+        response = render_page(client, "/vergleich", "?indicator=sgb2_quote&level=district")
+        assert response.status_code == 200, role
+        body = response_text(response)
+        assert "compare-map" in body
+        # only admin and controlling get a visible switch for raw values
+        assert ("Unverfälschte" in body) is (role in ("admin", "controlling")), role
+
+
+def test_values_match_the_gate(clients, gate: Gate) -> None:
+    response = compare(clients["leadership"], "sgb2_quote")
+    assert response.status_code == 200
+    rows = {r["area_code"]: r for r in _rows(response)}
+    expected = gate.values(Viewer("x", "leadership"), "sgb2_quote", level="subdistrict",
+                           period="2024")
+    assert set(rows) == set(expected["area_code"])
+    for r in expected.itertuples():
+        assert rows[r.area_code]["value"] == pytest.approx(round(r.value, 1))
+        assert rows[r.area_code]["numerator"] == r.numerator
+    ranks = sorted(rows.values(), key=lambda r: r["rank"])
+    assert ranks[0]["value"] == max(r["value"] for r in rows.values())
+
+
+def test_change_against_previous_period(clients, gate: Gate) -> None:
+    rows = {r["area_code"]: r for r in _rows(compare(clients["admin"], "einwohner"))}
+    viewer = Viewer("x", "admin")
+    now = gate.values(viewer, "einwohner", level="subdistrict", period="2024")
+    before = gate.values(viewer, "einwohner", level="subdistrict", period="2023")
+    delta = float(now.set_index("area_code").loc["0503", "value"]
+                  - before.set_index("area_code").loc["0503", "value"])
+    assert rows["0503"]["change"] == pytest.approx(delta)
+
+
+def test_committee_gets_no_restricted_indicator(clients, demo) -> None:
+    response = compare(clients["committee"], "hze_je_1000_unter_21")
+    assert response.status_code == 200
+    body = response_text(response)
+    assert "Berechtigung" in body
+    assert _rows(response) == []
+    secret = Gate(demo).values(Viewer("x", "admin"), "hze_je_1000_unter_21",
+                               level="subdistrict", period="2024")
+    for value in secret["numerator"].dropna():
+        assert f'"numerator": {value}' not in body
+
+
+def test_committee_dropdown_lists_no_restricted_indicator(clients) -> None:
+    body = response_text(render_page(clients["committee"], "/vergleich"))
+    assert "hze_je_1000_unter_21" not in body
+    assert "sgb2_quote" in body
+
+
+def test_district_user_sees_restricted_data_only_for_own_district(clients, gate) -> None:
+    response = compare(clients["district"], "hze_je_1000_unter_21")
+    codes = {r["area_code"] for r in _rows(response)}
+    assert codes == {"0101", "0102", "0103", "0104"}
+    body = response_text(response)
+    for name in ("Nordstadt", "Hafen", "Südstadt"):
+        assert name not in body  # not even in the map or the bars
+
+
+def test_district_user_sees_internal_data_everywhere(clients) -> None:
+    codes = {r["area_code"] for r in _rows(compare(clients["district"], "sgb2_quote"))}
+    assert len(codes) == 24
+
+
+def test_suppressed_cells_carry_no_numbers(clients, demo) -> None:
+    viewer = Viewer("x", "leadership")
+    rows = Gate(demo).values(viewer, "hze_stationaer_je_1000_unter_21", level="subdistrict",
+                             period="2024")
+    hidden = rows[rows["suppressed"]]
+    assert not hidden.empty
+    raw = Gate(demo).values(Viewer("a", "admin", raw=True), "hze_stationaer_je_1000_unter_21",
+                            level="subdistrict", period="2024").set_index("area_code")
+    response = compare(clients["leadership"], "hze_stationaer_je_1000_unter_21")
+    grid = {r["area_code"]: r for r in _rows(response)}
+    figures = json.dumps([response.json["response"]["compare-bar"]["figure"],
+                          response.json["response"]["compare-map"]["figure"]])
+    for code in hidden["area_code"]:
+        assert grid[code]["value"] is None and grid[code]["numerator"] is None
+        assert grid[code]["suppressed"] is True
+        secret = raw.loc[code, "value"]
+        assert f"{secret:.1f}".replace(".", ",") not in figures
+        assert repr(float(secret)) not in figures
+
+
+def test_raw_switch_is_ignored_for_leadership_and_honoured_for_admin(clients) -> None:
+    leadership = _rows(compare(clients["leadership"], "hze_stationaer_je_1000_unter_21",
+                               raw=True))
+    assert any(r["suppressed"] for r in leadership)
+    admin = _rows(compare(clients["admin"], "hze_stationaer_je_1000_unter_21", raw=True))
+    assert not any(r["suppressed"] for r in admin)
+
+
+def test_raw_view_is_audited(clients, demo) -> None:
+    compare(clients["controlling"], "hze_stationaer_je_1000_unter_21", raw=True)
+    with demo.app_db() as conn:
+        rows = conn.execute("SELECT user_name, action, detail FROM audit_log "
+                            "WHERE action = 'raw_view'").fetchall()
+    assert any(r["user_name"] == "demo-controlling" and "hze_stationaer" in r["detail"]
+               for r in rows)
+
+
+@pytest.mark.parametrize("search", ["?indicator=gibtsnicht", "?indicator=%3Cscript%3E",
+                                    "?indicator=sgb2_quote&period=1999&level=quartier",
+                                    "?area=%27%3B--"])
+def test_bad_url_parameters_give_a_message_not_a_traceback(clients, search: str) -> None:
+    response = render_page(clients["leadership"], "/vergleich", search)
+    assert response.status_code == 200
+    assert "Traceback" not in response_text(response)
+
+
+def test_unknown_indicator_in_url_is_named(clients) -> None:
+    body = response_text(render_page(clients["leadership"], "/vergleich",
+                                     "?indicator=gibtsnicht"))
+    assert "Unbekannter Indikator" in body
+
+
+def test_tampered_callback_period_is_refused(clients) -> None:
+    response = compare(clients["leadership"], "sgb2_quote", period="1999")
+    assert response.status_code == 200
+    assert "1999" in response_text(response)
+    assert _rows(response) == []
+
+
+def test_highlight_marks_the_row(clients) -> None:
+    rows = _rows(compare(clients["admin"], "sgb2_quote", highlight="0203"))
+    assert [r["area_code"] for r in rows if r["highlight"]] == ["0203"]
+
+
+def test_click_on_map_bar_or_table_sets_the_highlight(clients) -> None:
+    client = clients["admin"]
+    base = {"compare-bar.clickData": None, "compare-map.clickData": None,
+            "compare-grid.cellClicked": None}
+    map_click = {**base, "compare-map.clickData": {"points": [{"location": "0301"}]}}
+    response = callback(client, "compare-highlight.data", map_click,
+                        state={"compare-highlight.data": None},
+                        changed=["compare-map.clickData"])
+    assert response.json["response"]["compare-highlight"]["data"] == "0301"
+    bar_click = {**base, "compare-bar.clickData": {"points": [{"customdata": ["0402", "x"]}]}}
+    response = callback(client, "compare-highlight.data", bar_click,
+                        state={"compare-highlight.data": "0301"},
+                        changed=["compare-bar.clickData"])
+    assert response.json["response"]["compare-highlight"]["data"] == "0402"
+    cell = {**base, "compare-grid.cellClicked": {"rowId": "0402"}}
+    response = callback(client, "compare-highlight.data", cell,
+                        state={"compare-highlight.data": "0402"},
+                        changed=["compare-grid.cellClicked"])
+    assert response.json["response"]["compare-highlight"]["data"] is None

@@ -16,3 +16,19 @@ window.cockpitSetQuery = function (params) {
   window.history.replaceState(window.history.state, "", url.toString());
   return window.dash_clientside.no_update;
 };
+
+/* Number formatting for dash-ag-grid cells: German "1.234,5" (or English),
+   "·" for cells kept secret, "–" for missing values, optional explicit sign. */
+var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+dagfuncs.cockpitNumber = function (params, decimals, locale, signed) {
+  if (params.value === null || params.value === undefined || Number.isNaN(params.value)) {
+    return params.data && params.data.suppressed ? "\u00b7" : "\u2013";
+  }
+  var text = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: decimals, maximumFractionDigits: decimals,
+  }).format(Math.abs(params.value));
+  if (params.value < 0) {
+    return "\u2212" + text;
+  }
+  return signed && params.value > 0 ? "+" + text : text;
+};

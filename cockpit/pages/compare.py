@@ -154,14 +154,14 @@ def choose_period_and_level(indicator_id: str | None, period: str | None,
 
 def _grid_columns(lang: str, decimals: int, unit: str) -> list[dict]:
     locale = "de-DE" if lang == "de" else "en-GB"
-    number = ("params.value == null ? (params.data.suppressed ? '·' : '–') : "
-              f"new Intl.NumberFormat('{locale}', {{minimumFractionDigits: {{d}}, "
-              "maximumFractionDigits: {d}}).format(params.value)")
-    value_format = {"function": number.replace("{d}", str(decimals))}
-    count_format = {"function": number.replace("{d}", "0")}
-    change_format = {"function": number.replace("{d}", str(decimals))
-                     .replace(".format(params.value)",
-                              ".format(params.value).replace(/^(?=\\d)/, '+')")}
+
+    def number(places: int, signed: bool = False) -> dict:
+        # cockpitNumber lives in assets/cockpit.js (dashAgGridFunctions)
+        return {"function": f"cockpitNumber(params, {places}, '{locale}', "
+                            f"{'true' if signed else 'false'})"}
+
+    value_format, count_format = number(decimals), number(0)
+    change_format = number(decimals, signed=True)
     return [
         {"field": "rank", "headerName": t("col.rank", lang), "maxWidth": 90,
          "filter": "agNumberColumnFilter"},

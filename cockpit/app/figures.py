@@ -74,7 +74,9 @@ BAR_PX = 28
 
 _AXIS_STYLE = {"gridcolor": GRID_COLOUR, "linecolor": OUTLINE_COLOUR,
                "zerolinecolor": OUTLINE_COLOUR, "tickfont": {"size": SMALL_FONT_SIZE},
-               "title": {"font": {"size": FONT_SIZE}}, "automargin": True}
+               "title": {"font": {"size": FONT_SIZE}}, "automargin": True,
+               # "250.000" instead of the English SI suffix "250k"
+               "exponentformat": "none", "separatethousands": True}
 _TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font={"size": FONT_SIZE, "color": TEXT_COLOUR},

@@ -1,0 +1,410 @@
+"""Stadtteilprofil: every indicator the viewer may see for one area, printable on A4."""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections import Counter
+from datetime import datetime
+from functools import lru_cache
+from typing import NamedTuple
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
+
+from cockpit.access import Gate, Viewer
+from cockpit.access.errors import GateError
+from cockpit.app.components import error_notice
+from cockpit.app.figures import sparkline
+from cockpit.app.formatting import (
+    MISSING,
+    SUPPRESSED_MARK,
+    SUPPRESSED_TOOLTIP,
+    format_change,
+    format_period,
+    format_value,
+)
+from cockpit.app.i18n import register_strings, t
+from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
+from cockpit.indicators.model import Indicator
+
+dash.register_page(__name__, path="/profil", name="Stadtteilprofil", order=3,
+                   label_key="nav.profile", title="Stadtteilprofil")
+
+AREA = "profile-area"
+RAW = "profile-raw"
+PRINT = "profile-print"
+CONTENT = "profile-content"
+URL_SINK = "profile-url"
+PRINT_SINK = "profile-print-sink"
+SERIES = "profile-series"
+SPARK = "profile-spark"
+MAX_PERIODS = 120  # bounds of the series the browser sends back for drawing
+MAX_SPARKLINES = 200
+BLANK_FIGURE = {"data": [], "layout": {
+    "height": 40, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+    "xaxis": {"visible": False}, "yaxis": {"visible": False},
+    "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+}}
+FALLBACK_AREA = "01"  # the first Stadtbezirk
+
+register_strings({
+    "profile.heading": {"de": "Stadtteilprofil {name}", "en": "Area profile: {name}"},
+    "profile.heading_plain": {"de": "Stadtteilprofil", "en": "Area profile"},
+    "profile.area": {"de": "Gebiet", "en": "Area"},
+    "profile.part_of": {"de": "{level} im Stadtbezirk {parent}", "en": "{level} in {parent}"},
+    "profile.note": {
+        "de": "Datenstand {version}. Werte jeweils für den letzten verfügbaren Zeitraum "
+              "({periods}); Stadtwert für denselben Zeitraum.",
+        "en": "Data as of {version}. Values for the latest available period "
+              "({periods}); city value for the same period.",
+    },
+    "profile.period_of": {"de": "Stand {period}", "en": "{period}"},
+    "profile.above": {"de": "über dem Stadtwert", "en": "above the city value"},
+    "profile.below": {"de": "unter dem Stadtwert", "en": "below the city value"},
+    "profile.same": {"de": "wie der Stadtwert", "en": "same as the city value"},
+    "profile.trend": {"de": "Verlauf", "en": "Trend"},
+    "profile.trend_label": {"de": "Verlauf {first} bis {last}", "en": "Trend {first} to {last}"},
+    "profile.no_values": {"de": "Für dieses Gebiet liegen keine Werte vor.",
+                          "en": "There are no values for this area."},
+    "profile.suppressed_legend": {"de": "{mark} = {text}", "en": "{mark} = {text}"},
+})
+
+
+# -- pure data shaping ------------------------------------------------------------------------
+
+class ProfileRow(NamedTuple):
+    """One indicator of the profile: the area's latest value against the city.
+
+    (A NamedTuple, not a dataclass: Dash imports page modules outside sys.modules.)
+    """
+
+    period: str
+    value: float | None
+    suppressed: bool
+    city_value: float | None
+    city_suppressed: bool
+    periods: list[str]
+    series: list[float | None]
+
+    @property
+    def deviation(self) -> float | None:
+        if self.value is None or self.city_value is None:
+            return None
+        return self.value - self.city_value
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def profile_row(frame: pd.DataFrame, area: str, city: str | None) -> ProfileRow | None:
+    """The area's latest known value (or suppression) and the city's value of that period.
+
+    `frame` holds the gated rows of one indicator over all periods; None when the area
+    has no row there (not computed for its level, or outside the viewer's scope).
+    """
+    mine = frame[frame["area_code"] == area]
+    known = mine[mine["suppressed"].astype(bool) | mine["value"].notna()]
+    if known.empty:
+        return None
+    latest = known.sort_values("period").iloc[-1]
+    period = str(latest["period"])
+    suppressed = bool(latest["suppressed"])
+    city_rows = frame[(frame["area_code"] == city) & (frame["period"] == period)]
+    city_suppressed = bool(city_rows["suppressed"].iloc[0]) if not city_rows.empty else False
+    city_value = (None if city_rows.empty or city_suppressed
+                  else _number(city_rows["value"].iloc[0]))
+    periods = sorted({str(p) for p in frame["period"]})
+    by_period = {str(r.period): (None if r.suppressed else _number(r.value))
+                 for r in mine.itertuples()}
+    return ProfileRow(
+        period=period,
+        value=None if suppressed else _number(latest["value"]),
+        suppressed=suppressed,
+        city_value=city_value,
+        city_suppressed=city_suppressed,
+        periods=periods,
+        series=[by_period.get(p) for p in periods],
+    )
+
+
+def deviation_text(delta: float | None, decimals: int, lang: str) -> str:
+    """"+1,2 über dem Stadtwert", "−0,4 unter dem Stadtwert", "±0 wie der Stadtwert"."""
+    change = format_change(delta, decimals, lang)
+    if change == MISSING:
+        return MISSING
+    if change.startswith("+"):
+        word = "profile.above"
+    elif change.startswith("±"):
+        word = "profile.same"
+    else:
+        word = "profile.below"
+    return f"{change} {t(word, lang)}"
+
+
+def area_options(areas: pd.DataFrame, lang: str) -> list[dict]:
+    """Every area in code order (city, then each Stadtbezirk with its Stadtteile)."""
+    return [{"label": f"{row.name} ({t(f'level.{row.level}', lang)})", "value": row.code}
+            for row in areas.itertuples()]
+
+
+def default_area(viewer: Viewer | None, codes: list[str]) -> str | None:
+    """The district user's own area, else the first Stadtbezirk."""
+    own = viewer.area_code if viewer is not None and viewer.role == "district" else None
+    for candidate in (own, FALLBACK_AREA):
+        if candidate in codes:
+            return candidate
+    return codes[0] if codes else None
+
+
+def version_text(version: str, lang: str) -> str:
+    """A snapshot id like 20261126T074023841180Z as a date (26.11.2026); else as is."""
+    try:
+        stamp = datetime.strptime(version, "%Y%m%dT%H%M%S%fZ")
+    except (TypeError, ValueError):
+        return str(version)
+    return format_period(stamp.strftime("%Y-%m-%d"), lang)
+
+
+def periods_text(periods: list[str], lang: str) -> str:
+    """The periods the rows refer to, most frequent first."""
+    return ", ".join(format_period(p, lang) for p, _ in Counter(periods).most_common())
+
+
+@lru_cache(maxsize=4096)
+def _sparkline_json(periods: tuple[str, ...], values: tuple[float | None, ...],
+                    direction: str) -> dict:
+    # Keyed only by the data drawn, so the cache cannot carry one viewer's data to another.
+    return sparkline(list(periods), list(values), direction=direction).to_plotly_json()
+
+
+def series_entry(row: ProfileRow, indicator: Indicator) -> dict:
+    """What the trend line of a row needs; sent with the table, drawn in a second step."""
+    digits = indicator.decimals + 2
+    return {"periods": row.periods,
+            "values": [None if v is None else round(v, digits) for v in row.series],
+            "direction": indicator.direction}
+
+
+def _finite(value: object) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return number if math.isfinite(number) else None
+
+
+def sparkline_figure(entry: object) -> dict:
+    """Figure JSON of a series entry; a blank figure for anything malformed.
+
+    The entry comes back from the browser, so it is checked; it only ever holds data the
+    viewer was already sent. Figures are cached because building plotly objects is slow.
+    """
+    try:
+        periods = tuple(str(p) for p in entry["periods"])  # type: ignore[index]
+        values = tuple(_finite(v) for v in entry["values"])  # type: ignore[index]
+        direction = str(entry["direction"])  # type: ignore[index]
+        if not periods or len(periods) > MAX_PERIODS:
+            return BLANK_FIGURE
+        return copy.deepcopy(_sparkline_json(periods, values, direction))
+    except (TypeError, KeyError, ValueError):
+        return BLANK_FIGURE
+
+
+# -- components -------------------------------------------------------------------------------
+
+def _suppressed(lang: str) -> html.Span:
+    tip = SUPPRESSED_TOOLTIP[lang]
+    return html.Span([html.Span(SUPPRESSED_MARK, **{"aria-hidden": "true"}),
+                      html.Span(tip, className="visually-hidden")],
+                     title=tip, className="profile-suppressed")
+
+
+def _cell(content, label: str, className: str = "") -> html.Td:
+    return html.Td(content, className=className, **{"data-label": label})
+
+
+def _table_row(indicator: Indicator, row: ProfileRow, area: str, city: str | None,
+               lang: str) -> html.Tr:
+    unit, decimals = indicator.unit, indicator.decimals
+    value = (_suppressed(lang) if row.suppressed
+             else format_value(row.value, unit, decimals, lang))
+    if row.city_suppressed:
+        city_value = _suppressed(lang)
+    else:
+        city_value = format_value(row.city_value, unit, decimals, lang)
+    deviation = MISSING if area == city else deviation_text(row.deviation, decimals, lang)
+    trend_label = t("profile.trend_label", lang, first=format_period(row.periods[0], lang),
+                    last=format_period(row.periods[-1], lang))
+    trend = html.Div(
+        dcc.Graph(id={"type": SPARK, "indicator": indicator.id}, figure=BLANK_FIGURE,
+                  config={**graph_config(lang), "staticPlot": True, "displayModeBar": False,
+                          "responsive": False},
+                  style={"height": "40px", "width": "140px"}),
+        role="img", className="profile-spark", **{"aria-label": trend_label},
+    )
+    return html.Tr([
+        html.Th([html.Span(indicator.title(lang), className="profile-title"),
+                 html.Span(t("profile.period_of", lang, period=format_period(row.period, lang)),
+                           className="profile-meta")],
+                scope="row", className="profile-indicator"),
+        _cell(value, t("col.value", lang), "profile-num profile-value"),
+        _cell(city_value, t("city_value", lang), "profile-num"),
+        _cell(deviation, t("deviation", lang), "profile-num"),
+        _cell(trend, t("profile.trend", lang), "profile-trend"),
+    ], className="profile-row", **{"data-indicator": indicator.id})
+
+
+def _table(rows: list[html.Tr], heading_id: str, lang: str) -> html.Table:
+    head = html.Thead(html.Tr([
+        html.Th(t("col.indicator", lang), scope="col"),
+        html.Th(t("col.value", lang), scope="col", className="profile-num"),
+        html.Th(t("city_value", lang), scope="col", className="profile-num"),
+        html.Th(t("deviation", lang), scope="col", className="profile-num"),
+        html.Th(t("profile.trend", lang), scope="col"),
+    ]))
+    return html.Table([head, html.Tbody(rows)], className="table table-sm profile-table",
+                      **{"aria-labelledby": heading_id})
+
+
+def _error(exc: GateError, lang: str) -> list:
+    return [html.H1(t("profile.heading_plain", lang), className="h3"), error_notice(exc, lang)]
+
+
+def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: str) -> list:
+    """H1, data note and one table per topic of every indicator with a value for `area`."""
+    try:
+        area = gate.check_area(area)  # type: ignore[arg-type]
+        areas = gate.areas(viewer).set_index("code")
+        indicators = gate.visible_indicators(viewer)
+        version = gate.data_version
+    except GateError as exc:
+        return _error(exc, lang)
+    cities = areas.index[areas["level"] == "city"]
+    city = str(cities[0]) if len(cities) else None
+    info = areas.loc[area]
+    topics = gate.registry.topics
+    groups: dict[str, list[html.Tr]] = {}
+    series: dict[str, dict] = {}
+    periods: list[str] = []
+    any_suppressed = False
+    for indicator in indicators:
+        try:
+            frame = gate.values(viewer, indicator.id, all_periods=True)
+        except GateError:
+            continue  # refused for this viewer: no row, no trace
+        row = profile_row(frame, area, city)
+        if row is None:
+            continue
+        periods.append(row.period)
+        series[indicator.id] = series_entry(row, indicator)
+        any_suppressed |= row.suppressed or row.city_suppressed
+        groups.setdefault(indicator.topic, []).append(
+            _table_row(indicator, row, area, city, lang))
+    subtitle = t(f"level.{info['level']}", lang)
+    parent = info["parent_code"]
+    if info["level"] == "subdistrict" and isinstance(parent, str) and parent in areas.index:
+        subtitle = t("profile.part_of", lang, level=subtitle, parent=areas.loc[parent, "name"])
+    content: list = [
+        html.H1(t("profile.heading", lang, name=info["name"]), className="h3 mb-1"),
+        html.P(subtitle, className="text-body-secondary mb-1"),
+    ]
+    if not groups:
+        return [*content, html.P(t("profile.no_values", lang))]
+    content.append(html.P(t("profile.note", lang, version=version_text(version, lang),
+                            periods=periods_text(periods, lang)),
+                          className="small profile-note"))
+    for topic, rows in groups.items():
+        heading_id = f"profile-topic-{topic}"
+        content.append(html.Section([
+            html.H2(topics.get(topic, {}).get(lang, topic), id=heading_id,
+                    className="h5 mt-3"),
+            _table(rows, heading_id, lang),
+        ], className="profile-topic"))
+    if any_suppressed:
+        content.append(html.P(t("profile.suppressed_legend", lang, mark=SUPPRESSED_MARK,
+                                text=SUPPRESSED_TOOLTIP[lang]), className="small profile-note"))
+    # The trend lines follow in a second request: the table must not wait for plotly.
+    content.append(dcc.Store(id=SERIES, data=series))
+    return content
+
+
+# -- page -------------------------------------------------------------------------------------
+
+def layout(area: str | None = None, raw: str | None = None, **_: str) -> html.Div:
+    lang = current_lang()
+    gate, viewer = current_gate(), current_viewer()
+    may_raw = viewer is not None and viewer.may_view_raw
+    want_raw = may_raw and raw == "1"
+    try:
+        areas = gate.areas(viewer)
+    except GateError as exc:
+        return html.Div(_error(exc, lang))
+    codes = [str(c) for c in areas["code"]]
+    chosen = default_area(viewer, codes) if area in (None, "") else area
+    content = profile_content(gate, current_viewer(raw=want_raw), chosen, lang)
+    controls = [
+        dbc.Col([dbc.Label(t("profile.area", lang), html_for=AREA,
+                           className="fw-semibold small mb-1"),
+                 dcc.Dropdown(id=AREA, options=area_options(areas, lang),
+                              value=chosen if chosen in codes else None,
+                              clearable=False, searchable=True)], xs=12, md=6, lg=4),
+        dbc.Col(html.Button([html.I(className="bi bi-printer me-1", **{"aria-hidden": "true"}),
+                             t("print", lang)],
+                            id=PRINT, type="button", className="btn btn-outline-secondary"),
+                xs=12, md="auto", className="d-flex align-items-end"),
+    ]
+    if may_raw:
+        controls.append(dbc.Col(dbc.Switch(id=RAW, label=t("raw.toggle", lang),
+                                           value=want_raw, className="mt-2"), xs=12))
+    return html.Div([
+        dbc.Row(controls, className="g-2 mb-3 no-print profile-controls"),
+        html.Div(content, id=CONTENT, className="profile"),
+        dcc.Store(id=URL_SINK),
+        dcc.Store(id=PRINT_SINK),
+    ], className="profile-page")
+
+
+@callback(
+    Output(CONTENT, "children"),
+    Input(AREA, "value"),
+    Input(RAW, "value", allow_optional=True),  # the switch exists for admin/controlling only
+    prevent_initial_call=True,  # the layout already carries the profile of the URL's area
+)
+def show_profile(area: str | None, raw: bool | None) -> list:
+    return profile_content(current_gate(), current_viewer(raw=bool(raw)), area,
+                           current_lang())
+
+
+@callback(
+    Output({"type": SPARK, "indicator": ALL}, "figure"),
+    Input(SERIES, "data"),
+    State({"type": SPARK, "indicator": ALL}, "id"),
+)
+def draw_sparklines(series: dict | None, ids: list[dict]) -> list[dict]:
+    """The trend line of every row, from the series sent with the table."""
+    series = series if isinstance(series, dict) else {}
+    return [sparkline_figure(series.get(str(key.get("indicator"))))
+            if n < MAX_SPARKLINES and isinstance(key, dict) else BLANK_FIGURE
+            for n, key in enumerate(ids)]
+
+
+clientside_callback(
+    """function(area, raw) {
+        return window.cockpitSetQuery({area: area, raw: raw ? "1" : null});
+    }""",
+    Output(URL_SINK, "data"),
+    Input(AREA, "value"), Input(RAW, "value", allow_optional=True),
+)
+
+clientside_callback(
+    """function(clicks) {
+        if (clicks) { window.print(); }
+        return window.dash_clientside.no_update;
+    }""",
+    Output(PRINT_SINK, "data"),
+    Input(PRINT, "n_clicks"),
+    prevent_initial_call=True,
+)

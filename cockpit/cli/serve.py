@@ -66,7 +66,7 @@ def serve(inst: Installation, host: str, port: int, workers: int, demo: bool) ->
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
-        "threads": 4,
+        "threads": 8,
         "timeout": 60,
         "accesslog": "-",
         "errorlog": "-",

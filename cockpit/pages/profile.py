@@ -100,29 +100,34 @@ def _number(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def profile_row(frame: pd.DataFrame, area: str, city: str | None) -> ProfileRow | None:
+def profile_row(frame: pd.DataFrame | list, area: str, city: str | None) -> ProfileRow | None:
     """The area's latest known value (or suppression) and the city's value of that period.
 
     `frame` holds the gated rows of one indicator over all periods; None when the area
     has no row there (not computed for its level, or outside the viewer's scope).
     """
-    mine = frame[frame["area_code"] == area]
-    known = mine[mine["suppressed"].astype(bool) | mine["value"].notna()]
-    if known.empty:
+    # Plain iteration: the frame holds only this area and the city (a few dozen rows).
+    mine, city_by_period = [], {}
+    rows = frame.itertuples() if isinstance(frame, pd.DataFrame) else frame
+    for r in rows:
+        if r.area_code == area:
+            mine.append(r)
+        elif r.area_code == city:
+            city_by_period[str(r.period)] = r
+    known = [r for r in mine if bool(r.suppressed) or not pd.isna(r.value)]
+    if not known:
         return None
-    latest = known.sort_values("period").iloc[-1]
-    period = str(latest["period"])
-    suppressed = bool(latest["suppressed"])
-    city_rows = frame[(frame["area_code"] == city) & (frame["period"] == period)]
-    city_suppressed = bool(city_rows["suppressed"].iloc[0]) if not city_rows.empty else False
-    city_value = (None if city_rows.empty or city_suppressed
-                  else _number(city_rows["value"].iloc[0]))
-    periods = sorted({str(p) for p in frame["period"]})
-    by_period = {str(r.period): (None if r.suppressed else _number(r.value))
-                 for r in mine.itertuples()}
+    latest = max(known, key=lambda r: str(r.period))
+    period = str(latest.period)
+    suppressed = bool(latest.suppressed)
+    city_row = city_by_period.get(period)
+    city_suppressed = bool(city_row.suppressed) if city_row is not None else False
+    city_value = (None if city_row is None or city_suppressed else _number(city_row.value))
+    periods = sorted({str(r.period) for r in mine} | set(city_by_period))
+    by_period = {str(r.period): (None if r.suppressed else _number(r.value)) for r in mine}
     return ProfileRow(
         period=period,
-        value=None if suppressed else _number(latest["value"]),
+        value=None if suppressed else _number(latest.value),
         suppressed=suppressed,
         city_value=city_value,
         city_suppressed=city_suppressed,
@@ -292,7 +297,8 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
     any_suppressed = False
     for indicator in indicators:
         try:
-            frame = gate.values(viewer, indicator.id, all_periods=True)
+            frame = gate.rows(viewer, indicator.id, all_periods=True,
+                              areas=[area] if city is None else [area, city])
         except GateError:
             continue  # refused for this viewer: no row, no trace
         row = profile_row(frame, area, city)

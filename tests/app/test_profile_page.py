@@ -447,14 +447,17 @@ def test_one_gate_call_per_indicator_and_fast(clients, app_server, monkeypatch) 
     app_gate = app_server.extensions["cockpit_gate"]
     show(clients["leadership"], "0101")  # warm the gate's frames
     calls: list[str] = []
-    original = app_gate.values
+    original = app_gate.rows
 
     def counting(viewer, indicator_id, **kwargs):
         calls.append(indicator_id)
-        assert kwargs == {"all_periods": True}
+        # all periods, only the area and the city: never a wider scan
+        assert kwargs["all_periods"] is True
+        assert set(kwargs) == {"all_periods", "areas"} and kwargs["areas"][-1] == "00"
+        assert len(kwargs["areas"]) == 2
         return original(viewer, indicator_id, **kwargs)
 
-    monkeypatch.setattr(app_gate, "values", counting)
+    monkeypatch.setattr(app_gate, "rows", counting)
     started = time.perf_counter()
     response = show(clients["leadership"], "0204")
     elapsed = time.perf_counter() - started

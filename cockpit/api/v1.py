@@ -97,6 +97,22 @@ def areas() -> flask.Response:
     ])
 
 
+@api.get("/<path:unknown>")
+def not_found(unknown: str) -> tuple[flask.Response, int]:
+    # Without this, Dash's catch-all page route would answer with HTML.
+    return flask.jsonify(error="Unbekannte API-Adresse."), 404
+
+
+def install_error_handlers(server: flask.Flask) -> None:
+    """Answer errors under /api/ as JSON, never as an HTML page."""
+
+    @server.errorhandler(405)
+    def method_not_allowed(exc: Exception) -> flask.Response | tuple[flask.Response, int]:
+        if flask.request.path.startswith(api.url_prefix or "/api/"):
+            return flask.jsonify(error="Die API ist nur lesbar (GET)."), 405
+        return exc  # type: ignore[return-value]
+
+
 @api.get("/areas/geojson")
 def areas_geojson() -> flask.Response:
     level = flask.request.args.get("level") or "subdistrict"

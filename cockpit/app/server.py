@@ -8,7 +8,7 @@ import flask
 
 from cockpit import __version__
 from cockpit.access import Gate
-from cockpit.api.v1 import api
+from cockpit.api.v1 import api, install_error_handlers
 from cockpit.app.auth import install_auth
 from cockpit.app.dash_app import create_dash
 from cockpit.app.session import GATE_KEY
@@ -37,6 +37,7 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
     server.extensions[GATE_KEY] = gate
     install_auth(server, inst)
     server.register_blueprint(api)
+    install_error_handlers(server)
 
     @server.get("/healthz")
     def healthz() -> tuple[flask.Response, int]:

@@ -17,7 +17,6 @@ access gate released and get a figure back.  Conventions shared by all figures:
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,7 +26,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from cockpit.app.formatting import SUPPRESSED_MARK, format_number, format_value
+from cockpit.app.formatting import (
+    SUPPRESSED_MARK,
+    finite_number,
+    format_number,
+    format_value,
+)
 
 __all__ = [
     "BAR_COLOUR",
@@ -163,15 +167,7 @@ class _Row:
     suppressed: bool
 
 
-def _as_float(value: Any) -> float | None:
-    """Return a finite float or None (None, NaN, NA, inf and non-numbers give None)."""
-    if value is None or isinstance(value, bool | str):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+_as_float = finite_number
 
 
 def _is_suppressed(flag: Any) -> bool:

@@ -37,6 +37,17 @@ _RE_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
 _RE_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
+def finite_number(value: object) -> float | None:
+    """Return a finite float or None (None, NaN, NA, inf and non-numbers give None)."""
+    if value is None or isinstance(value, bool | str):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _lang(lang: str) -> str:
     """Return "en" for English and "de" for everything else (German is the default)."""
     return "en" if lang == "en" else "de"

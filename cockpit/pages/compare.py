@@ -114,8 +114,9 @@ def layout(indicator: str | None = None, period: str | None = None, level: str |
             id=GRID,
             rowData=[],
             columnDefs=[],
+            # minWidth keeps columns readable on phones (the grid scrolls sideways)
             defaultColDef={"sortable": True, "filter": True, "resizable": True,
-                           "floatingFilter": True},
+                           "floatingFilter": True, "minWidth": 110},
             getRowId="params.data.area_code",
             rowClassRules={"compare-highlight-row": "params.data.highlight"},
             dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 200,

@@ -10,7 +10,6 @@ time series pages. All values come from the gate, one `gate.values` call per car
 from __future__ import annotations
 
 import logging
-import math
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,6 +29,7 @@ from cockpit.app.formatting import (
     PLUS_MINUS,
     SUPPRESSED_MARK,
     SUPPRESSED_TOOLTIP,
+    finite_number,
     format_change,
     format_period,
     format_value,
@@ -141,14 +141,7 @@ class Kpi(NamedTuple):
     city_fallback: bool = False
 
 
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool | str):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+_number = finite_number
 
 
 def _hidden(flag: Any) -> bool:

@@ -64,7 +64,7 @@ def shell() -> html.Div:
                 ], navbar=True),
             ], id="nav-collapse", navbar=True),
         ], fluid=True),
-        color="primary", dark=True, className="mb-3 no-print", expand="lg",
+        color="primary", dark=True, className="mb-3 no-print", expand="xl",
     )
     return html.Div([
         html.A(t("skip_to_content", lang), href="#main", className="visually-hidden-focusable"),

@@ -1,6 +1,6 @@
 """Whole flows in headless Chromium: login, every page, no errors, no outside requests.
 
-Screenshots of each page at 1920x1080 and 390x844 go to test-artifacts/.
+Screenshots of each page at 1920x1080, 1024x768 and 390x844 go to test-artifacts/
 Needs Debian's chromium at /usr/bin/chromium (CI installs it); without it the
 tests are skipped unless COCKPIT_REQUIRE_BROWSER=1 makes that a failure.
 """
@@ -27,7 +27,7 @@ PAGES = {
     "profil": "/profil?area=0103",
     "indikatoren": "/indikatoren",
 }
-VIEWPORTS = {"desktop": (1920, 1080), "phone": (390, 844)}
+VIEWPORTS = {"desktop": (1920, 1080), "tablet": (1024, 768), "phone": (390, 844)}
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("COCKPIT_REQUIRE_BROWSER") == "1":
@@ -144,6 +144,9 @@ def test_b01_every_page_loads_cleanly(server, browser, viewport: str) -> None:
         _settle(page)
         assert page.locator("h1").count() == 1, name
         assert "Traceback" not in page.content()
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{name} is {overflow}px wider than the {viewport} screen"
         page.screenshot(path=str(ARTIFACTS / f"{name}-{viewport}.png"), full_page=True)
     context.close()
     assert recorder.foreign == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit
+
 import dash
 import dash_bootstrap_components as dbc
 import flask
@@ -36,6 +38,15 @@ def _navigation(lang: str) -> list:
     ]
 
 
+def _current_page() -> str:
+    """The page being shown: the layout is fetched by the page, so it is the referrer."""
+    referrer = urlsplit(flask.request.referrer or "")
+    if referrer.netloc and referrer.netloc != flask.request.host:
+        return "/"
+    path = referrer.path or "/"
+    return f"{path}?{referrer.query}" if referrer.query else path
+
+
 def shell() -> html.Div:
     """The frame around every page; built per request for the user's language."""
     lang = current_lang()
@@ -44,6 +55,7 @@ def shell() -> html.Div:
         return html.Div(dash.page_container)
     other = "en" if lang == "de" else "de"
     root = flask.request.script_root
+    back = _current_page()
     navbar = dbc.Navbar(
         dbc.Container([
             dbc.NavbarBrand(t("app.title", lang), href=root + "/"),
@@ -55,7 +67,8 @@ def shell() -> html.Div:
                 dbc.Nav([
                     dbc.NavItem(dbc.NavLink(
                         html.Span(t(f"language.{other}", lang), lang=other),
-                        href=f"{root}/lang/{other}?next=/", external_link=True)),
+                        href=f"{root}/lang/{other}?{urlencode({'next': back})}",
+                        external_link=True)),
                     dbc.NavItem(html.Span(
                         t("logged_in_as", lang, user=user.name) + f" ({user.role})",
                         className="navbar-text small px-2")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -75,3 +76,22 @@ def test_serve_builds_the_demo_and_answers_within_60_seconds(tmp_path: Path) -> 
         output, _ = proc.communicate(timeout=30)
     assert "demo-admin" in output
     assert (tmp_path / "home" / "demo-logins.txt").exists()
+
+
+def test_language_switch_returns_to_the_page_shown(clients) -> None:
+    client = clients["committee"]
+    layout = json.dumps(client.get("/_dash-layout", headers={
+        "Referer": "http://localhost/vergleich?indicator=sgb2_quote"}).json)
+    assert "/lang/en?next=%2Fvergleich%3Findicator%3Dsgb2_quote" in layout
+    response = client.get("/lang/en?next=/vergleich?indicator=sgb2_quote")
+    assert response.status_code == 302
+    assert response.location == "/vergleich?indicator=sgb2_quote"
+    english = json.dumps(client.get("/_dash-layout").json)
+    assert "Sign out" in english
+    client.get("/lang/de?next=/")
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "\\\\evil"])
+def test_language_switch_never_redirects_off_site(clients, target: str) -> None:
+    response = clients["committee"].get(f"/lang/de?next={target}")
+    assert response.location == "/"

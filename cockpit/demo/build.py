@@ -11,7 +11,7 @@ from cockpit.catalog import Catalog
 from cockpit.demo.generator import generate_observations
 from cockpit.demo.geometry import CITY_CODE, CITY_NAME, build_demo_areas
 from cockpit.store import Store
-from cockpit.store.schema import DIMENSIONS
+from cockpit.store.schema import OBSERVATION_COLUMNS
 
 # A fixed "last update" keeps two demo builds byte-identical in their data.
 DEMO_UPDATED_AT = datetime(2026, 3, 31, 12, 0)
@@ -23,7 +23,7 @@ def build_demo_store(store: Store, catalog: Catalog) -> str:
     areas = build_demo_areas()
     observations = pd.DataFrame(
         generate_observations(CITY_CODE),
-        columns=["dataset_id", "area_code", "period", *DIMENSIONS, "value"],
+        columns=list(OBSERVATION_COLUMNS),
     )
     unknown = set(observations["dataset_id"]) - set(catalog.datasets)
     if unknown:
@@ -50,7 +50,7 @@ def build_demo_store(store: Store, catalog: Catalog) -> str:
             ],
         )
         conn.register("demo_observations", observations)
-        columns = ", ".join(["dataset_id", "area_code", "period", *DIMENSIONS, "value"])
+        columns = ", ".join(OBSERVATION_COLUMNS)
         conn.execute(f"INSERT INTO observations ({columns}) SELECT {columns} "
                      "FROM demo_observations")
         conn.unregister("demo_observations")

@@ -8,6 +8,7 @@ import duckdb
 # down", so the uniqueness key works without NULLs.
 DIMENSIONS: tuple[str, ...] = ("sex", "age_group", "nationality", "category", "measure", "variant")
 TOTAL = "_T"
+OBSERVATION_COLUMNS: tuple[str, ...] = ("dataset_id", "area_code", "period", *DIMENSIONS, "value")
 
 _DIMENSION_COLUMNS = ",\n    ".join(f"{d} VARCHAR NOT NULL DEFAULT '{TOTAL}'" for d in DIMENSIONS)
 

@@ -1,0 +1,72 @@
+"""`cockpit load FILE --dataset ID`: check a delivery and publish it all or nothing."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+import click
+
+from cockpit.catalog import DefinitionError
+from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
+from cockpit.context import Installation
+from cockpit.ingest.csv_reader import read_csv_delivery
+from cockpit.ingest.publish import log_rejection, publish_delivery
+from cockpit.ingest.validate import validate_delivery
+
+FORMATS = ("csv", "xlsx", "genesis")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dataset", "dataset_id", required=True,
+              help="ID des Datensatzes ('cockpit datasets list').")
+@click.option("--format", "file_format", type=click.Choice(FORMATS), default=None,
+              help="Dateiformat (Standard: nach Dateiendung).")
+@click.option("--yes", is_flag=True, help="Warnungen bestätigen und trotzdem veröffentlichen.")
+@click.pass_obj
+def load(inst: Installation, file: Path, dataset_id: str, file_format: str | None,
+         yes: bool) -> None:
+    """Eine Lieferung prüfen und veröffentlichen (Exit 0 veröffentlicht, 2 abgelehnt)."""
+    try:
+        dataset = inst.catalog.datasets.get(dataset_id)
+    except DefinitionError as exc:
+        fail(str(exc))
+    if dataset is None:
+        fail(f"Unbekannter Datensatz „{dataset_id}“; 'cockpit datasets list' zeigt alle.",
+             code=EXIT_BAD_INPUT)
+    if not file.is_file():
+        fail(f"Datei {file} nicht gefunden.", code=EXIT_BAD_INPUT)
+    file_format = file_format or ("xlsx" if file.suffix.lower() == ".xlsx" else "csv")
+    if file_format != "csv":
+        fail(f"Das Format {file_format} kann diese Version noch nicht lesen; bitte als CSV "
+             "(Langformat) liefern.")
+    if not inst.store.exists():
+        fail("Kein Datenbestand vorhanden – zuerst 'cockpit init --demo' ausführen.")
+    user = getpass.getuser()
+    areas = dict(inst.store.read().execute(
+        "SELECT code, level FROM areas WHERE valid_to IS NULL").fetchall())
+    click.echo(f"Prüfe {file.name} für „{dataset.title}“ …", err=True)
+    report, observations = validate_delivery(read_csv_delivery(file), dataset, areas)
+    click.echo(report.to_text())
+    if not report.ok:
+        log_rejection(inst.settings.log_dir, dataset_id=dataset.id, source=file, user=user,
+                      errors=len(report.errors), warnings=len(report.warnings))
+        click.echo("Abgelehnt: Der Datenbestand bleibt unverändert.", err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
+    confirmed = yes or not report.warnings or (
+        sys.stdin.isatty() and click.confirm("Trotz Warnungen veröffentlichen?"))
+    if not confirmed:
+        click.echo("Nicht veröffentlicht: Warnungen mit --yes bestätigen. Der Datenbestand "
+                   "bleibt unverändert.", err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
+    try:
+        result = publish_delivery(inst.store, inst.settings.archive_dir, dataset=dataset,
+                                  observations=observations, source=file, user=user,
+                                  warnings=len(report.warnings))
+    except OSError as exc:
+        click.echo(f"Fehler beim Veröffentlichen: {exc}. Der Datenbestand bleibt unverändert.",
+                   err=True)
+        raise SystemExit(EXIT_FAILURE) from exc
+    click.echo(f"{result.message} (Import {result.import_id}, Datenstand {result.version})")

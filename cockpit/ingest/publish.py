@@ -1,0 +1,130 @@
+"""Publish a validated delivery: archive the file, replace its periods, log the import.
+
+Publishing goes through `Store.publish`, so it is all or nothing: readers see
+either the old snapshot or the new one. The original file is archived
+unchanged under its SHA-256 before anything is published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from cockpit.catalog import Dataset
+from cockpit.store import Store
+from cockpit.store.schema import OBSERVATION_COLUMNS
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What happened to one delivery."""
+
+    import_id: str
+    outcome: str  # published | unchanged
+    rows: int
+    sha256: str
+    version: str | None
+    message: str
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def archive_file(archive_dir: Path, source: Path, sha256: str) -> Path:
+    """Keep the delivered file unchanged as archive/<dataset-free sha>/<name>."""
+    target_dir = archive_dir / sha256[:2] / sha256
+    target = target_dir / source.name
+    if target.exists():
+        return target
+    target_dir.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    shutil.copyfile(source, partial)
+    with open(partial, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(partial, target)
+    return target
+
+
+def already_published(store: Store, dataset_id: str, sha256: str) -> str | None:
+    """The import id under which this very file was published for this dataset, if any."""
+    if not store.exists():
+        return None
+    row = store.read().execute(
+        "SELECT import_id FROM import_log WHERE dataset_id = ? AND sha256 = ? "
+        "AND outcome = 'published' ORDER BY finished_at DESC LIMIT 1",
+        [dataset_id, sha256],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def publish_delivery(
+    store: Store,
+    archive_dir: Path,
+    *,
+    dataset: Dataset,
+    observations: pd.DataFrame,
+    source: Path,
+    user: str,
+    warnings: int = 0,
+) -> ImportResult:
+    """Archive `source` and publish its observations, replacing the periods it covers."""
+    started = datetime.now(UTC).replace(tzinfo=None)
+    sha256 = file_sha256(source)
+    previous = already_published(store, dataset.id, sha256)
+    if previous is not None:
+        return ImportResult(previous, "unchanged", 0, sha256, store.current_version(),
+                            "Diese Datei ist bereits veröffentlicht; nichts geändert.")
+    archive_file(archive_dir, source, sha256)
+    import_id = f"{dataset.id}-{started:%Y%m%dT%H%M%S%f}"
+    frame = observations[list(OBSERVATION_COLUMNS)]
+    periods = sorted(set(frame["period"]))
+    with store.publish() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [dataset.id, dataset.title, dataset.description, dataset.source,
+             dataset.department, dataset.classification, dataset.unit, dataset.licence,
+             started],
+        )
+        conn.execute(
+            "DELETE FROM observations WHERE dataset_id = ? AND list_contains(?, period)",
+            [dataset.id, periods],
+        )
+        conn.register("delivery", frame)
+        conn.execute(f"INSERT INTO observations ({', '.join(OBSERVATION_COLUMNS)}) "
+                     f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM delivery")
+        conn.unregister("delivery")
+        conn.execute(
+            "INSERT INTO import_log (import_id, dataset_id, file_name, sha256, rows, "
+            "user_name, started_at, finished_at, outcome, warnings, message) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, 'published', ?, ?)",
+            [import_id, dataset.id, source.name, sha256, len(frame), user, started, warnings,
+             f"Zeiträume {', '.join(periods)}"],
+        )
+    return ImportResult(import_id, "published", len(frame), sha256, store.current_version(),
+                        f"{len(frame)} Werte für {', '.join(periods)} veröffentlicht.")
+
+
+def log_rejection(log_dir: Path, *, dataset_id: str, source: Path, user: str,
+                  errors: int, warnings: int) -> None:
+    """Rejected deliveries never touch the store; they are logged beside it."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    entry = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"), "dataset": dataset_id,
+        "file": source.name, "sha256": file_sha256(source), "user": user,
+        "outcome": "rejected", "errors": errors, "warnings": warnings,
+    }
+    with open(log_dir / "imports.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")

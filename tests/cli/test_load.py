@@ -1,0 +1,136 @@
+"""`cockpit load`: exit codes from CONTRACT.md, all-or-nothing publish, archive, log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cockpit.cli import cli
+from cockpit.context import Installation
+from cockpit.settings import load_settings
+from cockpit.store.checksum import data_checksum
+
+GOOD = ("area_code;period;category;value\n0101;2026;ambulant;7\n0101;2026;stationaer;3\n"
+        "0101;2026;teilstationaer;1\n")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("load-home")
+    assert CliRunner().invoke(cli, ["--home", str(path), "init", "--demo"]).exit_code == 0
+    return path
+
+
+def run(home: Path, *args: str):
+    return CliRunner().invoke(cli, ["--home", str(home), *args])
+
+
+def _checksum(home: Path) -> tuple[str, str | None]:
+    inst = Installation(load_settings(home=str(home)))
+    try:
+        return data_checksum(inst.store.read()), inst.store.current_version()
+    finally:
+        inst.store.close()
+
+
+def test_good_delivery_is_published_archived_and_logged(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "hze_2026.csv"
+    source.write_text(GOOD, encoding="utf-8")
+    result = run(home, "load", str(source), "--dataset", "hze")
+    assert result.exit_code == 0, result.output
+    assert "3 Werte für 2026 veröffentlicht" in result.output
+    sha = hashlib.sha256(source.read_bytes()).hexdigest()
+    archived = home / "archive" / sha[:2] / sha / source.name
+    assert archived.read_bytes() == source.read_bytes()
+    inst = Installation(load_settings(home=str(home)))
+    conn = inst.store.read()
+    assert conn.execute("SELECT sum(value) FROM observations WHERE dataset_id = 'hze' "
+                        "AND period = '2026'").fetchone()[0] == 11
+    log = conn.execute("SELECT rows, sha256, outcome FROM import_log WHERE dataset_id = 'hze'"
+                       ).fetchall()
+    assert (3, sha, "published") in log
+    inst.store.close()
+
+
+def test_identical_file_twice_changes_nothing(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "again.csv"
+    source.write_text(GOOD.replace("2026", "2027"), encoding="utf-8")
+    assert run(home, "load", str(source), "--dataset", "hze").exit_code == 0
+    before = _checksum(home)
+    result = run(home, "load", str(source), "--dataset", "hze")
+    assert result.exit_code == 0
+    assert "bereits veröffentlicht" in result.output
+    assert _checksum(home) == before  # same data and no new snapshot
+
+
+def test_new_delivery_replaces_its_periods(home: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text(GOOD.replace("2026", "2028"), encoding="utf-8")
+    second = tmp_path / "second.csv"
+    second.write_text(GOOD.replace("2026", "2028").replace(";7\n", ";9\n"), encoding="utf-8")
+    assert run(home, "load", str(first), "--dataset", "hze").exit_code == 0
+    assert run(home, "load", str(second), "--dataset", "hze").exit_code == 0
+    inst = Installation(load_settings(home=str(home)))
+    total = inst.store.read().execute(
+        "SELECT sum(value) FROM observations WHERE dataset_id = 'hze' AND period = '2028'"
+    ).fetchone()[0]
+    inst.store.close()
+    assert total == 13
+
+
+@pytest.mark.parametrize("content,message", [
+    ("", "leer"),
+    ("area_code;period;category;value\n", "keine Datenzeilen"),
+    ("area_code;period;category;value\n9999;2026;ambulant;4\n", "unbekannt"),
+    ("area_code;period;category;value\n0101;2026;ambulant;-4\n", "negativ"),
+    ("area_code;period;category;value\n0101;2026;ambulant;=HYPERLINK(\"x\")\n", "Formel"),
+    ("area_code;period;value\n0101;2026;4\n", "category"),
+])
+def test_bad_delivery_is_rejected_with_exit_2_and_store_unchanged(
+    home: Path, tmp_path: Path, content: str, message: str
+) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_text(content, encoding="utf-8")
+    before = _checksum(home)
+    result = run(home, "load", str(source), "--dataset", "hze")
+    assert result.exit_code == 2, result.output
+    assert message.lower() in result.output.lower()
+    assert "unverändert" in result.output
+    assert _checksum(home) == before
+    entries = (home / "logs" / "imports.jsonl").read_text().splitlines()
+    assert json.loads(entries[-1])["outcome"] == "rejected"
+
+
+def test_unknown_dataset_and_missing_file_are_bad_input(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "x.csv"
+    source.write_text(GOOD, encoding="utf-8")
+    assert run(home, "load", str(source), "--dataset", "gibtsnicht").exit_code == 2
+    assert run(home, "load", str(tmp_path / "fehlt.csv"), "--dataset", "hze").exit_code == 2
+
+
+def test_formats_not_yet_readable_fail_without_change(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "x.xlsx"
+    source.write_bytes(b"PK\x03\x04")
+    before = _checksum(home)
+    result = run(home, "load", str(source), "--dataset", "hze")
+    assert result.exit_code == 1
+    assert "CSV" in result.output
+    assert _checksum(home) == before
+
+
+def test_warnings_need_yes(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "extra.csv"
+    source.write_text("area_code;period;category;value;bemerkung\n"
+                      "0101;2029;ambulant;7;geprüft\n", encoding="utf-8")
+    before = _checksum(home)
+    refused = run(home, "load", str(source), "--dataset", "hze")
+    assert refused.exit_code == 2
+    assert "--yes" in refused.output
+    assert _checksum(home) == before
+    accepted = run(home, "load", str(source), "--dataset", "hze", "--yes")
+    assert accepted.exit_code == 0, accepted.output
+    assert _checksum(home) != before

@@ -130,7 +130,7 @@ class Gate:
                     self._frame_locks = {}
                     self._geojson = {}
                     self._tables = {}
-                    self._areas = Areas.load(self.inst.store.read())
+                    self._areas = Areas.load(self.inst.store.read(version))
                     self._version = version
         return version
 
@@ -146,7 +146,7 @@ class Gate:
 
     def _frame(self, indicator: Indicator) -> pd.DataFrame:
         """All values of an indicator with their suppression flags, computed once."""
-        self._sync()
+        version = self._sync()
         frame = self._frames.get(indicator.id)
         if frame is not None:
             return frame
@@ -155,14 +155,16 @@ class Gate:
         with lock:
             frame = self._frames.get(indicator.id)
             if frame is None:
-                frame = self._build_frame(indicator)
-                self._frames[indicator.id] = frame
+                frame = self._build_frame(indicator, version)
+                if version == self._version:  # a newer snapshot may have arrived meanwhile
+                    self._frames[indicator.id] = frame
         return frame
 
     def _table(self, indicator: Indicator) -> _Table:
         """The indicator's rows as tuples, indexed by area, built once per data version."""
         table = self._tables.get(indicator.id)
         if table is None:
+            version = self._version
             frame = self._frame(indicator)
             records = sorted(frame.itertuples(index=False, name=None),
                              key=lambda r: (r[_PERIOD], r[_AREA]))
@@ -171,12 +173,13 @@ class Gate:
                 by_area.setdefault(record[_AREA], []).append(record)
             table = _Table(records, by_area, frozenset(frame["level"]),
                            tuple(sorted(set(frame["period"]))))
-            self._tables[indicator.id] = table
+            if version == self._version:
+                self._tables[indicator.id] = table
         return table
 
-    def _build_frame(self, indicator: Indicator) -> pd.DataFrame:
+    def _build_frame(self, indicator: Indicator, version: str) -> pd.DataFrame:
         areas = self.areas_info()
-        frame = compute_indicator(self.inst.store.read(), indicator)
+        frame = compute_indicator(self.inst.store.read(version), indicator)
         parents = areas.parents if indicator.aggregation != "none" else {}
         frame["suppressed"] = suppress_area_frame(frame, parents, indicator.min_count)
         names = areas.frame.set_index("code")

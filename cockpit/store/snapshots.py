@@ -70,9 +70,20 @@ class Store:
             )
         return self.store_dir / _SNAPSHOT_DIR / f"{version}.duckdb"
 
-    def read(self) -> duckdb.DuckDBPyConnection:
-        """Return this thread's read-only cursor on the current snapshot."""
-        path = self.current_path()
+    def snapshot_path(self, version: str) -> Path:
+        """The file of one published snapshot (it may have been pruned since)."""
+        path = self.store_dir / _SNAPSHOT_DIR / f"{version}.duckdb"
+        if not path.is_file():
+            raise StoreMissingError(f"Datenstand {version} ist nicht mehr vorhanden.")
+        return path
+
+    def read(self, version: str | None = None) -> duckdb.DuckDBPyConnection:
+        """Return this thread's read-only cursor on the current (or a given) snapshot.
+
+        Pinning a version lets one computation read a single snapshot even if
+        a new one is published meanwhile.
+        """
+        path = self.current_path() if version is None else self.snapshot_path(version)
         cursors: dict[Path, duckdb.DuckDBPyConnection] = self._local.__dict__.setdefault(
             "cursors", {}
         )

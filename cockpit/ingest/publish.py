@@ -45,8 +45,8 @@ def file_sha256(path: Path) -> str:
 
 def archive_file(archive_dir: Path, source: Path, sha256: str) -> Path:
     """Keep the delivered file unchanged as archive/<dataset-free sha>/<name>."""
-    target_dir = archive_dir / sha256[:2] / sha256
-    target = target_dir / source.name
+    target = archived_file(archive_dir, sha256, source.name)
+    target_dir = target.parent
     if target.exists():
         return target
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -79,12 +79,17 @@ def publish_delivery(
     source: Path,
     user: str,
     warnings: int = 0,
+    restoring: str | None = None,
 ) -> ImportResult:
-    """Archive `source` and publish its observations, replacing the periods it covers."""
+    """Archive `source` and publish its observations, replacing the periods it covers.
+
+    `restoring` names an earlier import whose archived file is published again
+    (a rollback); then an identical earlier publication does not stop it.
+    """
     started = datetime.now(UTC).replace(tzinfo=None)
     sha256 = file_sha256(source)
     previous = already_published(store, dataset.id, sha256)
-    if previous is not None:
+    if previous is not None and restoring is None:
         return ImportResult(previous, "unchanged", 0, sha256, store.current_version(),
                             "Diese Datei ist bereits veröffentlicht; nichts geändert.")
     archive_file(archive_dir, source, sha256)
@@ -111,10 +116,16 @@ def publish_delivery(
             "user_name, started_at, finished_at, outcome, warnings, message) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, 'published', ?, ?)",
             [import_id, dataset.id, source.name, sha256, len(frame), user, started, warnings,
-             f"Zeiträume {', '.join(periods)}"],
+             f"Zeiträume {', '.join(periods)}"
+             + (f"; wiederhergestellt aus {restoring}" if restoring else "")],
         )
     return ImportResult(import_id, "published", len(frame), sha256, store.current_version(),
                         f"{len(frame)} Werte für {', '.join(periods)} veröffentlicht.")
+
+
+def archived_file(archive_dir: Path, sha256: str, file_name: str) -> Path:
+    """Where `archive_file` keeps a delivery."""
+    return archive_dir / sha256[:2] / sha256 / file_name
 
 
 def log_rejection(log_dir: Path, *, dataset_id: str, source: Path, user: str,

@@ -134,3 +134,35 @@ def test_warnings_need_yes(home: Path, tmp_path: Path) -> None:
     accepted = run(home, "load", str(source), "--dataset", "hze", "--yes")
     assert accepted.exit_code == 0, accepted.output
     assert _checksum(home) != before
+
+
+def test_history_and_rollback_restore_an_earlier_delivery(home: Path, tmp_path: Path) -> None:
+    first = tmp_path / "v1.csv"
+    first.write_text(GOOD.replace("2026", "2030"), encoding="utf-8")
+    second = tmp_path / "v2.csv"
+    second.write_text(GOOD.replace("2026", "2030").replace(";7\n", ";70\n"), encoding="utf-8")
+    assert run(home, "load", str(first), "--dataset", "hze").exit_code == 0
+    assert run(home, "load", str(second), "--dataset", "hze").exit_code == 0
+
+    def total() -> float:
+        inst = Installation(load_settings(home=str(home)))
+        value = inst.store.read().execute(
+            "SELECT sum(value) FROM observations WHERE dataset_id = 'hze' AND period = '2030'"
+        ).fetchone()[0]
+        inst.store.close()
+        return value
+
+    assert total() == 74
+    listing = run(home, "history", "--dataset", "hze").output
+    v1 = next(line.split()[0] for line in listing.splitlines() if "v1.csv" in line)
+    result = run(home, "rollback", v1)
+    assert result.exit_code == 0, result.output
+    assert total() == 11
+    assert "wiederhergestellt" in run(home, "history", "--dataset", "hze").output
+
+
+def test_rollback_of_an_unknown_import_is_bad_input(home: Path) -> None:
+    before = _checksum(home)
+    assert run(home, "rollback", "hze-gibtsnicht").exit_code == 2
+    assert run(home, "history", "--dataset", "gibtsnicht").exit_code == 2
+    assert _checksum(home) == before

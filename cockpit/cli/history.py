@@ -1,0 +1,64 @@
+"""`cockpit history` and `cockpit rollback`: earlier deliveries and restoring one."""
+
+from __future__ import annotations
+
+import getpass
+
+import click
+
+from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
+from cockpit.context import Installation
+from cockpit.ingest.csv_reader import read_csv_delivery
+from cockpit.ingest.publish import archived_file, publish_delivery
+from cockpit.ingest.validate import validate_delivery
+
+
+@cli.command()
+@click.option("--dataset", "dataset_id", required=True, help="ID des Datensatzes.")
+@click.pass_obj
+def history(inst: Installation, dataset_id: str) -> None:
+    """Veröffentlichte Lieferungen eines Datensatzes auflisten (neueste zuerst)."""
+    if dataset_id not in inst.catalog.datasets:
+        fail(f"Unbekannter Datensatz „{dataset_id}“.", code=EXIT_BAD_INPUT)
+    if not inst.store.exists():
+        fail("Kein Datenbestand vorhanden.")
+    rows = inst.store.read().execute(
+        "SELECT import_id, strftime(finished_at, '%d.%m.%Y %H:%M'), user_name, file_name, "
+        "rows, message FROM import_log WHERE dataset_id = ? AND outcome = 'published' "
+        "ORDER BY finished_at DESC", [dataset_id]).fetchall()
+    for import_id, when, user, file_name, count, message in rows:
+        click.echo(f"{import_id}  {when}  {user or '–'}  {file_name or '–'}  "
+                   f"{count} Werte  {message or ''}")
+    click.echo(f"{len(rows)} Lieferung(en).")
+
+
+@cli.command()
+@click.argument("import_id")
+@click.pass_obj
+def rollback(inst: Installation, import_id: str) -> None:
+    """Die Werte einer früheren Lieferung wiederherstellen (ihre Zeiträume)."""
+    if not inst.store.exists():
+        fail("Kein Datenbestand vorhanden.")
+    row = inst.store.read().execute(
+        "SELECT dataset_id, sha256, file_name FROM import_log WHERE import_id = ? "
+        "AND outcome = 'published'", [import_id]).fetchone()
+    if row is None or row[1] is None:
+        fail(f"Unbekannter oder nicht wiederherstellbarer Import „{import_id[:80]}“ "
+             "('cockpit history --dataset ID' zeigt alle).", code=EXIT_BAD_INPUT)
+    dataset_id, sha256, file_name = row
+    dataset = inst.catalog.datasets.get(dataset_id)
+    source = archived_file(inst.settings.archive_dir, sha256, file_name)
+    if dataset is None or not source.is_file():
+        fail(f"Die archivierte Datei von {import_id} fehlt ({source}).")
+    areas = dict(inst.store.read().execute(
+        "SELECT code, level FROM areas WHERE valid_to IS NULL").fetchall())
+    report, observations = validate_delivery(read_csv_delivery(source), dataset, areas)
+    if not report.ok:
+        click.echo(report.to_text())
+        fail("Die archivierte Lieferung besteht die heutigen Prüfungen nicht; nichts geändert.",
+             code=EXIT_BAD_INPUT)
+    result = publish_delivery(inst.store, inst.settings.archive_dir, dataset=dataset,
+                              observations=observations, source=source,
+                              user=getpass.getuser(), restoring=import_id)
+    click.echo(f"{result.message} Wiederhergestellt aus {import_id} "
+               f"(neuer Import {result.import_id}).")

@@ -129,6 +129,10 @@ class Store:
             ) from exc
         with lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
+            # Holding the lock, anything left in .build is from a publisher that died
+            # (e.g. kill -9); it was never visible to readers and can go.
+            for leftover in build_dir.iterdir():
+                leftover.unlink(missing_ok=True)
             version = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             tmp = build_dir / f"{version}.duckdb"
             current = None if start_empty else self._current_path_or_none()

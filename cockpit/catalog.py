@@ -37,6 +37,8 @@ class Dataset:
     value_type: str
     value_min: float | None
     path: Path
+    # Pairs (a, b) of measure codes: value(a) <= value(b) for the same area, period, breakdown.
+    not_greater_than: tuple[tuple[str, str], ...] = ()
 
     def delivery_columns(self) -> list[dict[str, object]]:
         """Columns a delivery file must have: name, type, required."""
@@ -105,6 +107,7 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
             raise _fail(path, f"Dimension {dim!r} braucht eine Liste von Codes")
         dimensions[dim] = tuple(str(c) for c in codes)
     value = raw.get("value") or {}
+    not_greater_than = _parse_not_greater_than(path, raw.get("not_greater_than"), dimensions)
     return Dataset(
         id=dataset_id,
         title=str(raw["title"]),
@@ -120,7 +123,27 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
         value_type=str(value.get("type", "count")),
         value_min=value.get("min"),
         path=path,
+        not_greater_than=not_greater_than,
     )
+
+
+def _parse_not_greater_than(path: Path, raw: object,
+                            dimensions: dict[str, tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
+    """Optional `not_greater_than: [[a, b], ...]`; both must be codes of the measure dimension."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(
+            isinstance(pair, list) and len(pair) == 2 for pair in raw):
+        raise _fail(path, "not_greater_than muss eine Liste von Paaren [a, b] sein")
+    measures = dimensions.get("measure", ())
+    pairs = tuple((str(a), str(b)) for a, b in raw)
+    for pair in pairs:
+        unknown = [name for name in pair if name not in measures]
+        if unknown:
+            raise _fail(path, f"not_greater_than nennt {', '.join(map(repr, unknown))}, "
+                              f"das ist kein Code der Dimension measure "
+                              f"(erlaubt: {', '.join(measures) or 'keine'})")
+    return pairs
 
 
 def load_catalog(data_dir: Path) -> Catalog:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -47,8 +48,12 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
     user = getpass.getuser()
     areas = dict(inst.store.read().execute(
         "SELECT code, level FROM areas WHERE valid_to IS NULL").fetchall())
-    click.echo(f"Prüfe {file.name} für „{dataset.title}“ …", err=True)
-    report, observations = validate_delivery(read_csv_delivery(file), dataset, areas)
+    started = time.monotonic()
+    click.echo(f"Lese {file.name} für „{dataset.title}“ …", err=True)
+    delivery = read_csv_delivery(file)
+    click.echo(f"… {len(delivery.rows):,} Zeilen gelesen ({time.monotonic() - started:.1f} s); "
+               "prüfe …".replace(",", "."), err=True)
+    report, observations = validate_delivery(delivery, dataset, areas)
     click.echo(report.to_text())
     if not report.ok:
         log_rejection(inst.settings.log_dir, dataset_id=dataset.id, source=file, user=user,
@@ -61,6 +66,7 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
         click.echo("Nicht veröffentlicht: Warnungen mit --yes bestätigen. Der Datenbestand "
                    "bleibt unverändert.", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
+    click.echo(f"… geprüft ({time.monotonic() - started:.1f} s); veröffentliche …", err=True)
     try:
         result = publish_delivery(inst.store, inst.settings.archive_dir, dataset=dataset,
                                   observations=observations, source=file, user=user,

@@ -8,8 +8,8 @@ import click
 
 from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
 from cockpit.context import Installation
-from cockpit.ingest.csv_reader import read_csv_delivery
 from cockpit.ingest.publish import archived_file, publish_delivery
+from cockpit.ingest.reading import read_delivery
 from cockpit.ingest.validate import validate_delivery
 
 
@@ -52,7 +52,7 @@ def rollback(inst: Installation, import_id: str) -> None:
         fail(f"Die archivierte Datei von {import_id} fehlt ({source}).")
     areas = dict(inst.store.read().execute(
         "SELECT code, level FROM areas WHERE valid_to IS NULL").fetchall())
-    report, observations = validate_delivery(read_csv_delivery(source), dataset, areas)
+    report, observations = validate_delivery(read_delivery(source), dataset, areas)
     if not report.ok:
         click.echo(report.to_text())
         fail("Die archivierte Lieferung besteht die heutigen Prüfungen nicht; nichts geändert.",

@@ -12,8 +12,8 @@ import click
 from cockpit.catalog import DefinitionError
 from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
 from cockpit.context import Installation
-from cockpit.ingest.csv_reader import read_csv_delivery
 from cockpit.ingest.publish import log_rejection, publish_delivery
+from cockpit.ingest.reading import READABLE_FORMATS, guess_format, read_delivery
 from cockpit.ingest.validate import validate_delivery
 
 FORMATS = ("csv", "xlsx", "genesis")
@@ -25,10 +25,11 @@ FORMATS = ("csv", "xlsx", "genesis")
               help="ID des Datensatzes ('cockpit datasets list').")
 @click.option("--format", "file_format", type=click.Choice(FORMATS), default=None,
               help="Dateiformat (Standard: nach Dateiendung).")
+@click.option("--sheet", default=None, help="Tabellenblatt einer XLSX-Datei (Standard: das erste).")
 @click.option("--yes", is_flag=True, help="Warnungen bestätigen und trotzdem veröffentlichen.")
 @click.pass_obj
 def load(inst: Installation, file: Path, dataset_id: str, file_format: str | None,
-         yes: bool) -> None:
+         sheet: str | None, yes: bool) -> None:
     """Eine Lieferung prüfen und veröffentlichen (Exit 0 veröffentlicht, 2 abgelehnt)."""
     try:
         dataset = inst.catalog.datasets.get(dataset_id)
@@ -39,10 +40,10 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
              code=EXIT_BAD_INPUT)
     if not file.is_file():
         fail(f"Datei {file} nicht gefunden.", code=EXIT_BAD_INPUT)
-    file_format = file_format or ("xlsx" if file.suffix.lower() == ".xlsx" else "csv")
-    if file_format != "csv":
+    file_format = file_format or guess_format(file)
+    if file_format not in READABLE_FORMATS:
         fail(f"Das Format {file_format} kann diese Version noch nicht lesen; bitte als CSV "
-             "(Langformat) liefern.")
+             "oder XLSX (Langformat) liefern.")
     if not inst.store.exists():
         fail("Kein Datenbestand vorhanden – zuerst 'cockpit init --demo' ausführen.")
     user = getpass.getuser()
@@ -50,7 +51,7 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
         "SELECT code, level FROM areas WHERE valid_to IS NULL").fetchall())
     started = time.monotonic()
     click.echo(f"Lese {file.name} für „{dataset.title}“ …", err=True)
-    delivery = read_csv_delivery(file)
+    delivery = read_delivery(file, file_format, sheet)
     click.echo(f"… {len(delivery.rows):,} Zeilen gelesen ({time.monotonic() - started:.1f} s); "
                "prüfe …".replace(",", "."), err=True)
     report, observations = validate_delivery(delivery, dataset, areas)

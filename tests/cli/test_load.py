@@ -113,12 +113,36 @@ def test_unknown_dataset_and_missing_file_are_bad_input(home: Path, tmp_path: Pa
 
 
 def test_formats_not_yet_readable_fail_without_change(home: Path, tmp_path: Path) -> None:
-    source = tmp_path / "x.xlsx"
-    source.write_bytes(b"PK\x03\x04")
+    source = tmp_path / "x.csv"
+    source.write_text(GOOD, encoding="utf-8")
     before = _checksum(home)
-    result = run(home, "load", str(source), "--dataset", "hze")
+    result = run(home, "load", str(source), "--dataset", "hze", "--format", "genesis")
     assert result.exit_code == 1
     assert "CSV" in result.output
+    assert _checksum(home) == before
+
+
+def test_xlsx_delivery_is_published_and_a_renamed_zip_rejected(
+    home: Path, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["area_code", "period", "category", "value"])
+    sheet.append(["0102", "2031", "ambulant", 5])
+    sheet.append(["0102", "2031", "stationaer", 4])
+    good = tmp_path / "hze.xlsx"
+    book.save(good)
+    result = run(home, "load", str(good), "--dataset", "hze")
+    assert result.exit_code == 0, result.output
+    assert "2 Werte für 2031" in result.output
+    fake = tmp_path / "fake.xlsx"
+    fake.write_bytes(b"PK\x03\x04" + b"\0" * 40)
+    before = _checksum(home)
+    rejected = run(home, "load", str(fake), "--dataset", "hze")
+    assert rejected.exit_code == 2
+    assert "Excel" in rejected.output
     assert _checksum(home) == before
 
 

@@ -8,9 +8,9 @@ import click
 
 from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
 from cockpit.context import Installation
+from cockpit.ingest.checks import check_delivery
 from cockpit.ingest.publish import archived_file, publish_delivery
 from cockpit.ingest.reading import read_delivery
-from cockpit.ingest.validate import validate_delivery
 
 
 @cli.command()
@@ -50,9 +50,7 @@ def rollback(inst: Installation, import_id: str) -> None:
     source = archived_file(inst.settings.archive_dir, sha256, file_name)
     if dataset is None or not source.is_file():
         fail(f"Die archivierte Datei von {import_id} fehlt ({source}).")
-    areas = dict(inst.store.read().execute(
-        "SELECT code, level FROM areas WHERE valid_to IS NULL").fetchall())
-    report, observations = validate_delivery(read_delivery(source), dataset, areas)
+    report, observations = check_delivery(read_delivery(source), dataset, inst.store.read())
     if not report.ok:
         click.echo(report.to_text())
         fail("Die archivierte Lieferung besteht die heutigen Prüfungen nicht; nichts geändert.",

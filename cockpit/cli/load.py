@@ -12,9 +12,9 @@ import click
 from cockpit.catalog import DefinitionError
 from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
 from cockpit.context import Installation
+from cockpit.ingest.checks import check_delivery
 from cockpit.ingest.publish import log_rejection, publish_delivery
 from cockpit.ingest.reading import READABLE_FORMATS, guess_format, read_delivery
-from cockpit.ingest.validate import validate_delivery
 
 FORMATS = ("csv", "xlsx", "genesis")
 
@@ -47,14 +47,12 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
     if not inst.store.exists():
         fail("Kein Datenbestand vorhanden – zuerst 'cockpit init --demo' ausführen.")
     user = getpass.getuser()
-    areas = dict(inst.store.read().execute(
-        "SELECT code, level FROM areas WHERE valid_to IS NULL").fetchall())
     started = time.monotonic()
     click.echo(f"Lese {file.name} für „{dataset.title}“ …", err=True)
     delivery = read_delivery(file, file_format, sheet)
     click.echo(f"… {len(delivery.rows):,} Zeilen gelesen ({time.monotonic() - started:.1f} s); "
                "prüfe …".replace(",", "."), err=True)
-    report, observations = validate_delivery(delivery, dataset, areas)
+    report, observations = check_delivery(delivery, dataset, inst.store.read())
     click.echo(report.to_text())
     if not report.ok:
         log_rejection(inst.settings.log_dir, dataset_id=dataset.id, source=file, user=user,

@@ -40,7 +40,7 @@ def _checksum(home: Path) -> tuple[str, str | None]:
 def test_good_delivery_is_published_archived_and_logged(home: Path, tmp_path: Path) -> None:
     source = tmp_path / "hze_2026.csv"
     source.write_text(GOOD, encoding="utf-8")
-    result = run(home, "load", str(source), "--dataset", "hze")
+    result = run(home, "load", str(source), "--dataset", "hze", "--yes")
     assert result.exit_code == 0, result.output
     assert "3 Werte für 2026 veröffentlicht" in result.output
     sha = hashlib.sha256(source.read_bytes()).hexdigest()
@@ -59,9 +59,9 @@ def test_good_delivery_is_published_archived_and_logged(home: Path, tmp_path: Pa
 def test_identical_file_twice_changes_nothing(home: Path, tmp_path: Path) -> None:
     source = tmp_path / "again.csv"
     source.write_text(GOOD.replace("2026", "2027"), encoding="utf-8")
-    assert run(home, "load", str(source), "--dataset", "hze").exit_code == 0
+    assert run(home, "load", str(source), "--dataset", "hze", "--yes").exit_code == 0
     before = _checksum(home)
-    result = run(home, "load", str(source), "--dataset", "hze")
+    result = run(home, "load", str(source), "--dataset", "hze", "--yes")
     assert result.exit_code == 0
     assert "bereits veröffentlicht" in result.output
     assert _checksum(home) == before  # same data and no new snapshot
@@ -72,8 +72,8 @@ def test_new_delivery_replaces_its_periods(home: Path, tmp_path: Path) -> None:
     first.write_text(GOOD.replace("2026", "2028"), encoding="utf-8")
     second = tmp_path / "second.csv"
     second.write_text(GOOD.replace("2026", "2028").replace(";7\n", ";9\n"), encoding="utf-8")
-    assert run(home, "load", str(first), "--dataset", "hze").exit_code == 0
-    assert run(home, "load", str(second), "--dataset", "hze").exit_code == 0
+    assert run(home, "load", str(first), "--dataset", "hze", "--yes").exit_code == 0
+    assert run(home, "load", str(second), "--dataset", "hze", "--yes").exit_code == 0
     inst = Installation(load_settings(home=str(home)))
     total = inst.store.read().execute(
         "SELECT sum(value) FROM observations WHERE dataset_id = 'hze' AND period = '2028'"
@@ -96,7 +96,7 @@ def test_bad_delivery_is_rejected_with_exit_2_and_store_unchanged(
     source = tmp_path / "bad.csv"
     source.write_text(content, encoding="utf-8")
     before = _checksum(home)
-    result = run(home, "load", str(source), "--dataset", "hze")
+    result = run(home, "load", str(source), "--dataset", "hze", "--yes")
     assert result.exit_code == 2, result.output
     assert message.lower() in result.output.lower()
     assert "unverändert" in result.output
@@ -134,13 +134,13 @@ def test_xlsx_delivery_is_published_and_a_renamed_zip_rejected(
     sheet.append(["0102", "2031", "stationaer", 4])
     good = tmp_path / "hze.xlsx"
     book.save(good)
-    result = run(home, "load", str(good), "--dataset", "hze")
+    result = run(home, "load", str(good), "--dataset", "hze", "--yes")
     assert result.exit_code == 0, result.output
     assert "2 Werte für 2031" in result.output
     fake = tmp_path / "fake.xlsx"
     fake.write_bytes(b"PK\x03\x04" + b"\0" * 40)
     before = _checksum(home)
-    rejected = run(home, "load", str(fake), "--dataset", "hze")
+    rejected = run(home, "load", str(fake), "--dataset", "hze", "--yes")
     assert rejected.exit_code == 2
     assert "Excel" in rejected.output
     assert _checksum(home) == before
@@ -165,8 +165,8 @@ def test_history_and_rollback_restore_an_earlier_delivery(home: Path, tmp_path: 
     first.write_text(GOOD.replace("2026", "2030"), encoding="utf-8")
     second = tmp_path / "v2.csv"
     second.write_text(GOOD.replace("2026", "2030").replace(";7\n", ";70\n"), encoding="utf-8")
-    assert run(home, "load", str(first), "--dataset", "hze").exit_code == 0
-    assert run(home, "load", str(second), "--dataset", "hze").exit_code == 0
+    assert run(home, "load", str(first), "--dataset", "hze", "--yes").exit_code == 0
+    assert run(home, "load", str(second), "--dataset", "hze", "--yes").exit_code == 0
 
     def total() -> float:
         inst = Installation(load_settings(home=str(home)))
@@ -189,4 +189,15 @@ def test_rollback_of_an_unknown_import_is_bad_input(home: Path) -> None:
     before = _checksum(home)
     assert run(home, "rollback", "hze-gibtsnicht").exit_code == 2
     assert run(home, "history", "--dataset", "gibtsnicht").exit_code == 2
+    assert _checksum(home) == before
+
+
+def test_areas_missing_against_the_previous_delivery_warn(home: Path, tmp_path: Path) -> None:
+    source = tmp_path / "partial_2013.csv"
+    source.write_text(GOOD.replace("2026", "2013"), encoding="utf-8")
+    before = _checksum(home)
+    result = run(home, "load", str(source), "--dataset", "hze")
+    assert result.exit_code == 2
+    assert "gegenüber der vorigen Lieferung (2012)" in result.output
+    assert "Sprung gegenüber 2012" in result.output
     assert _checksum(home) == before

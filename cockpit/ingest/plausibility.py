@@ -1,0 +1,302 @@
+"""Plausibility checks that need more than one row: totals, previous deliveries, validity.
+
+`validate_delivery` checks each row on its own; these checks compare rows with each other
+and with what the store already holds. They work on whole columns (pandas merges and
+group-bys), so a delivery of a million rows costs a few joins, not a Python loop per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from cockpit.catalog import Dataset
+from cockpit.ingest.problems import Problem, error, german_int, quote, warning
+from cockpit.store.schema import DIMENSIONS, TOTAL
+
+# Absolute changes below this are noise in small counts (3 -> 6 is +100 % but means nothing).
+MIN_JUMP = 5.0
+_SHOWN_AREAS = 8
+_KEY = ["area_code", "period", *DIMENSIONS]
+
+
+def check_plausibility(
+    observations: pd.DataFrame,
+    dataset: Dataset,
+    conn,  # noqa: ANN001 - a read-only DuckDB cursor on the current store
+    *,
+    lines: pd.Series | None = None,
+    sum_tolerance: float = 0.0,
+    jump_threshold: float = 0.5,
+) -> list[Problem]:
+    """Cross-row checks of validated `observations` of `dataset` against the store `conn`.
+
+    `lines` maps each observation (same index) to its line in the delivered file.
+    `sum_tolerance` is relative (0.01 = 1 %); `jump_threshold` is the relative change
+    against the previous period above which a warning is given.
+    """
+    obs = observations[observations["dataset_id"] == dataset.id] if len(observations) else \
+        observations
+    if obs.empty:
+        return []
+    obs = obs.copy()
+    obs["line"] = _line_column(obs, lines)
+    areas = _read_areas(conn)
+    return [
+        *check_area_validity(obs, areas),
+        *check_totals(obs, areas, sum_tolerance),
+        *check_not_greater_than(obs, dataset),
+        *check_missing_areas(obs, dataset, conn, areas),
+        *check_jumps(obs, dataset, conn, jump_threshold),
+    ]
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+
+def check_area_validity(obs: pd.DataFrame, areas: pd.DataFrame) -> list[Problem]:
+    """Known area codes used for a period in which they do not exist (boundary changes)."""
+    spans = _spans(areas)
+    pairs = obs[["area_code", "period"]].drop_duplicates()
+    verdicts = {
+        (code, period): (f"Gebiet {quote(code)} gilt für diesen Zeitraum ({period}) nicht "
+                         f"({_validity_text(spans[code])})")
+        for code, period in pairs.itertuples(index=False)
+        # unknown codes are validate_delivery's business
+        if code in spans and not _valid_in(spans[code], period)
+    }
+    if not verdicts:
+        return []
+    bad = pd.DataFrame(list(verdicts), columns=["area_code", "period"]).assign(
+        message=list(verdicts.values()))
+    hits = obs.reset_index(drop=True).merge(bad, on=["area_code", "period"])
+    return [error(_as_line(line), "area_code", message)
+            for line, message in zip(hits["line"], hits["message"], strict=True)]
+
+
+def check_totals(obs: pd.DataFrame, areas: pd.DataFrame, tolerance: float) -> list[Problem]:
+    """Children delivered completely together with their parent must add up to it."""
+    relation = _children_by_period(areas, sorted(obs["period"].unique()))
+    if relation.empty:
+        return []
+    expected = relation.groupby(["period", "parent_code"]).size().rename("expected")
+    children = obs.merge(relation, left_on=["period", "area_code"],
+                         right_on=["period", "code"])
+    if children.empty:
+        return []
+    group = ["parent_code", "period", *DIMENSIONS]
+    children["unknown"] = children["value"].isna()
+    sums = children.groupby(group, sort=False).agg(
+        children_sum=("value", "sum"), delivered=("area_code", "nunique"),
+        unknown=("unknown", "max"))
+    sums = sums.join(expected, on=["period", "parent_code"]).reset_index()
+    # Only complete, fully known sets of children can be compared with the parent.
+    sums = sums[(sums["delivered"] == sums["expected"]) & ~sums["unknown"].astype(bool)]
+    both = obs.merge(sums, left_on=["area_code", "period", *DIMENSIONS],
+                     right_on=group).dropna(subset=["value"])
+    if both.empty:
+        return []
+    diff = (both["children_sum"] - both["value"]).abs()
+    allowed = (tolerance * both["value"].abs()).clip(
+        lower=1e-9 * both["value"].abs().clip(lower=1.0))  # float noise of decimal amounts
+    bad = both[diff > allowed]
+    return [error(_as_line(row.line), "value", (
+        f"Teilgebiete von {quote(row.area_code)} ergeben zusammen "
+        f"{german_number(row.children_sum)}, der Gesamtwert ist {german_number(row.value)} "
+        f"({_describe(row)}; Abweichung {german_number(row.children_sum - row.value)})"))
+        for row in bad.itertuples(index=False)]
+
+
+def check_not_greater_than(obs: pd.DataFrame, dataset: Dataset) -> list[Problem]:
+    """value(measure=a) <= value(measure=b) for the same area, period and other breakdowns."""
+    problems: list[Problem] = []
+    others = [col for col in _KEY if col != "measure"]
+    for small, large in dataset.not_greater_than:
+        part = obs[obs["measure"] == small]
+        whole = obs[obs["measure"] == large][[*others, "value", "line"]]
+        both = part.merge(whole, on=others, suffixes=("", "_whole"))
+        bad = both[both["value"] > both["value_whole"]]
+        problems += [error(_as_line(row.line), "value", (
+            f"{small} ({german_number(row.value)}) ist größer als {large} "
+            f"({german_number(row.value_whole)}{_line_hint(row.line_whole)}) – "
+            f"{_describe(row, skip=('measure',))}"))
+            for row in bad.itertuples(index=False)]
+    return problems
+
+
+def check_missing_areas(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
+                        areas: pd.DataFrame) -> list[Problem]:
+    """Areas the latest earlier delivery in the store had but this one lacks (one per period)."""
+    stored = [row[0] for row in conn.execute(
+        "SELECT DISTINCT period FROM observations WHERE dataset_id = ?", [dataset.id]).fetchall()]
+    problems: list[Problem] = []
+    spans = _spans(areas)
+    delivered = obs.groupby("period")["area_code"].unique()
+    for period, codes in delivered.items():
+        earlier = [p for p in stored if len(p) == len(period) and p < period]
+        if not earlier:
+            continue
+        previous = max(earlier)
+        before = {row[0] for row in conn.execute(
+            "SELECT DISTINCT area_code FROM observations WHERE dataset_id = ? AND period = ?",
+            [dataset.id, previous]).fetchall()}
+        missing = before - set(codes)
+        # An area dissolved by a boundary change is expected to be missing.
+        missing = sorted(code for code in missing
+                         if code not in spans or _valid_in(spans[code], period))
+        if missing:
+            shown = ", ".join(missing[:_SHOWN_AREAS])
+            if len(missing) > _SHOWN_AREAS:
+                shown += f", … (insgesamt {german_int(len(missing))})"
+            label = "Gebiet fehlt" if len(missing) == 1 else "Gebiete fehlen"
+            problems.append(warning(None, "area_code", (
+                f"Zeitraum {period}: {german_int(len(missing))} {label} gegenüber der "
+                f"vorigen Lieferung ({previous}): {shown}")))
+    return problems
+
+
+def check_jumps(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
+                threshold: float) -> list[Problem]:
+    """Large changes against the previous period (from the file if it has it, else the store)."""
+    cur = obs.dropna(subset=["value"]).copy()
+    cur["prev_period"] = cur["period"].map({p: previous_period(p) for p in cur["period"].unique()})
+    in_file = set(obs["period"])
+    from_file = [p for p in cur["prev_period"].unique() if p in in_file]
+    from_store = [p for p in cur["prev_period"].unique() if p not in in_file]
+    before = [obs[obs["period"].isin(from_file)][[*_KEY, "value"]]]
+    if from_store:
+        before.append(conn.execute(
+            f"SELECT {', '.join(_KEY)}, value FROM observations "
+            "WHERE dataset_id = ? AND list_contains(?, period) AND value IS NOT NULL",
+            [dataset.id, from_store]).df())
+    old = pd.concat(before, ignore_index=True).rename(
+        columns={"period": "prev_period", "value": "old"})
+    if old.empty:
+        return []
+    old = old.astype({col: "str" for col in _KEY if col != "period"} | {"prev_period": "str"})
+    both = cur.merge(old, on=["area_code", "prev_period", *DIMENSIONS]).dropna(subset=["old"])
+    change = (both["value"] - both["old"]).abs()
+    relative = change / both["old"].abs()  # old == 0 -> inf: anything from nothing is a jump
+    bad = both[(relative > threshold) & (change >= MIN_JUMP)]
+    return [warning(_as_line(row.line), "value", (
+        f"Sprung gegenüber {row.prev_period}: {german_number(row.old)} → "
+        f"{german_number(row.value)} ({_percent(row.old, row.value)}) – {_describe(row)}"))
+        for row in bad.itertuples(index=False)]
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def previous_period(period: str) -> str:
+    """'2024' -> '2023', '2024-01' -> '2023-12'."""
+    if len(period) == 4:
+        return str(int(period) - 1)
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+def period_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First day of the period and first day after it."""
+    year = int(period[:4])
+    if len(period) == 4:
+        return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    month = int(period[5:7])
+    end = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    return dt.date(year, month, 1), end
+
+
+def german_number(number: float) -> str:
+    """1234 -> '1.234', 1234.5 -> '1.234,5', -3 -> '-3'."""
+    if math.isfinite(number) and float(number).is_integer():
+        return german_int(int(number))
+    text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def _percent(old: float, new: float) -> str:
+    if old == 0:
+        return "vorher 0"
+    return f"{(new - old) / abs(old) * 100:+.0f} %"
+
+
+def _describe(row: object, skip: tuple[str, ...] = ()) -> str:
+    """'Gebiet „0101“, 2023, sex=m' - the breakdown of a row, without unused dimensions."""
+    parts = [f"Gebiet {quote(str(row.area_code))}", str(row.period)]
+    parts += [f"{dim}={getattr(row, dim)}" for dim in DIMENSIONS
+              if dim not in skip and getattr(row, dim) != TOTAL]
+    return ", ".join(parts)
+
+
+def _line_hint(line: object) -> str:
+    return "" if _as_line(line) is None else f", Zeile {_as_line(line)}"
+
+
+def _as_line(line: object) -> int | None:
+    return None if line is None or pd.isna(line) else int(line)
+
+
+def _line_column(obs: pd.DataFrame, lines: pd.Series | None) -> pd.Series:
+    if lines is None:
+        return pd.Series([None] * len(obs), index=obs.index, dtype=object)
+    return lines.reindex(obs.index).astype(object)
+
+
+def _read_areas(conn) -> pd.DataFrame:  # noqa: ANN001
+    areas = conn.execute(
+        "SELECT code, level, parent_code, valid_from, valid_to FROM areas").df()
+    for col in ("valid_from", "valid_to"):
+        areas[col] = [None if pd.isna(value) else pd.Timestamp(value).date()
+                      for value in areas[col]]
+    return areas
+
+
+def _valid_rows(rows: pd.DataFrame, period: str) -> pd.Series:
+    """Which area rows overlap the period (valid_to is the first day no longer valid)."""
+    start, end = period_bounds(period)
+    return pd.Series([frm < end and (to is None or to > start)
+                      for frm, to in zip(rows["valid_from"], rows["valid_to"], strict=True)],
+                     index=rows.index, dtype=bool)
+
+
+def _spans(areas: pd.DataFrame) -> dict[str, list[tuple[dt.date, dt.date | None]]]:
+    """Validity spans per area code, earliest first."""
+    spans: dict[str, list[tuple[dt.date, dt.date | None]]] = {}
+    for code, frm, to in zip(areas["code"], areas["valid_from"], areas["valid_to"], strict=True):
+        spans.setdefault(code, []).append((frm, to))
+    return {code: sorted(rows, key=lambda span: span[0]) for code, rows in spans.items()}
+
+
+def _valid_in(spans: list[tuple[dt.date, dt.date | None]], period: str) -> bool:
+    start, end = period_bounds(period)
+    return any(frm < end and (to is None or to > start) for frm, to in spans)
+
+
+def _validity_text(spans: list[tuple[dt.date, dt.date | None]]) -> str:
+    """'gültig bis 31.12.2019', 'gültig ab 01.01.2025' or the list of validity ranges."""
+    def day(value: dt.date) -> str:
+        return value.strftime("%d.%m.%Y")
+
+    def until(to: dt.date | None) -> str:
+        # valid_to is the first day no longer valid; people read the last valid day
+        return "" if to is None else day(to - dt.timedelta(days=1))
+
+    if len(spans) == 1 and spans[0][0] <= dt.date(1900, 1, 1) and spans[0][1] is not None:
+        return f"gültig bis {until(spans[0][1])}"
+    if len(spans) == 1 and spans[0][1] is None:
+        return f"gültig ab {day(spans[0][0])}"
+    return "gültig " + ", ".join(f"{day(frm)}–{until(to)}" for frm, to in spans)
+
+
+def _children_by_period(areas: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """Rows (period, parent_code, code): children valid in each period of the file."""
+    linked = areas.dropna(subset=["parent_code"])
+    frames = []
+    for period in periods:
+        valid = linked[_valid_rows(linked, period)] if len(linked) else linked
+        frame = valid[["parent_code", "code"]].drop_duplicates()
+        frames.append(frame.assign(period=period))
+    if not frames:
+        return pd.DataFrame(columns=["period", "parent_code", "code"])
+    return pd.concat(frames, ignore_index=True)[["period", "parent_code", "code"]]

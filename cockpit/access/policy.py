@@ -58,3 +58,12 @@ def indicator_scope(
             and set(dataset_departments) == {viewer.department}):
         return EVERYTHING
     return NOTHING
+
+
+def may_deliver(viewer: Viewer | None, department: str) -> bool:
+    """Whether the viewer may load data into a dataset owned by `department`."""
+    if viewer is None:
+        return False
+    if viewer.role in ("admin", "controlling"):
+        return True
+    return viewer.role == "department" and viewer.department == department

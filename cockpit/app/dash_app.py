@@ -29,12 +29,15 @@ def _reset_dash_globals() -> None:
     _callback.GLOBAL_CALLBACK_MAP.clear()
 
 
-def _navigation(lang: str) -> list:
+def _navigation(lang: str, role: str) -> list:
+    # A page may list the roles it is for (register_page(..., roles=[...])); the
+    # page itself still refuses everyone else on the server.
     pages = sorted(dash.page_registry.values(), key=lambda p: p.get("order", 99))
     return [
         dbc.NavItem(dbc.NavLink(t(page.get("label_key", ""), lang) or page["name"],
                                 href=page["relative_path"], active="exact"))
-        for page in pages if not page.get("hidden")
+        for page in pages
+        if not page.get("hidden") and role in page.get("roles", (role,))
     ]
 
 
@@ -63,7 +66,7 @@ def shell() -> html.Div:
                         className="navbar-toggler", type="button",
                         **{"aria-label": t("nav.toggle", lang), "aria-controls": "nav-collapse"}),
             dbc.Collapse([
-                dbc.Nav(_navigation(lang), navbar=True, className="me-auto"),
+                dbc.Nav(_navigation(lang, user.role), navbar=True, className="me-auto"),
                 dbc.Nav([
                     dbc.NavItem(dbc.NavLink(
                         html.Span(t(f"language.{other}", lang), lang=other),

@@ -13,6 +13,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.timeseries": {"de": "Zeitreihe", "en": "Time series"},
     "nav.profile": {"de": "Stadtteilprofil", "en": "Area profile"},
     "nav.catalogue": {"de": "Indikatoren", "en": "Indicators"},
+    "nav.upload": {"de": "Datenlieferung", "en": "Data delivery"},
     "language": {"de": "Sprache", "en": "Language"},
     "language.de": {"de": "Deutsch", "en": "Deutsch"},
     "language.en": {"de": "English", "en": "English"},

@@ -1,0 +1,135 @@
+"""Datenlieferung: who may deliver what, report in the browser, publish only when clean."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from cockpit.app.server import create_server
+from cockpit.appdb import create_demo_users
+from cockpit.context import Installation
+from cockpit.demo.build import build_demo_store
+from cockpit.settings import load_settings
+from cockpit.store.checksum import data_checksum
+from tests.app.conftest import ROLES, callback, login, render_page, response_text
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Installation:
+    """Its own demo store: these tests publish, the session's demo must stay untouched."""
+    inst = Installation(load_settings(home=str(tmp_path_factory.mktemp("upload-home"))))
+    build_demo_store(inst.store, inst.catalog)
+    return inst
+
+
+@pytest.fixture(scope="module")
+def clients(demo: Installation) -> dict:
+    server = create_server(demo, secret_key="upload-test", warm=False)
+    with demo.app_db() as conn:
+        created = create_demo_users(conn, district_area="01", department="jugendamt")
+    result = {}
+    for user, password in created:
+        client = server.test_client()
+        assert login(client, user.name, password).status_code == 302
+        result[user.role] = client
+    assert set(result) == set(ROLES)
+    return result
+
+CHECK = ["upload-report.children", "upload-grid.rowData", "upload-token.data",
+         "upload-publish.disabled", "upload-download-button.disabled"]
+PUBLISH = "upload-result.children"
+
+
+def _contents(text: str) -> str:
+    return "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+
+
+def check(client, text: str, dataset: str = "hze", name: str = "lieferung.csv"):
+    return callback(client, CHECK, {"upload-file.contents": _contents(text),
+                                    "upload-dataset.value": dataset},
+                    state={"upload-file.filename": name})
+
+
+def publish(client, token: str | None, dataset: str = "hze", confirmed: bool = True):
+    return callback(client, PUBLISH, {"upload-publish.n_clicks": 1},
+                    state={"upload-token.data": token, "upload-dataset.value": dataset,
+                           "upload-confirm.value": confirmed})
+
+
+@pytest.mark.parametrize("role,allowed", [("admin", True), ("controlling", True),
+                                          ("department", True), ("leadership", False),
+                                          ("district", False), ("committee", False)])
+def test_page_only_for_delivering_roles(clients, role: str, allowed: bool) -> None:
+    body = response_text(render_page(clients[role], "/lieferung"))
+    assert ("upload-file" in body) is allowed
+    assert ("Berechtigung" in body) is not allowed
+    nav = response_text(clients[role].get("/_dash-layout"))
+    assert ("/lieferung" in nav) is allowed
+
+
+def test_department_may_deliver_only_its_own_datasets(clients) -> None:
+    body = response_text(render_page(clients["department"], "/lieferung"))
+    assert '"value": "hze"' in body
+    assert '"value": "sgb2"' not in body  # statistik's dataset
+    refused = check(clients["department"], "area_code;period;value\n0101;2024;5\n", "sgb2")
+    assert "Berechtigung" in response_text(refused)
+    assert refused.json["response"]["upload-token"]["data"] is None
+
+
+def test_committee_callbacks_are_refused(clients) -> None:
+    response = check(clients["committee"], "area_code;period;category;value\n")
+    assert "Berechtigung" in response_text(response)
+
+
+def test_bad_file_shows_report_and_cannot_be_published(clients, demo) -> None:
+    before = data_checksum(demo.store.read())
+    response = check(clients["controlling"],
+                     "area_code;period;category;value\n9999;2024;ambulant;-1\n")
+    out = response.json["response"]
+    messages = " ".join(row["message"] for row in out["upload-grid"]["rowData"])
+    assert "unbekannt" in messages
+    assert out["upload-publish"]["disabled"] is True
+    token = out["upload-token"]["data"]
+    assert "Abgelehnt" in response_text(publish(clients["controlling"], token))
+    assert data_checksum(demo.store.read()) == before
+
+
+def test_clean_file_is_published_after_confirming_warnings(clients, demo) -> None:
+    rows = "".join(f"{code};2032;{cat};{n}\n" for code in
+                   [f"0{d}0{s}" for d in range(1, 7) for s in range(1, 5)]
+                   for cat, n in (("ambulant", 20), ("teilstationaer", 3), ("stationaer", 9)))
+    response = check(clients["department"], "area_code;period;category;value\n" + rows)
+    out = response.json["response"]
+    assert out["upload-publish"]["disabled"] is False, response_text(response)
+    token = out["upload-token"]["data"]
+    before = data_checksum(demo.store.read())
+    needs_confirmation = publish(clients["department"], token, confirmed=False)
+    if "bestätigen" in response_text(needs_confirmation):
+        assert data_checksum(demo.store.read()) == before
+    published = publish(clients["department"], token)
+    assert "veröffentlicht" in response_text(published)
+    assert demo.store.read().execute(
+        "SELECT sum(value) FROM observations WHERE dataset_id = 'hze' AND period = '2032'"
+    ).fetchone()[0] == 24 * 32
+
+
+@pytest.mark.parametrize("token", [None, "../../etc", "x" * 8, "a" * 40])
+def test_forged_tokens_publish_nothing(clients, demo, token) -> None:
+    before = data_checksum(demo.store.read())
+    response = publish(clients["controlling"], token)
+    assert response.status_code == 200
+    assert "veröffentlicht" not in response_text(response)
+    assert data_checksum(demo.store.read()) == before
+
+
+def test_report_download_is_formula_safe(clients) -> None:
+    response = check(clients["controlling"],
+                     "area_code;period;category;value\n0101;2024;ambulant;=HYPERLINK(\"x\")\n")
+    token = response.json["response"]["upload-token"]["data"]
+    download = callback(clients["controlling"], "upload-download.data",
+                        {"upload-download-button.n_clicks": 1},
+                        state={"upload-token.data": token, "upload-dataset.value": "hze"})
+    content = download.json["response"]["upload-download"]["data"]["content"]
+    assert content.startswith("Art;Zeile;Spalte;Meldung")
+    assert "\n=" not in content and ";=" not in content

@@ -116,8 +116,9 @@ class Report:
 
     def detected_text(self) -> str:
         """'Erkannt: Kodierung UTF-8, Trennzeichen „;“, Dezimalzeichen „,“' or ''."""
-        labels = (("encoding", "Kodierung {}"), ("delimiter", "Trennzeichen „{}“"),
-                  ("decimal", "Dezimalzeichen „{}“"))
+        labels = (("format", "Format {}"), ("sheet", "Tabellenblatt „{}“"),
+                  ("encoding", "Kodierung {}"), ("delimiter", "Trennzeichen „{}“"),
+                  ("decimal", "Dezimalzeichen „{}“"), ("layout", "Layout {}"))
         parts = [label.format(self.detected[key]) for key, label in labels
                  if key in self.detected]
         return "Erkannt: " + ", ".join(parts) if parts else ""

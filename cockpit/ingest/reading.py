@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cockpit.ingest.csv_reader import Delivery, read_csv_delivery
+from cockpit.ingest.layout import to_long
 from cockpit.ingest.xlsx_reader import read_xlsx_delivery
 
 READABLE_FORMATS = ("csv", "xlsx")
@@ -17,10 +18,10 @@ def guess_format(path: Path) -> str:
 
 def read_delivery(path: Path, file_format: str | None = None,
                   sheet: str | None = None) -> Delivery:
-    """Read a delivery in one of READABLE_FORMATS."""
+    """Read a delivery in one of READABLE_FORMATS, wide layouts turned long."""
     file_format = file_format or guess_format(path)
     if file_format == "xlsx":
-        return read_xlsx_delivery(path, sheet=sheet)
+        return to_long(read_xlsx_delivery(path, sheet=sheet))
     if file_format == "csv":
-        return read_csv_delivery(path)
+        return to_long(read_csv_delivery(path))
     raise ValueError(f"Format {file_format} wird nicht gelesen")

@@ -201,3 +201,20 @@ def test_areas_missing_against_the_previous_delivery_warn(home: Path, tmp_path: 
     assert "gegenüber der vorigen Lieferung (2012)" in result.output
     assert "Sprung gegenüber 2012" in result.output
     assert _checksum(home) == before
+
+
+def test_area_valid_at_another_time_is_named(home: Path, tmp_path: Path) -> None:
+    inst = Installation(load_settings(home=str(home)))
+    with inst.store.publish() as conn:  # a Stadtteil dissolved at the end of 2019
+        conn.execute("INSERT INTO areas (code, name, level, parent_code, valid_from, valid_to)"
+                     " VALUES ('0199', 'Alte Siedlung', 'subdistrict', '01', "
+                     "DATE '1990-01-01', DATE '2020-01-01')")
+    inst.store.close()
+    source = tmp_path / "old_area.csv"
+    source.write_text("area_code;period;category;value\n0199;2024;ambulant;5\n",
+                      encoding="utf-8")
+    before = _checksum(home)
+    result = run(home, "load", str(source), "--dataset", "hze", "--yes")
+    assert result.exit_code == 2
+    assert "gilt für diesen Zeitraum (2024) nicht" in result.output
+    assert _checksum(home) == before

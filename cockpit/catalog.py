@@ -158,3 +158,19 @@ def load_catalog(data_dir: Path) -> Catalog:
         dataset = _parse_dataset(path, departments)
         datasets[dataset.id] = dataset
     return Catalog(datasets=datasets, departments=departments)
+
+
+def load_level_labels(data_dir: Path) -> dict[str, dict[str, str]]:
+    """Display names of the levels (data/levels.yaml); the ids are fixed, the names are not."""
+    path = data_dir / "levels.yaml"
+    if not path.exists():
+        return {}
+    raw = _load_yaml(path)
+    if not isinstance(raw, dict) or any(level not in LEVELS for level in raw):
+        raise _fail(path, f"erwartet {', '.join(LEVELS)} mit Namen je Sprache (de, en)")
+    labels = {}
+    for level, names in raw.items():
+        if not isinstance(names, dict) or not names.get("de"):
+            raise _fail(path, f"Ebene {level!r} braucht mindestens einen deutschen Namen (de)")
+        labels[level] = {str(k): str(v) for k, v in names.items()}
+    return labels

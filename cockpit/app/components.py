@@ -9,6 +9,7 @@ from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
 from cockpit.app.formatting import format_period
 from cockpit.app.i18n import t
+from cockpit.app.session import level_label
 from cockpit.indicators.model import Indicator
 from cockpit.roles import LEVELS
 
@@ -35,7 +36,7 @@ def period_options(periods: list[str], lang: str) -> list[dict]:
 
 def level_options(levels: list[str], lang: str, *, below_city: bool = True) -> list[dict]:
     """Area levels of an indicator, optionally without the city."""
-    return [{"label": t(f"level.{level}", lang), "value": level}
+    return [{"label": level_label(level, lang), "value": level}
             for level in LEVELS if level in levels and not (below_city and level == "city")]
 
 

@@ -11,8 +11,9 @@ from cockpit.access import Gate
 from cockpit.api.v1 import api, install_error_handlers
 from cockpit.app.auth import install_auth
 from cockpit.app.dash_app import create_dash
-from cockpit.app.session import GATE_KEY
+from cockpit.app.session import GATE_KEY, LEVEL_LABELS_KEY
 from cockpit.appdb import audit
+from cockpit.catalog import load_level_labels
 from cockpit.context import Installation
 
 
@@ -26,6 +27,7 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
     server.json.sort_keys = False  # keep the documented field order in API answers
+    server.config[LEVEL_LABELS_KEY] = load_level_labels(inst.settings.data_dir)
     # Fail at start, not at the first request, when an indicator file is broken.
     registry = inst.registry
 

@@ -6,9 +6,10 @@ import flask
 import flask_login
 
 from cockpit.access import Gate, Viewer
-from cockpit.app.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from cockpit.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 GATE_KEY = "cockpit_gate"
+LEVEL_LABELS_KEY = "COCKPIT_LEVEL_LABELS"
 
 
 def current_gate() -> Gate:
@@ -45,3 +46,12 @@ def graph_config(lang: str) -> dict:
         "modeBarButtonsToRemove": ["select2d", "lasso2d"],
         "toImageButtonOptions": {"format": "png", "scale": 2},
     }
+
+
+def level_label(level: str, lang: str) -> str:
+    """The installation's name of an area level (Stadtteil, Gemeinde, …)."""
+    if flask.has_app_context():
+        names = flask.current_app.config.get(LEVEL_LABELS_KEY, {}).get(level, {})
+        if names:
+            return names.get(lang) or names.get(DEFAULT_LANGUAGE) or level
+    return t(f"level.{level}", lang)

@@ -35,7 +35,13 @@ from cockpit.app.formatting import (
     format_value,
 )
 from cockpit.app.i18n import register_strings, t
-from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
+from cockpit.app.session import (
+    current_gate,
+    current_lang,
+    current_viewer,
+    graph_config,
+    level_label,
+)
 from cockpit.indicators.model import Indicator
 from cockpit.resources import bundled_dir
 
@@ -362,7 +368,7 @@ def layout(raw: str | None = None, **_: str) -> html.Div:
     try:
         _, area_name, level = reference_area(gate, viewer)
         lead = t("overview.lead", lang,
-                 area=area_name if level == "city" else f"{t(f'level.{level}', lang)} "
+                 area=area_name if level == "city" else f"{level_label(level, lang)} "
                                                         f"{area_name}")
     except GateError as exc:
         return html.Div([html.H1(t("overview.heading", lang), className="h3"),

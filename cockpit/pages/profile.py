@@ -27,7 +27,13 @@ from cockpit.app.formatting import (
     format_value,
 )
 from cockpit.app.i18n import register_strings, t
-from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
+from cockpit.app.session import (
+    current_gate,
+    current_lang,
+    current_viewer,
+    graph_config,
+    level_label,
+)
 from cockpit.indicators.model import Indicator
 
 dash.register_page(__name__, path="/profil", name="Stadtteilprofil", order=3,
@@ -152,7 +158,7 @@ def deviation_text(delta: float | None, decimals: int, lang: str) -> str:
 
 def area_options(areas: pd.DataFrame, lang: str) -> list[dict]:
     """Every area in code order (city, then each Stadtbezirk with its Stadtteile)."""
-    return [{"label": f"{row.name} ({t(f'level.{row.level}', lang)})", "value": row.code}
+    return [{"label": f"{row.name} ({level_label(row.level, lang)})", "value": row.code}
             for row in areas.itertuples()]
 
 
@@ -309,7 +315,7 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
         any_suppressed |= row.suppressed or row.city_suppressed
         groups.setdefault(indicator.topic, []).append(
             _table_row(indicator, row, area, city, lang))
-    subtitle = t(f"level.{info['level']}", lang)
+    subtitle = level_label(info['level'], lang)
     parent = info["parent_code"]
     if info["level"] == "subdistrict" and isinstance(parent, str) and parent in areas.index:
         subtitle = t("profile.part_of", lang, level=subtitle, parent=areas.loc[parent, "name"])

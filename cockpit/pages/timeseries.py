@@ -23,7 +23,13 @@ from cockpit.app.formatting import (
     format_period,
 )
 from cockpit.app.i18n import register_strings, t
-from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
+from cockpit.app.session import (
+    current_gate,
+    current_lang,
+    current_viewer,
+    graph_config,
+    level_label,
+)
 from cockpit.indicators.model import Indicator
 
 dash.register_page(__name__, path="/zeitreihe", name="Zeitreihe", order=2,
@@ -195,7 +201,7 @@ def area_choices(gate: Gate, viewer: Viewer | None, indicator_id: str,
     levels = gate.levels(viewer, indicator_id)
     gets = set(gate.values(viewer, indicator_id, all_periods=True)["area_code"])
     frame = gate.areas(viewer)
-    return [{"label": f"{row.name} ({t(f'level.{row.level}', lang)})", "value": row.code}
+    return [{"label": f"{row.name} ({level_label(row.level, lang)})", "value": row.code}
             for row in frame.itertuples() if row.level in levels and row.code in gets]
 
 

@@ -1,4 +1,6 @@
-"""Validate and publish a generated 1,000,000-row long-format CSV (issue 4 target: 15 s).
+"""Check and publish a generated 1,000,000-row long-format CSV (issue 4 target: 15 s).
+
+Checking = row checks plus the plausibility checks against the store.
 
 The file is a `bevoelkerung` delivery for the demo's 24 Stadtteile with
 monthly periods (24 areas x 44 breakdown cells x 947 months). Prints the time
@@ -17,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from cockpit.context import Installation  # noqa: E402
 from cockpit.demo.build import build_demo_store  # noqa: E402
+from cockpit.ingest.checks import check_delivery  # noqa: E402
 from cockpit.ingest.csv_reader import read_csv_delivery  # noqa: E402
 from cockpit.ingest.publish import publish_delivery  # noqa: E402
-from cockpit.ingest.validate import validate_delivery  # noqa: E402
 from cockpit.settings import load_settings  # noqa: E402
 
 ROWS = 1_000_000
@@ -58,7 +60,7 @@ def main() -> None:
         t0 = time.perf_counter()
         delivery = read_csv_delivery(source)
         t1 = time.perf_counter()
-        report, observations = validate_delivery(delivery, dataset, areas)
+        report, observations = check_delivery(delivery, dataset, inst.store.read())
         t2 = time.perf_counter()
         assert report.ok, report.to_text()
         result = publish_delivery(inst.store, inst.settings.archive_dir, dataset=dataset,

@@ -78,6 +78,10 @@ def check_area_validity(obs: pd.DataFrame, areas: pd.DataFrame) -> list[Problem]
 
 def check_totals(obs: pd.DataFrame, areas: pd.DataFrame, tolerance: float) -> list[Problem]:
     """Children delivered completely together with their parent must add up to it."""
+    delivered = set(obs["area_code"].unique())
+    parents = set(areas.loc[areas["code"].isin(delivered), "parent_code"].dropna())
+    if not delivered & parents:  # one level only (the usual case): nothing to add up
+        return []
     relation = _children_by_period(areas, sorted(obs["period"].unique()))
     if relation.empty:
         return []
@@ -157,6 +161,9 @@ def check_missing_areas(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN0
     return problems
 
 
+MAX_JUMP_WARNINGS = 500
+
+
 def check_jumps(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
                 threshold: float) -> list[Problem]:
     """Large changes against the previous period (from the file if it has it, else the store)."""
@@ -180,10 +187,16 @@ def check_jumps(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
     change = (both["value"] - both["old"]).abs()
     relative = change / both["old"].abs()  # old == 0 -> inf: anything from nothing is a jump
     bad = both[(relative > threshold) & (change >= MIN_JUMP)]
-    return [warning(_as_line(row.line), "value", (
+    # A steward reads the first few hundred; formatting a million would cost seconds.
+    shown = bad.sort_values("line").head(MAX_JUMP_WARNINGS)
+    problems = [warning(_as_line(row.line), "value", (
         f"Sprung gegenüber {row.prev_period}: {german_number(row.old)} → "
         f"{german_number(row.value)} ({_percent(row.old, row.value)}) – {_describe(row)}"))
-        for row in bad.itertuples(index=False)]
+        for row in shown.itertuples(index=False)]
+    if len(bad) > len(shown):
+        problems.append(warning(None, "value", f"… und {len(bad) - len(shown):,} weitere "
+                                               "Sprünge".replace(",", ".")))
+    return problems
 
 
 # --- helpers --------------------------------------------------------------------------------

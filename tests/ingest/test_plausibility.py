@@ -263,3 +263,25 @@ def test_dataset_without_pairs_keeps_default(dataset) -> None:
                          [("2024", "2023"), ("2024-01", "2023-12"), ("2024-10", "2024-09")])
 def test_previous_period(period: str, previous: str) -> None:
     assert previous_period(period) == previous
+
+
+def test_many_jumps_are_summarised_not_listed_one_by_one() -> None:
+    import duckdb
+
+    from cockpit.ingest import plausibility
+    from cockpit.store.schema import create_schema
+
+    conn = duckdb.connect()
+    create_schema(conn)
+    conn.execute("INSERT INTO areas (code, name, level, parent_code) VALUES "
+                 "('00', 'Stadt', 'city', NULL)")
+    rows = [("bevoelkerung", "00", f"{2000 + i // 12}-{i % 12 + 1:02d}", "_T", "_T", "_T",
+             "_T", "_T", "_T", float(10 if i % 2 else 100)) for i in range(700)]
+    obs = pd.DataFrame(rows, columns=["dataset_id", "area_code", "period", "sex", "age_group",
+                                      "nationality", "category", "measure", "variant",
+                                      "value"])
+    dataset = load_catalog(bundled_dir("data")).datasets["bevoelkerung"]
+    problems = plausibility.check_plausibility(obs, dataset, conn)
+    jumps = [p for p in problems if "Sprung" in p.message]
+    assert len(jumps) == plausibility.MAX_JUMP_WARNINGS
+    assert any(p.message.startswith("… und 199 weitere") for p in problems)

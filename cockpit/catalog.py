@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -39,6 +39,8 @@ class Dataset:
     path: Path
     # Pairs (a, b) of measure codes: value(a) <= value(b) for the same area, period, breakdown.
     not_greater_than: tuple[tuple[str, str], ...] = ()
+    # GENESIS column label -> {keep: label} or {dimension, drop, codes}; see ingest/mapping.py
+    genesis_columns: dict[str, dict] = field(default_factory=dict)
 
     def delivery_columns(self) -> list[dict[str, object]]:
         """Columns a delivery file must have: name, type, required."""
@@ -108,6 +110,7 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
         dimensions[dim] = tuple(str(c) for c in codes)
     value = raw.get("value") or {}
     not_greater_than = _parse_not_greater_than(path, raw.get("not_greater_than"), dimensions)
+    genesis_columns = _parse_genesis(path, raw.get("genesis"), dimensions)
     return Dataset(
         id=dataset_id,
         title=str(raw["title"]),
@@ -124,6 +127,7 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
         value_min=value.get("min"),
         path=path,
         not_greater_than=not_greater_than,
+        genesis_columns=genesis_columns,
     )
 
 
@@ -144,6 +148,28 @@ def _parse_not_greater_than(path: Path, raw: object,
                               f"das ist kein Code der Dimension measure "
                               f"(erlaubt: {', '.join(measures) or 'keine'})")
     return pairs
+
+
+def _parse_genesis(path: Path, raw: object,
+                   dimensions: dict[str, tuple[str, ...]]) -> dict[str, dict]:
+    """Optional `genesis: {columns: {label: {keep: x} | {dimension: d, drop: [], codes: {}}}}`."""
+    if raw is None:
+        return {}
+    columns = raw.get("columns") if isinstance(raw, dict) else None
+    if not isinstance(columns, dict):
+        raise _fail(path, "genesis braucht 'columns: {Spalte: Regel}'")
+    for name, rule in columns.items():
+        if not isinstance(rule, dict) or ("keep" in rule) == ("dimension" in rule):
+            raise _fail(path, f"genesis-Spalte {name!r}: genau eines von keep oder dimension")
+        if "dimension" in rule:
+            dim = rule["dimension"]
+            if dim not in dimensions:
+                raise _fail(path, f"genesis-Spalte {name!r}: {dim!r} ist keine Dimension "
+                                  "dieses Datensatzes")
+            bad = [c for c in (rule.get("codes") or {}).values() if c not in dimensions[dim]]
+            if bad:
+                raise _fail(path, f"genesis-Spalte {name!r}: Codes {bad} gibt es in {dim} nicht")
+    return {str(k): dict(v) for k, v in columns.items()}
 
 
 def load_catalog(data_dir: Path) -> Catalog:

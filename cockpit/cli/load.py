@@ -42,14 +42,13 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
         fail(f"Datei {file} nicht gefunden.", code=EXIT_BAD_INPUT)
     file_format = file_format or guess_format(file)
     if file_format not in READABLE_FORMATS:
-        fail(f"Das Format {file_format} kann diese Version noch nicht lesen; bitte als CSV "
-             "oder XLSX (Langformat) liefern.")
+        fail(f"Unbekanntes Format {file_format}.")
     if not inst.store.exists():
         fail("Kein Datenbestand vorhanden – zuerst 'cockpit init --demo' ausführen.")
     user = getpass.getuser()
     started = time.monotonic()
     click.echo(f"Lese {file.name} für „{dataset.title}“ …", err=True)
-    delivery = read_delivery(file, file_format, sheet)
+    delivery = read_delivery(file, file_format, sheet, dataset.genesis_columns)
     click.echo(f"… {len(delivery.rows):,} Zeilen gelesen ({time.monotonic() - started:.1f} s); "
                "prüfe …".replace(",", "."), err=True)
     report, observations = check_delivery(delivery, dataset, inst.store.read())

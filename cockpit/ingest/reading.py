@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from cockpit.ingest.csv_reader import Delivery, read_csv_delivery
+from cockpit.ingest.genesis_reader import read_genesis_delivery
 from cockpit.ingest.layout import to_long
+from cockpit.ingest.mapping import apply_mapping
 from cockpit.ingest.xlsx_reader import read_xlsx_delivery
 
-READABLE_FORMATS = ("csv", "xlsx")
+READABLE_FORMATS = ("csv", "xlsx", "genesis")
 
 
 def guess_format(path: Path) -> str:
@@ -17,9 +19,14 @@ def guess_format(path: Path) -> str:
 
 
 def read_delivery(path: Path, file_format: str | None = None,
-                  sheet: str | None = None) -> Delivery:
-    """Read a delivery in one of READABLE_FORMATS, wide layouts turned long."""
+                  sheet: str | None = None, genesis_columns: dict | None = None) -> Delivery:
+    """Read a delivery in one of READABLE_FORMATS, wide layouts turned long.
+
+    GENESIS exports are mapped to the dataset's columns with `genesis_columns`.
+    """
     file_format = file_format or guess_format(path)
+    if file_format == "genesis":
+        return apply_mapping(read_genesis_delivery(path), genesis_columns or {})
     if file_format == "xlsx":
         return to_long(read_xlsx_delivery(path, sheet=sheet))
     if file_format == "csv":

@@ -112,14 +112,29 @@ def test_unknown_dataset_and_missing_file_are_bad_input(home: Path, tmp_path: Pa
     assert run(home, "load", str(tmp_path / "fehlt.csv"), "--dataset", "hze").exit_code == 2
 
 
-def test_formats_not_yet_readable_fail_without_change(home: Path, tmp_path: Path) -> None:
-    source = tmp_path / "x.csv"
-    source.write_text(GOOD, encoding="utf-8")
-    before = _checksum(home)
-    result = run(home, "load", str(source), "--dataset", "hze", "--format", "genesis")
-    assert result.exit_code == 1
-    assert "CSV" in result.output
-    assert _checksum(home) == before
+def test_genesis_export_is_mapped_and_published(home: Path, tmp_path: Path) -> None:
+    # A GENESIS table as the Regionaldatenbank writes it: title lines, one column
+    # per sex, footnotes, Windows-1252, and "." for a secret value.
+    areas = [f"0{d}0{s}" for d in range(1, 7) for s in range(1, 5)]
+    lines = ["Lebendgeborene nach Geschlecht", "Musterstadt, Stadtteile",
+             ";;Lebendgeborene", ";;Insgesamt;männlich;weiblich"]
+    lines += [f"2033;{code};{20 + i};{10 + i};{10};" .rstrip(";")
+              for i, code in enumerate(areas[:-1])]
+    lines += [f"2033;{areas[-1]};.;.;."]
+    lines += ["__________", "© Statistisches Landesamt, 2034"]
+    source = tmp_path / "12612-01-01-4.csv"
+    source.write_bytes("\n".join(lines).encode("cp1252"))
+    result = run(home, "load", str(source), "--dataset", "geburten", "--format", "genesis",
+                 "--yes")
+    assert result.exit_code == 0, result.output
+    assert "unbekannt oder geheim" in result.output
+    inst = Installation(load_settings(home=str(home)))
+    rows = inst.store.read().execute(
+        "SELECT area_code, value FROM observations WHERE dataset_id = 'geburten' "
+        "AND period = '2033' ORDER BY area_code").fetchall()
+    inst.store.close()
+    assert rows[0] == ("0101", 20.0)  # the "Insgesamt" column, leading zero kept
+    assert len(rows) == 23  # the secret Stadtteil is missing, not a number
 
 
 def test_xlsx_delivery_is_published_and_a_renamed_zip_rejected(

@@ -24,6 +24,9 @@ _POINTER = "CURRENT"
 _SNAPSHOT_DIR = "snapshots"
 _BUILD_DIR = ".build"
 _LOCK = ".publish.lock"
+# Readers in other processes may still be on the previous snapshots; on POSIX a
+# deleted file stays readable for whoever has it open.
+KEEP_SNAPSHOTS = 3
 
 
 class StoreMissingError(RuntimeError):
@@ -95,10 +98,18 @@ class Store:
                 if conn is None:
                     conn = duckdb.connect(str(path), read_only=True)
                     self._connections[path] = conn
+                    self._close_superseded(opened=path)
             cursor = conn.cursor()
             cursors.clear()
             cursors[path] = cursor
         return cursor
+
+    def _close_superseded(self, opened: Path, keep: int = 2) -> None:
+        # A request may still finish on the previous snapshot; anything older than
+        # that is no longer used, and holding it would keep deleted files alive.
+        for old in sorted(self._connections)[:-keep]:
+            if old != opened:
+                self._connections.pop(old).close()
 
     def close(self) -> None:
         """Close every connection this object opened."""
@@ -150,6 +161,7 @@ class Store:
                 conn.execute("CHECKPOINT")
                 conn.close()
                 self._switch_to(tmp, version)
+                self.prune(keep=KEEP_SNAPSHOTS)
             except BaseException:
                 conn.close()
                 tmp.unlink(missing_ok=True)

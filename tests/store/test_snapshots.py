@@ -9,6 +9,7 @@ import pytest
 
 from cockpit.store import Store, StoreMissingError
 from cockpit.store.checksum import data_checksum
+from cockpit.store.snapshots import KEEP_SNAPSHOTS
 
 
 def _publish_area(store: Store, code: str) -> None:
@@ -72,13 +73,24 @@ def test_readers_in_other_threads_get_their_own_cursor(tmp_path: Path) -> None:
     assert store.read() is store.read()
 
 
-def test_prune_keeps_the_current_snapshot(tmp_path: Path) -> None:
+def test_publishing_keeps_only_the_newest_snapshots(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    for code in ("00", "01", "02", "03", "04"):
+        _publish_area(store, code)
+    assert len(store.snapshot_files()) == KEEP_SNAPSHOTS
+    assert store.snapshot_files()[-1] == store.current_path()
+    removed = store.prune(keep=1)
+    assert len(removed) == KEEP_SNAPSHOTS - 1
+    assert store.snapshot_files() == [store.current_path()]
+
+
+def test_readers_close_connections_to_superseded_snapshots(tmp_path: Path) -> None:
     store = Store(tmp_path)
     for code in ("00", "01", "02", "03"):
         _publish_area(store, code)
-    removed = store.prune(keep=1)
-    assert len(removed) == 3
-    assert store.snapshot_files() == [store.current_path()]
+        store.read().execute("SELECT count(*) FROM areas").fetchone()
+    assert len(store._connections) == 2  # the current and the one before
+    assert store.current_path() in store._connections
 
 
 def test_unwritable_store_dir_gives_a_clear_error(tmp_path: Path) -> None:

@@ -41,6 +41,9 @@ class Dataset:
     not_greater_than: tuple[tuple[str, str], ...] = ()
     # GENESIS column label -> {keep: label} or {dimension, drop, codes}; see ingest/mapping.py
     genesis_columns: dict[str, dict] = field(default_factory=dict)
+    # Plausibility thresholds: relative tolerance of sums, relative year-on-year jump.
+    sum_tolerance: float = 0.0
+    jump_threshold: float = 0.5
 
     def delivery_columns(self) -> list[dict[str, object]]:
         """Columns a delivery file must have: name, type, required."""
@@ -111,6 +114,14 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
     value = raw.get("value") or {}
     not_greater_than = _parse_not_greater_than(path, raw.get("not_greater_than"), dimensions)
     genesis_columns = _parse_genesis(path, raw.get("genesis"), dimensions)
+    checks = raw.get("checks") or {}
+    thresholds = {}
+    for key in ("sum_tolerance", "jump_threshold"):
+        if key in checks:
+            number = checks[key]
+            if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
+                raise _fail(path, f"checks.{key} muss eine Zahl ab 0 sein")
+            thresholds[key] = float(number)
     return Dataset(
         id=dataset_id,
         title=str(raw["title"]),
@@ -128,6 +139,7 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
         path=path,
         not_greater_than=not_greater_than,
         genesis_columns=genesis_columns,
+        **thresholds,
     )
 
 

@@ -19,5 +19,7 @@ def check_delivery(delivery: Delivery, dataset: Dataset, conn) -> tuple[Report, 
     report, observations = validate_delivery(delivery, dataset, areas)
     if report.ok and not observations.empty:
         # Cross-row checks only make sense on rows that passed the row checks.
-        report.problems += check_plausibility(observations, dataset, conn)
+        report.problems += check_plausibility(observations, dataset, conn,
+                                              sum_tolerance=dataset.sum_tolerance,
+                                              jump_threshold=dataset.jump_threshold)
     return report, observations

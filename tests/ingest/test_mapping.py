@@ -51,3 +51,17 @@ def test_broken_mappings_are_named(tmp_path: Path, block: str, message: str) -> 
     (data / "datasets" / "wahlen.yaml").write_text(source + block + "\n", encoding="utf-8")
     with pytest.raises(DefinitionError, match=message):
         load_catalog(data)
+
+
+def test_check_thresholds_come_from_the_dataset_file(tmp_path: Path) -> None:
+    datasets = load_catalog(bundled_dir("data")).datasets
+    assert datasets["haushalt_ergebnis"].jump_threshold == 1.0
+    assert datasets["hze"].jump_threshold == 0.5  # the default
+    data = tmp_path / "data"
+    (data / "datasets").mkdir(parents=True)
+    (data / "departments.yaml").write_text("statistik: Statistikstelle\n", encoding="utf-8")
+    source = (bundled_dir("data") / "datasets" / "wahlen.yaml").read_text(encoding="utf-8")
+    (data / "datasets" / "wahlen.yaml").write_text(
+        source + "checks: {jump_threshold: -1}\n", encoding="utf-8")
+    with pytest.raises(DefinitionError, match="jump_threshold"):
+        load_catalog(data)

@@ -47,11 +47,16 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
         fail("Kein Datenbestand vorhanden – zuerst 'cockpit init --demo' ausführen.")
     user = getpass.getuser()
     started = time.monotonic()
-    click.echo(f"Lese {file.name} für „{dataset.title}“ …", err=True)
-    delivery = read_delivery(file, file_format, sheet, dataset.genesis_columns)
-    click.echo(f"… {len(delivery.rows):,} Zeilen gelesen ({time.monotonic() - started:.1f} s); "
-               "prüfe …".replace(",", "."), err=True)
-    report, observations = check_delivery(delivery, dataset, inst.store.read())
+    # A bar on a terminal; in scripts and logs click prints just the label.
+    with click.progressbar(length=2, label=f"{file.name} → „{dataset.title}“", file=sys.stderr,
+                           show_eta=False, show_percent=False,
+                           item_show_func=lambda step: step) as bar:
+        bar.update(0, "lesen …")
+        delivery = read_delivery(file, file_format, sheet, dataset.genesis_columns)
+        bar.update(1, f"{len(delivery.rows):,} Zeilen gelesen, prüfen …".replace(",", "."))
+        report, observations = check_delivery(delivery, dataset, inst.store.read())
+        bar.update(1, "geprüft")
+    click.echo(f"Gelesen und geprüft in {time.monotonic() - started:.1f} s.", err=True)
     click.echo(report.to_text())
     if not report.ok:
         log_rejection(inst.settings.log_dir, dataset_id=dataset.id, source=file, user=user,
@@ -64,7 +69,7 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
         click.echo("Nicht veröffentlicht: Warnungen mit --yes bestätigen. Der Datenbestand "
                    "bleibt unverändert.", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
-    click.echo(f"… geprüft ({time.monotonic() - started:.1f} s); veröffentliche …", err=True)
+    click.echo("Veröffentliche …", err=True)
     try:
         result = publish_delivery(inst.store, inst.settings.archive_dir, dataset=dataset,
                                   observations=observations, source=file, user=user,

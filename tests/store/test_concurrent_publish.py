@@ -115,7 +115,13 @@ def test_kill_9_during_publish_leaves_the_store_unchanged(serving, tmp_path: Pat
               for m in range(400) for a in AREAS for s in ("m", "w") for g in GROUPS]
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     loader = _cockpit(home, "load", str(source), "--dataset", "bevoelkerung", "--yes")
-    time.sleep(2.5)  # reading and checking takes longer; kill it mid-way
+    build = home / "store" / ".build"
+    deadline = time.monotonic() + 120
+    # Wait until the new snapshot is being written, then kill the loader mid-publish.
+    while not (build.is_dir() and any(build.iterdir())):
+        assert loader.poll() is None, "the load finished before it could be interrupted"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
     loader.send_signal(signal.SIGKILL)
     loader.wait(timeout=30)
     inst = Installation(load_settings(home=str(home)))

@@ -18,6 +18,8 @@ from cockpit.store.schema import DIMENSIONS, TOTAL
 
 # Absolute changes below this are noise in small counts (3 -> 6 is +100 % but means nothing).
 MIN_JUMP = 5.0
+# Published counts above 0 and below this are confidential (CONTRACT.md default).
+SMALL_COUNT = 3
 _SHOWN_AREAS = 8
 _KEY = ["area_code", "period", *DIMENSIONS]
 
@@ -190,7 +192,7 @@ def check_jumps(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
     # A steward reads the first few hundred; formatting a million would cost seconds.
     shown = bad.sort_values("line").head(MAX_JUMP_WARNINGS)
     problems = [warning(_as_line(row.line), "value", (
-        f"Sprung gegenüber {row.prev_period}: {german_number(row.old)} → "
+        f"Sprung gegenüber {row.prev_period}: {_published(row.old, dataset)} → "
         f"{german_number(row.value)} ({_percent(row.old, row.value)}) – {_describe(row)}"))
         for row in shown.itertuples(index=False)]
     if len(bad) > len(shown):
@@ -226,6 +228,13 @@ def german_number(number: float) -> str:
         return german_int(int(number))
     text = f"{number:,.2f}".rstrip("0").rstrip(".")
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def _published(value: float, dataset: Dataset) -> str:
+    """A published value as quoted in a report; small counts stay secret (below 3)."""
+    if dataset.value_type == "count" and 0 < value < SMALL_COUNT:
+        return "weniger als 3"
+    return german_number(value)
 
 
 def _percent(old: float, new: float) -> str:

@@ -285,3 +285,26 @@ def test_many_jumps_are_summarised_not_listed_one_by_one() -> None:
     jumps = [p for p in problems if "Sprung" in p.message]
     assert len(jumps) == plausibility.MAX_JUMP_WARNINGS
     assert any(p.message.startswith("… und 199 weitere") for p in problems)
+
+
+def test_jump_message_does_not_quote_a_small_published_count() -> None:
+    import duckdb
+
+    from cockpit.ingest import plausibility
+    from cockpit.store.schema import create_schema
+
+    conn = duckdb.connect()
+    create_schema(conn)
+    conn.execute("INSERT INTO areas (code, name, level, parent_code) VALUES "
+                 "('00', 'Stadt', 'city', NULL)")
+    conn.execute("INSERT INTO observations (dataset_id, area_code, period, category, value) "
+                 "VALUES ('hze', '00', '2023', 'stationaer', 2)")
+    obs = pd.DataFrame([("hze", "00", "2024", "_T", "_T", "_T", "stationaer", "_T", "_T",
+                         9.0)],
+                       columns=["dataset_id", "area_code", "period", "sex", "age_group",
+                                "nationality", "category", "measure", "variant", "value"])
+    dataset = load_catalog(bundled_dir("data")).datasets["hze"]
+    (jump,) = [p for p in plausibility.check_plausibility(obs, dataset, conn)
+               if "Sprung" in p.message]
+    assert "weniger als 3 → 9" in jump.message
+    assert ": 2 →" not in jump.message

@@ -26,7 +26,3 @@ class Viewer:
     def wants_raw(self) -> bool:
         """True only when the user asked for raw values and the role allows it."""
         return self.raw and self.may_view_raw
-
-    def cache_scope(self) -> tuple[str, str | None, str | None, bool]:
-        """Everything that changes what this viewer may see; key caches on it."""
-        return (self.role, self.area_code, self.department, self.wants_raw)

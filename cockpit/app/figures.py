@@ -167,9 +167,6 @@ class _Row:
     suppressed: bool
 
 
-_as_float = finite_number
-
-
 def _is_suppressed(flag: Any) -> bool:
     """Interpret a suppression flag; an unknown (missing) flag counts as suppressed."""
     if flag is None:
@@ -199,7 +196,7 @@ def _rows(df: pd.DataFrame) -> list[_Row]:
         codes, names, periods, df["suppressed"].tolist(), df["value"].tolist(), strict=True
     ):
         hidden = _is_suppressed(flag)
-        rows.append(_Row(code, name, period, None if hidden else _as_float(value), hidden))
+        rows.append(_Row(code, name, period, None if hidden else finite_number(value), hidden))
     return rows
 
 
@@ -230,7 +227,7 @@ def ranking_bar(
     hidden = sorted((r for r in rows if r.value is None),
                     key=lambda r: (not r.suppressed, r.name, r.code))
     order = shown + hidden
-    city = _as_float(city_value)
+    city = finite_number(city_value)
 
     fig = _new_figure(lang, title)
     if not order:
@@ -326,7 +323,7 @@ def class_breaks(values: Sequence[float], method: str = "quantile", k: int = 5) 
         raise ValueError(f"unknown classification method {method!r}")
     if k < 1:
         raise ValueError("k must be at least 1")
-    finite = [f for f in (_as_float(v) for v in values) if f is not None]
+    finite = [f for f in (finite_number(v) for v in values) if f is not None]
     if not finite:
         return []
     low, high = min(finite), max(finite)
@@ -355,7 +352,7 @@ def class_breaks(values: Sequence[float], method: str = "quantile", k: int = 5) 
 
 def assign_class(value: float | None, breaks: Sequence[float]) -> int | None:
     """Return the 0-based class of a value (upper bounds inclusive, min in class 0)."""
-    number = _as_float(value)
+    number = finite_number(value)
     if number is None or len(breaks) < 2:
         return None
     last = len(breaks) - 1
@@ -566,7 +563,7 @@ def sparkline(periods: list[str], values: list[float | None], *, direction: str)
     if len(periods) != len(values):
         raise ValueError("periods and values differ in length")
     xs = [str(p) for p in periods]
-    ys = [_as_float(v) for v in values]
+    ys = [finite_number(v) for v in values]
     fig = go.Figure()
     fig.update_layout(
         template=_TEMPLATE,

@@ -8,7 +8,6 @@ from cockpit import __version__
 from cockpit.context import Installation
 from cockpit.settings import load_settings
 
-EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 

@@ -17,10 +17,7 @@ from cockpit.catalog import Dataset
 from cockpit.ingest.csv_reader import Delivery
 from cockpit.ingest.problems import ERROR, Problem, Report, error, quote, warning
 from cockpit.roles import LEVEL_LABELS_DE
-from cockpit.store.schema import DIMENSIONS, TOTAL
-from cockpit.store.schema import OBSERVATION_COLUMNS as SCHEMA_OBSERVATION_COLUMNS
-
-OBSERVATION_COLUMNS: list[str] = list(SCHEMA_OBSERVATION_COLUMNS)
+from cockpit.store.schema import DIMENSIONS, OBSERVATION_COLUMNS, TOTAL
 
 # Larger magnitudes are typing or export accidents (1e308), not municipal statistics.
 MAX_MAGNITUDE = 1e15
@@ -301,4 +298,4 @@ def _observations(dataset: Dataset, cells: pd.DataFrame, numbers: pd.Series) -> 
         data[dim] = cells[dim].tolist() if dim in dataset.dimensions and size else [TOTAL] * size
     frame = pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in data.items()})
     frame["value"] = pd.Series(numbers.to_numpy(dtype="float64"), dtype="float64")
-    return frame[OBSERVATION_COLUMNS]
+    return frame[list(OBSERVATION_COLUMNS)]

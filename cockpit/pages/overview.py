@@ -147,9 +147,6 @@ class Kpi(NamedTuple):
     city_fallback: bool = False
 
 
-_number = finite_number
-
-
 def _hidden(flag: Any) -> bool:
     """A suppression flag; unknown counts as suppressed."""
     if flag is None or (not isinstance(flag, str) and pd.isna(flag)):
@@ -163,7 +160,7 @@ def build_kpi(indicator: Indicator, frame: pd.DataFrame, area_code: str, area_na
     rows = frame[frame["area_code"] == area_code].sort_values("period")
     periods = tuple(str(p) for p in rows["period"])
     flags = tuple(_hidden(f) for f in rows["suppressed"])
-    values = tuple(None if hidden else _number(v)
+    values = tuple(None if hidden else finite_number(v)
                    for hidden, v in zip(flags, rows["value"], strict=True))
     if rows.empty:
         return Kpi(indicator, area_code, area_name, (), (), None, None, False, None, None,
@@ -185,7 +182,7 @@ def trend(delta: float | None, direction: str, decimals: int) -> tuple[str, str]
     A change that rounds to zero at the indicator's decimals counts as unchanged, so the
     arrow always agrees with the shown number ("±0").
     """
-    if _number(delta) is None:
+    if finite_number(delta) is None:
         return None
     if format_change(delta, decimals).startswith(PLUS_MINUS):
         return "flat", "neutral"

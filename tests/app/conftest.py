@@ -79,8 +79,9 @@ def render_page(client, path: str, search: str = ""):
 
 
 def response_text(response) -> str:
-    """The response body with JSON unicode escapes decoded, for 'not in' checks."""
+    """The body as sent plus, for JSON, with escapes decoded: 'not in' checks see both."""
+    raw = response.get_data(as_text=True)
     try:
-        return json.dumps(response.json, ensure_ascii=False)
-    except Exception:  # noqa: BLE001 - not JSON: the raw text
-        return response.get_data(as_text=True)
+        return raw + json.dumps(json.loads(raw), ensure_ascii=False)
+    except ValueError:
+        return raw

@@ -19,7 +19,7 @@ from cockpit.access.errors import GateError
 from cockpit.app.formatting import SUPPRESSED_TOOLTIP, format_change, format_value
 from cockpit.app.session import GATE_KEY
 from cockpit.resources import bundled_dir
-from tests.app.conftest import ROLES, callback, login, render_page
+from tests.app.conftest import ROLES, callback, login, render_page, response_text
 
 CITY, DISTRICT = "00", "01"
 BLUE, VERMILLION = "#0072B2", "#D55E00"
@@ -57,13 +57,7 @@ def _walk(node: Any) -> Iterator[dict]:
             yield from _walk(value)
 
 
-def body_of(response) -> str:
-    """The whole response as text, non-ASCII characters unescaped (as a browser sees them)."""
-    raw = response.get_data(as_text=True)
-    try:
-        return raw + json.dumps(json.loads(raw), ensure_ascii=False)
-    except ValueError:
-        return raw
+body_of = response_text
 
 
 def _props(node: dict) -> dict:

@@ -14,7 +14,7 @@ import pytest
 from cockpit.access import Gate, Viewer
 from cockpit.app.figures import time_series
 from cockpit.app.formatting import SUPPRESSED_TOOLTIP, format_number
-from tests.app.conftest import ROLES, callback, render_page
+from tests.app.conftest import ROLES, callback, render_page, response_text
 
 PATH = "/zeitreihe"
 HZE = "hze_je_1000_unter_21"
@@ -58,9 +58,7 @@ def choose(client, indicator: str, areas: Any, base: str | None = None):
                     state={"timeseries-areas.value": areas, "timeseries-base.value": base})
 
 
-def text(response) -> str:
-    """The response as readable text (umlauts unescaped)."""
-    return json.dumps(response.json, ensure_ascii=False)
+text = response_text
 
 
 def traces(response) -> dict[str, dict]:

@@ -16,8 +16,9 @@ import pytest
 from cockpit.catalog import Catalog, load_catalog
 from cockpit.ingest.csv_reader import read_csv_delivery
 from cockpit.ingest.problems import Problem, Report
-from cockpit.ingest.validate import OBSERVATION_COLUMNS, validate_delivery
+from cockpit.ingest.validate import validate_delivery
 from cockpit.resources import bundled_dir
+from cockpit.store.schema import OBSERVATION_COLUMNS
 
 AREAS = {"00": "city", "01": "district", "0101": "subdistrict", "0102": "subdistrict"}
 BOM = b"\xef\xbb\xbf"
@@ -123,7 +124,7 @@ def test_unknown_column_is_a_warning_and_ignored(tmp_path: Path, catalog: Catalo
     assert report.ok
     assert [(p.line, p.column, p.message) for p in report.warnings] == [
         (1, "Bemerkung", "Spalte „Bemerkung“ ist unbekannt und wird ignoriert")]
-    assert list(frame.columns) == OBSERVATION_COLUMNS
+    assert tuple(frame.columns) == OBSERVATION_COLUMNS
     assert len(frame) == 2
 
 

@@ -32,8 +32,12 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
     registry = inst.registry
 
     def record(user_name: str, action: str, detail: str) -> None:
+        source = address = None
+        if flask.has_request_context():
+            source = "api" if flask.request.path.startswith("/api/") else "web"
+            address = flask.request.remote_addr
         with inst.app_db() as conn:
-            audit(conn, user_name, action, detail)
+            audit(conn, user_name, action, detail, source=source, address=address)
 
     gate = Gate(inst, audit=record)
     server.extensions[GATE_KEY] = gate

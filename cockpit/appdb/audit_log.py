@@ -1,7 +1,8 @@
 """Reading the audit log: filters, counting, paging and the CSV download.
 
-Writing stays with `cockpit.appdb.audit`; the log is append-only (triggers in the
-schema refuse UPDATE and DELETE), so this module only reads. Every filter value
+Single entries are written with `cockpit.appdb.audit`, several at once (the entries of
+one web request) with `append_entries`; the log is append-only (triggers in the schema
+refuse UPDATE and DELETE), so nothing here changes an entry. Every filter value
 becomes a bound parameter; nothing a user types is ever part of the SQL text.
 """
 
@@ -13,6 +14,9 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from cockpit.appdb.database import utc_now
 
 # Action names written across the cockpit (the filter offers these and any other found).
 ACTIONS = (
@@ -62,6 +66,25 @@ class AuditEntry:
 
     def as_dict(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in COLUMNS}
+
+
+class PendingEntry(NamedTuple):
+    """An entry not yet written (see `append_entries`)."""
+
+    user_name: str | None
+    action: str
+    detail: str | None
+    source: str | None = None
+    address: str | None = None
+
+
+def append_entries(conn: sqlite3.Connection, entries: Iterable[PendingEntry]) -> None:
+    """Append several entries in one transaction, all stamped with the current UTC time."""
+    now = utc_now()
+    with conn:
+        conn.executemany(
+            "INSERT INTO audit_log (at, user_name, action, detail, source, address) "
+            "VALUES (?, ?, ?, ?, ?, ?)", [(now, *entry) for entry in entries])
 
 
 def _day(value: object, label: str) -> date | None:

@@ -99,8 +99,8 @@ def _log() -> Iterator:
         conn.close()
 
 
-def _german_int(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+def _number(value: int, lang: str) -> str:
+    return f"{value:,}" if lang == "en" else f"{value:,}".replace(",", ".")
 
 
 def layout(**_: str) -> html.Div:
@@ -193,7 +193,7 @@ def show_entries(start: object, end: object, user: object, action: object, text:
         page = min(max(page, 1), pages)
         entries = query_entries(conn, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return ([_row(e) for e in entries], pages, page,
-            t("audit.count", lang, n=_german_int(total)), None)
+            t("audit.count", lang, n=_number(total, lang)), None)
 
 
 @callback(
@@ -217,7 +217,7 @@ def download_entries(clicks: object, start: object, end: object, user: object,
     with _log() as conn:
         total = count_entries(conn, flt)
         entries = query_entries(conn, flt, limit=MAX_DOWNLOAD)
-    note = (t("audit.download_capped", lang, n=_german_int(MAX_DOWNLOAD))
+    note = (t("audit.download_capped", lang, n=_number(MAX_DOWNLOAD, lang))
             if total > MAX_DOWNLOAD else None)
     return {"content": entries_csv(entries, lang), "filename": "protokoll.csv",
             "type": "text/csv;charset=utf-8"}, note

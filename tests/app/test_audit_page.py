@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from cockpit.appdb import audit
-from tests.app.conftest import ROLES, callback, render_page, response_text
+from tests.app.conftest import ROLES, callback, login, render_page, response_text
 
 OUTPUTS = ["audit-grid.rowData", "audit-pager.max_value", "audit-pager.active_page",
            "audit-count.children", "audit-message.children"]
@@ -233,3 +233,17 @@ def test_every_callback_of_the_page_only_reads(clients) -> None:
             component = part.split(".")[0]
             assert component in {"audit-grid", "audit-pager", "audit-count", "audit-message",
                                  "audit-download", "audit-download-note"}, key
+
+
+def test_english(app_server, seeded) -> None:
+    client = app_server.test_client()
+    name, password = app_server.demo_passwords["admin"]
+    assert login(client, name, password).status_code == 302
+    client.get("/lang/en")
+    body = response_text(render_page(client, "/protokoll"))
+    assert "Audit log" in body and "Time (UTC)" in body and "Zeit (UTC)" not in body
+    assert "Audit log" in response_text(client.get("/_dash-layout"))
+    response = show(client, action="test_paging")
+    assert out(response, "audit-count", "children") == "60 entries"
+    content = out(download(client, action="test_marker"), "audit-download", "data")["content"]
+    assert content.startswith("\ufeffNo.;Time (UTC);User;Action")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 from typing import Any
@@ -206,6 +207,16 @@ def test_download_is_filtered_bom_semicolon_and_formula_safe(clients, seeded) ->
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
     umlaut = next(row for row in table if row[3] == "test_umlaut")
     assert json.loads(umlaut[6]) == {"ort": "Köln; Süd"}
+
+
+def test_download_is_capped_with_a_note(clients, seeded, monkeypatch) -> None:
+    page = importlib.import_module("cockpit.pages.audit_log")
+    monkeypatch.setattr(page, "MAX_DOWNLOAD", 10)
+    response = download(clients["admin"], action="test_paging")
+    content = out(response, "audit-download", "data")["content"]
+    table = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))
+    assert [json.loads(row[6])["n"] for row in table[1:]] == list(range(59, 49, -1))
+    assert "neuesten 10 Einträge" in out(response, "audit-download-note", "children")
 
 
 # --- read-only ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -104,10 +105,10 @@ def test_clean_file_is_published_after_confirming_warnings(clients, demo) -> Non
     assert out["upload-publish"]["disabled"] is False, response_text(response)
     token = out["upload-token"]["data"]
     before = data_checksum(demo.store.read())
-    needs_confirmation = publish(clients["department"], token, confirmed=False)
-    if "bestätigen" in response_text(needs_confirmation):
+    published = publish(clients["department"], token, confirmed=False)
+    if "bestätigen" in response_text(published):
         assert data_checksum(demo.store.read()) == before
-    published = publish(clients["department"], token)
+        published = publish(clients["department"], token)
     assert "veröffentlicht" in response_text(published)
     assert demo.store.read().execute(
         "SELECT sum(value) FROM observations WHERE dataset_id = 'hze' AND period = '2032'"
@@ -133,3 +134,87 @@ def test_report_download_is_formula_safe(clients) -> None:
     content = download.json["response"]["upload-download"]["data"]["content"]
     assert content.startswith("Art;Zeile;Spalte;Meldung")
     assert "\n=" not in content and ";=" not in content
+
+
+# --- finding 1: the check report is no oracle for published values ----------------------------
+
+DOWNLOAD_OUT = "upload-download.data"
+LATEST, PREVIOUS = "2025", "2024"
+
+
+def _audit_rows(demo: Installation, action: str) -> list[tuple[str, dict]]:
+    with demo.app_db() as conn:
+        rows = conn.execute("SELECT user_name, detail FROM audit_log WHERE action = ? "
+                            "ORDER BY id", (action,)).fetchall()
+    return [(user, json.loads(detail or "{}")) for user, detail in rows]
+
+
+def _million_file(demo: Installation, leave_out: tuple[str, ...] = ()) -> str:
+    """Every (Stadtteil, Hilfeart) of the latest hze period, each 1,000,000."""
+    keys = demo.store.read().execute(
+        "SELECT DISTINCT area_code, category FROM observations WHERE dataset_id = 'hze' "
+        "AND period = ? ORDER BY 1, 2", [LATEST]).fetchall()
+    rows = "".join(f"{area};{LATEST};{category};1000000\n" for area, category in keys
+                   if area not in leave_out)
+    return "area_code;period;category;value\n" + rows
+
+
+def _report_and_download(client, text: str) -> tuple[str, list, str]:
+    response = check(client, text)
+    assert response.status_code == 200, response_text(response)
+    out = response.json["response"]
+    token = out["upload-token"]["data"]
+    download = callback(client, DOWNLOAD_OUT, {"upload-download-button.n_clicks": 1},
+                        state={"upload-token.data": token, "upload-dataset.value": "hze"})
+    assert download.status_code == 200, response_text(download)
+    content = download.json["response"]["upload-download"]["data"]["content"]
+    report = json.dumps(out["upload-report"]["children"], ensure_ascii=False)
+    return report, out["upload-grid"]["rowData"], content
+
+
+def _republish_previous(demo: Installation, change: str) -> None:
+    """Change what is published for the previous period (a new snapshot)."""
+    with demo.store.publish() as conn:
+        conn.execute(change)
+
+
+def test_department_check_report_does_not_reveal_published_values(clients, demo) -> None:
+    previous = [value for (value,) in demo.store.read().execute(
+        "SELECT value FROM observations WHERE dataset_id = 'hze' AND period = ? "
+        "AND value IS NOT NULL", [PREVIOUS]).fetchall()]
+    assert any(0 < v < 3 for v in previous)  # the demo has hidden small counts to leak
+    text = _million_file(demo, leave_out=("0101",))
+    report, rows, content = _report_and_download(clients["department"], text)
+    messages = [row["message"] for row in rows]
+    everything = report + json.dumps(rows, ensure_ascii=False) + content
+    assert "%" not in everything
+    assert "→" not in everything and "Sprung" not in everything
+    assert "weniger als" not in everything
+    assert not any(f"gegenüber {PREVIOUS}" in m or f"({PREVIOUS})" in m for m in messages)
+    # The one info line says why no comparison with published data is shown.
+    assert sum("veröffentlicht" in m and "Vergleich" in m for m in messages) == 1
+    # Missing areas are named against the territory, not against the previous delivery.
+    assert any("0101" in m and "fehlt" in m for m in messages)
+
+    # The report is a function of the file: other published values, same report.
+    _republish_previous(demo, "UPDATE observations SET value = value * 3 + 1 "
+                              f"WHERE dataset_id = 'hze' AND period = '{PREVIOUS}'")
+    _republish_previous(demo, "DELETE FROM observations WHERE dataset_id = 'hze' "
+                              f"AND period = '{PREVIOUS}' AND area_code = '0102'")
+    assert _report_and_download(clients["department"], text) == (report, rows, content)
+
+
+def test_controlling_sees_the_comparison_and_it_is_audited(clients, demo) -> None:
+    before = len(_audit_rows(demo, "raw_view"))
+    report, rows, content = _report_and_download(clients["controlling"], _million_file(demo))
+    jumps = [row["message"] for row in rows if "Sprung" in row["message"]]
+    assert jumps and all(f"gegenüber {PREVIOUS}" in m for m in jumps)
+    assert any("%" in m for m in jumps)
+    audited = _audit_rows(demo, "raw_view")[before:]
+    # one entry for the check, one for the report download: each quotes published values
+    assert len(audited) == 2
+    user, detail = audited[0]
+    assert user == "demo-controlling"
+    assert detail["dataset"] == "hze"
+    assert detail["periods"] == [PREVIOUS]
+    assert detail["published_cells"] == len(jumps)

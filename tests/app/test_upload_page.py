@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
+import os
+import time
 
 import pytest
 
 from cockpit.app.server import create_server
-from cockpit.appdb import create_demo_users
+from cockpit.appdb import add_user, create_demo_users
 from cockpit.context import Installation
 from cockpit.demo.build import build_demo_store
 from cockpit.settings import load_settings
@@ -218,3 +221,149 @@ def test_controlling_sees_the_comparison_and_it_is_audited(clients, demo) -> Non
     assert detail["dataset"] == "hze"
     assert detail["periods"] == [PREVIOUS]
     assert detail["published_cells"] == len(jumps)
+
+
+# --- finding 12: an upload token works only for the user who checked the file ----------------
+
+CLEAN_2033 = "area_code;period;category;value\n" + "".join(
+    f"0{d}0{s};2033;{cat};{n}\n" for d in range(1, 7) for s in range(1, 5)
+    for cat, n in (("ambulant", 21), ("teilstationaer", 4), ("stationaer", 8)))
+
+
+@pytest.fixture(scope="module")
+def colleague(clients, demo):
+    """A second Jugendamt steward, logged in: same department, another person."""
+    server = clients["department"].application
+    with demo.app_db() as conn:
+        add_user(conn, "jugendamt-zwei", "department", "Kollegin-Passwort-2026",
+                 department="jugendamt")
+    client = server.test_client()
+    assert login(client, "jugendamt-zwei", "Kollegin-Passwort-2026").status_code == 302
+    return client
+
+
+def test_upload_token_works_only_for_its_uploader(clients, colleague, demo) -> None:
+    token = check(clients["department"], CLEAN_2033).json["response"]["upload-token"]["data"]
+    before = data_checksum(demo.store.read())
+    for other in (colleague, clients["controlling"], clients["admin"]):
+        refused = publish(other, token)
+        assert refused.status_code == 200
+        assert "andere Person" in response_text(refused)
+        assert "veröffentlicht" not in response_text(refused)
+        download = callback(other, DOWNLOAD_OUT, {"upload-download-button.n_clicks": 1},
+                            state={"upload-token.data": token, "upload-dataset.value": "hze"})
+        assert download.status_code == 403
+        assert "andere Person" in download.get_data(as_text=True)
+    assert data_checksum(demo.store.read()) == before
+    # The uploader still can.
+    assert "veröffentlicht" in response_text(publish(clients["department"], token))
+
+
+# --- finding 8: upload folders expire ---------------------------------------------------------
+
+
+def _upload_folders(demo: Installation) -> set[str]:
+    root = demo.settings.uploads_dir
+    return {p.name for p in root.iterdir()} if root.is_dir() else set()
+
+
+def test_published_upload_folder_is_deleted(clients, demo) -> None:
+    rows = CLEAN_2033.replace("2033", "2034")
+    token = check(clients["department"], rows).json["response"]["upload-token"]["data"]
+    assert token in _upload_folders(demo)
+    assert "veröffentlicht" in response_text(publish(clients["department"], token))
+    assert token not in _upload_folders(demo)
+
+
+def test_old_upload_folders_are_deleted_when_a_new_upload_arrives(clients, demo) -> None:
+    old = check(clients["department"], CLEAN_2033).json["response"]["upload-token"]["data"]
+    young = check(clients["department"], CLEAN_2033).json["response"]["upload-token"]["data"]
+    day_ago = time.time() - 25 * 3600
+    os.utime(demo.settings.uploads_dir / old, (day_ago, day_ago))
+    record = demo.settings.uploads_dir / old / "upload.json"
+    record.write_text(json.dumps({**json.loads(record.read_text()), "created": day_ago}))
+    newest = check(clients["department"], CLEAN_2033).json["response"]["upload-token"]["data"]
+    assert old not in _upload_folders(demo)
+    assert {young, newest} <= _upload_folders(demo)
+    # An expired token is refused with a German message, not a 500.
+    assert "nicht mehr vorhanden" in response_text(publish(clients["department"], old))
+
+
+# --- finding 9: malformed callback inputs answer 400, never 500 -------------------------------
+
+
+@pytest.mark.parametrize("inputs,state", [
+    ({"upload-file.contents": 5, "upload-dataset.value": "hze"}, {}),
+    ({"upload-file.contents": ["a"], "upload-dataset.value": "hze"}, {}),
+    ({"upload-file.contents": _contents("x"), "upload-dataset.value": []}, {}),
+    ({"upload-file.contents": _contents("x"), "upload-dataset.value": {"a": 1}}, {}),
+    ({"upload-file.contents": _contents("x"), "upload-dataset.value": "hze"},
+     {"upload-file.filename": ["a.csv"]}),
+    ({"upload-file.contents": _contents("x"), "upload-dataset.value": "hze"},
+     {"upload-file.filename": 7}),
+])
+def test_malformed_check_inputs_answer_400(clients, inputs, state) -> None:
+    response = callback(clients["department"], CHECK, inputs,
+                        state={"upload-file.filename": "a.csv", **state})
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("clicks,token,dataset,confirmed", [
+    (1, 1, "hze", True), (1, ["x" * 32], "hze", True), (1, {"t": 1}, "hze", True),
+    (1, "x" * 32, [], True), (1, "x" * 32, 5, True),
+    (1, "x" * 32, "hze", "x"), (1, "x" * 32, "hze", [True]),
+    ("1", "x" * 32, "hze", True), ([1], "x" * 32, "hze", True), (True, "x" * 32, "hze", True),
+])
+def test_malformed_publish_inputs_answer_400(clients, demo, clicks, token, dataset,
+                                             confirmed) -> None:
+    before = data_checksum(demo.store.read())
+    response = callback(clients["department"], PUBLISH, {"upload-publish.n_clicks": clicks},
+                        state={"upload-token.data": token, "upload-dataset.value": dataset,
+                               "upload-confirm.value": confirmed})
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.get_data(as_text=True)
+    assert data_checksum(demo.store.read()) == before
+
+
+@pytest.mark.parametrize("clicks,token,dataset", [
+    (1, 1, "hze"), (1, ["x" * 32], "hze"), (1, "x" * 32, []), (1, "x" * 32, 3.5),
+    ("1", "x" * 32, "hze"), ({"n": 1}, "x" * 32, "hze"),
+])
+def test_malformed_download_inputs_answer_400(clients, clicks, token, dataset) -> None:
+    response = callback(clients["department"], DOWNLOAD_OUT,
+                        {"upload-download-button.n_clicks": clicks},
+                        state={"upload-token.data": token, "upload-dataset.value": dataset})
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.get_data(as_text=True)
+
+
+# --- audit entries of the page ----------------------------------------------------------------
+
+
+def test_checks_rejections_and_publishing_are_audited(clients, demo) -> None:
+    bad = "area_code;period;category;value\n9999;2024;ambulant;-1\n"
+    before = {action: len(_audit_rows(demo, action))
+              for action in ("delivery_checked", "delivery_rejected", "delivery_published")}
+    check(clients["department"], bad)
+    (user, checked), = _audit_rows(demo, "delivery_checked")[before["delivery_checked"]:]
+    assert user == "demo-department"
+    assert checked["dataset"] == "hze"
+    assert checked["sha256"] == hashlib.sha256(bad.encode()).hexdigest()
+    assert checked["errors"] >= 1 and checked["warnings"] == 0
+    (user, rejected), = _audit_rows(demo, "delivery_rejected")[before["delivery_rejected"]:]
+    assert (user, rejected["sha256"]) == ("demo-department", checked["sha256"])
+    # Rejected uploads are logged beside the store like rejected `cockpit load` runs.
+    lines = (demo.settings.log_dir / "imports.jsonl").read_text(encoding="utf-8").splitlines()
+    entry = json.loads(lines[-1])
+    assert (entry["outcome"], entry["user"], entry["dataset"], entry["sha256"]) == (
+        "rejected", "demo-department", "hze", checked["sha256"])
+
+    good = CLEAN_2033.replace("2033", "2035")
+    token = check(clients["department"], good).json["response"]["upload-token"]["data"]
+    result = response_text(publish(clients["department"], token))
+    (user, published), = _audit_rows(demo, "delivery_published")[before["delivery_published"]:]
+    assert user == "demo-department"
+    assert published["dataset"] == "hze"
+    assert published["import_id"] in result
+    assert published["sha256"] == hashlib.sha256(good.encode()).hexdigest()

@@ -38,9 +38,12 @@ class UploadForeign(UploadError):
 
 
 def safe_file_name(name: str, default: str = "lieferung.csv") -> str:
-    """A file name without path or odd characters, at most 120 characters."""
-    cleaned = _SAFE_NAME.sub("_", Path(name).name)[:120].strip("._")
-    return cleaned or default
+    """A file name without path, odd characters or a leading dot, at most 111 characters;
+    the extension is kept, because it decides how the file is read."""
+    cleaned = _SAFE_NAME.sub("_", Path(name).name).lstrip(".")
+    stem, dot, suffix = cleaned.rpartition(".")
+    cleaned = f"{stem[:100]}.{suffix[:10]}" if dot and suffix else cleaned[:111]
+    return cleaned if cleaned.strip("._") else default
 
 
 class Uploads:

@@ -125,12 +125,15 @@ def _bad_request(message: str) -> NoReturn:
     flask.abort(flask.Response(message, status=400, mimetype="text/plain"))
 
 
-def _expect(value: object, kind: type | tuple[type, ...], what: str) -> None:
-    """Refuse a callback input of the wrong type (None is always allowed: 'not set')."""
+def _expect(value: object, kind: type, what: str) -> None:
+    """Refuse a callback input of the wrong type (None is always allowed: 'not set').
+
+    Kept local to this page on purpose; `True` is no click count here, although
+    Python counts bool as int.
+    """
     if value is None:
         return
-    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in
-                                       (kind if isinstance(kind, tuple) else (kind,))):
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
         _bad_request(f"Ungültige Anfrage: {what} hat die falsche Form.")
 
 

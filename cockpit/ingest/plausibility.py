@@ -215,12 +215,19 @@ def check_missing_in_territory(obs: pd.DataFrame, dataset: Dataset,
     """
     problems: list[Problem] = []
     levels_of = dict(zip(areas["code"], areas["level"], strict=True))
+    # Plain tuples: a monthly delivery has hundreds of periods, each needs its territory.
+    rows = list(zip(areas["code"], areas["level"], areas["valid_from"], areas["valid_to"],
+                    strict=True))
     for period, codes in obs.groupby("period")["area_code"].unique().items():
         delivered = set(codes)
         covered = {levels_of.get(code) for code in delivered} & set(dataset.levels)
-        valid = areas[_valid_rows(areas, period)] if len(areas) else areas
+        if not covered:
+            continue
+        start, end = period_bounds(period)
+        valid = [(code, level) for code, level, frm, to in rows
+                 if frm < end and (to is None or to > start)]
         for level in (lvl for lvl in dataset.levels if lvl in covered):
-            expected = set(valid.loc[valid["level"] == level, "code"])
+            expected = {code for code, lvl in valid if lvl == level}
             missing = sorted(expected - delivered)
             if missing:
                 problems.append(warning(None, "area_code", (

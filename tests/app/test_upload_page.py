@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import time
 
 import pytest
@@ -198,6 +199,10 @@ def test_department_check_report_does_not_reveal_published_values(clients, demo)
     assert sum("veröffentlicht" in m and "Vergleich" in m for m in messages) == 1
     # Missing areas are named against the territory, not against the previous delivery.
     assert any("0101" in m and "fehlt" in m for m in messages)
+    # Every number in the report comes from the file: value, period, area codes, counts.
+    numbers = {n for m in messages for n in re.findall(r"\d[\d.]*\d|\d", m)}
+    codes = {line.split(";")[0] for line in text.splitlines()[1:]} | {"0101"}
+    assert numbers <= {"1.000.000", LATEST, "1"} | codes, numbers
 
     # The report is a function of the file: other published values, same report.
     _republish_previous(demo, "UPDATE observations SET value = value * 3 + 1 "

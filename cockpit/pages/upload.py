@@ -223,7 +223,12 @@ def publish_upload(clicks: int | None, token: str | None, dataset_id: str | None
         return dbc.Alert(t("upload.rejected", lang), color="danger")
     if result.report.warnings and not confirmed:
         return dbc.Alert("Bitte bestätigen Sie die Warnungen.", color="warning")
-    outcome = desk.publish(dataset, path, result)
+    try:
+        outcome = desk.publish(dataset, path, result)
+    except OSError:
+        # e.g. the same upload published from a second tab at the same moment
+        return dbc.Alert("Veröffentlichen ist fehlgeschlagen; der Datenbestand bleibt "
+                         "unverändert. Bitte die Datei erneut hochladen.", color="danger")
     # A published upload is archived; its folder and any expired ones can go.
     desk.uploads.remove(token)
     desk.uploads.expire()

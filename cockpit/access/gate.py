@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
@@ -27,6 +27,9 @@ from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.model import Indicator
 from cockpit.roles import LEVELS
+
+if TYPE_CHECKING:
+    from cockpit.access.delivery import DeliveryDesk
 
 PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 AREA_PATTERN = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")
@@ -391,6 +394,15 @@ class Gate:
             if not isinstance(detail, str):
                 detail = json.dumps(detail, ensure_ascii=False, sort_keys=True)
             self._audit(viewer.name, action, detail)
+
+    # -- deliveries --------------------------------------------------------------
+    def deliveries(self, viewer: Viewer | None) -> DeliveryDesk:
+        """Checking and publishing deliveries for one viewer (cockpit/access/delivery.py):
+        a check report compares with published data only for roles that may view raw
+        values, and is then audited."""
+        from cockpit.access.delivery import DeliveryDesk  # imports ingest; only needed here
+
+        return DeliveryDesk(self.inst, require_login(viewer), self._audit)
 
 
 def require_login(viewer: Viewer | None) -> Viewer:

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from markupsafe import escape
 
 from cockpit.app.i18n import LANGUAGES, t
+from cockpit.app.redirects import safe_next
 from cockpit.app.session import current_lang
 from cockpit.appdb import User, authenticate, get_user
 from cockpit.context import Installation
@@ -31,13 +32,6 @@ class SessionUser(flask_login.UserMixin):
 
     def get_id(self) -> str:
         return self.name
-
-
-def _local_target(target: str | None) -> str:
-    """Only ever redirect to a path on this host."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
 
 
 _LOGIN_PAGE = """<!doctype html>
@@ -72,7 +66,7 @@ def _login_page(error: str | None = None, status: int = 200) -> flask.Response:
     html = _LOGIN_PAGE.format(
         lang=lang, root=escape(flask.request.script_root), title=t("login.title", lang),
         app_title=t("app.title", lang), csrf=escape(generate_csrf()),
-        next=escape(_local_target(flask.request.values.get("next"))),
+        next=escape(safe_next(flask.request.values.get("next"))),
         username=t("login.username", lang), password=t("login.password", lang),
         submit=t("login.submit", lang), other=other, other_name=t(f"language.{other}", lang),
         error=(f'<div class="alert alert-danger" role="alert">{escape(error)}</div>'
@@ -119,7 +113,7 @@ def install_auth(server: flask.Flask, inst: Installation) -> None:
             return _login_page(t("login.failed", current_lang()), 401)
         flask.session.clear()  # no session fixation: a fresh session per login
         flask_login.login_user(SessionUser(user))
-        return flask.redirect(_local_target(flask.request.form.get("next")))
+        return flask.redirect(safe_next(flask.request.form.get("next")))
 
     @server.get("/logout")
     def logout() -> flask.Response:
@@ -133,4 +127,4 @@ def install_auth(server: flask.Flask, inst: Installation) -> None:
     def set_language(code: str) -> flask.Response:
         if code in LANGUAGES:
             flask.session["lang"] = code
-        return flask.redirect(_local_target(flask.request.args.get("next")))
+        return flask.redirect(safe_next(flask.request.args.get("next")))

@@ -29,7 +29,12 @@ from cockpit.appdb.lockout import (
     locked_until,
     record_failure,
 )
-from cockpit.appdb.sessions import end_user_sessions, session_user, start_session
+from cockpit.appdb.sessions import (
+    end_user_sessions,
+    purge_expired,
+    session_user,
+    start_session,
+)
 from cockpit.appdb.users import NAME_PATTERN
 from cockpit.context import Installation
 
@@ -243,6 +248,8 @@ def install_auth(server: flask.Flask, inst: Installation) -> flask_login.LoginMa
             message = t("login.locked" if status == 429 else "login.failed", lang)
             return login_page(message, status)
         with inst.app_db() as conn:
+            # Logins are rare enough to tidy up sessions that can no longer be used.
+            purge_expired(conn, now(), idle=idle, lifetime=lifetime)
             token = start_session(conn, user, now())
             record(conn, user.name, "login")
         flask.session.clear()  # no session fixation: a fresh session per login

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from limits import parse_many
+
 from cockpit.resources import bundled_dir
 
 
@@ -102,6 +104,17 @@ def _positive_int(name: str, overrides: dict[str, str | None], *, minimum: int =
     return value
 
 
+def _rate(name: str, overrides: dict[str, str | None]) -> str:
+    raw = str(_resolve(name, overrides)).strip()
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise SettingsError(
+            f"{_BY_NAME[name].env_var}={raw!r} ist ungültig: erwartet wird z. B. "
+            "'30 per minute' oder '100 per hour'.") from None
+    return raw
+
+
 def _flag(name: str, overrides: dict[str, str | None]) -> bool:
     raw = str(_resolve(name, overrides)).strip().lower()
     if raw in ("1", "true", "yes", "ja", "on"):
@@ -138,7 +151,7 @@ def load_settings(**overrides: str | None) -> Settings:
         session_max_hours=_positive_int("session_max_hours", overrides),
         login_max_failures=_positive_int("login_max_failures", overrides),
         login_lockout_minutes=_positive_int("login_lockout_minutes", overrides),
-        login_rate_per_address=str(_resolve("login_rate_per_address", overrides)),
+        login_rate_per_address=_rate("login_rate_per_address", overrides),
         https=_flag("https", overrides),
         proxy_hops=_positive_int("proxy_hops", overrides, minimum=0),
         overrides={k: v for k, v in overrides.items() if v is not None},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import flask
@@ -27,14 +28,21 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
-def server_on(demo: Installation, **settings: str) -> tuple[flask.Flask, FakeClock]:
-    """A server on the demo store and app database with its own settings and clock."""
-    inst = Installation(load_settings(home=str(demo.settings.home), **settings))
+def server_on(demo: Installation, home: Path,
+              **settings: str) -> tuple[flask.Flask, FakeClock, Installation]:
+    """A server on the demo store with its own app database, settings and clock.
+
+    Its own app database, because a clock moved by hours would expire the
+    sessions of the shared test clients, and lockouts must not leak between tests.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "store").symlink_to(demo.settings.store_dir, target_is_directory=True)
+    inst = Installation(load_settings(home=str(home), **settings))
     server = create_server(inst, secret_key="security-test", warm=False)
     server.config["TESTING"] = True
     clock = FakeClock()
     server.config[CLOCK_KEY] = clock
-    return server, clock
+    return server, clock, inst
 
 
 def csrf_token(client, path: str = "/login") -> str:

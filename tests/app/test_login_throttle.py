@@ -19,11 +19,11 @@ LOCKED = "Zu viele fehlgeschlagene Anmeldungen"
 
 
 @pytest.fixture(scope="module")
-def setup(demo):
+def setup(demo, tmp_path_factory):
     # A generous address limit, so these tests see the account lockout alone.
-    server, clock = server_on(demo, login_max_failures="10", login_lockout_minutes="15",
-                              login_rate_per_address="10000 per minute")
-    return server, clock, demo
+    return server_on(demo, tmp_path_factory.mktemp("throttle") / "home",
+                     login_max_failures="10", login_lockout_minutes="15",
+                     login_rate_per_address="10000 per minute")
 
 
 _counter = iter(range(10_000))
@@ -146,9 +146,9 @@ def test_unknown_users_and_wrong_passwords_get_the_same_answer(setup) -> None:
     assert post_login(client, "erfunden", "falsch").status_code == 429
 
 
-def test_the_address_limit_answers_429_in_german(demo) -> None:
-    server, _ = server_on(demo, login_rate_per_address="5 per minute")
-    name = _new_user(demo)
+def test_the_address_limit_answers_429_in_german(demo, tmp_path: Path) -> None:
+    server, _, inst = server_on(demo, tmp_path / "home", login_rate_per_address="5 per minute")
+    name = _new_user(inst)
     client = server.test_client()
     # Different invented names: the account lockout never applies, only the address limit.
     statuses = [post_login(client, f"spray-{i}", "falsch-falsch").status_code for i in range(8)]
@@ -159,20 +159,20 @@ def test_the_address_limit_answers_429_in_german(demo) -> None:
     assert LOCKED in refused.get_data(as_text=True)
 
 
-def test_successful_logins_do_not_count_towards_the_address_limit(demo) -> None:
-    server, _ = server_on(demo, login_rate_per_address="3 per minute")
-    name = _new_user(demo)
+def test_successful_logins_do_not_count_towards_the_address_limit(demo, tmp_path: Path) -> None:
+    server, _, inst = server_on(demo, tmp_path / "home", login_rate_per_address="3 per minute")
+    name = _new_user(inst)
     for _ in range(6):
         assert post_login(server.test_client(), name, PASSWORD).status_code == 302
 
 
-def test_a_bad_rate_setting_is_refused(demo) -> None:
+def test_a_bad_rate_setting_is_refused(demo, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="COCKPIT_LOGIN_RATE_PER_ADDRESS"):
-        server_on(demo, login_rate_per_address="sehr viele")
+        server_on(demo, tmp_path / "home", login_rate_per_address="sehr viele")
 
 
-def test_unlock_of_an_account_that_is_not_locked(demo, tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["--home", str(demo.settings.home), "users", "unlock",
+def test_unlock_of_an_account_that_is_not_locked(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path), "users", "unlock",
                                       "niemand-gesperrt"])
     assert result.exit_code == 0
     assert "nicht gesperrt" in result.output

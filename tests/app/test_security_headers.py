@@ -7,6 +7,7 @@ import base64
 import hashlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -19,10 +20,10 @@ PASSWORD = "kopfzeilen-passwort"
 
 
 @pytest.fixture(scope="module")
-def setup(demo):
-    server, _ = server_on(demo)
+def setup(demo, tmp_path_factory):
+    server, _, inst = server_on(demo, tmp_path_factory.mktemp("headers") / "home")
     clients = {}
-    with demo.app_db() as conn:
+    with inst.app_db() as conn:
         for role, extra in (("committee", {}), ("controlling", {}),
                             ("department", {"department": "jugendamt"})):
             name = f"kopf-{role}"
@@ -100,20 +101,20 @@ def test_the_policy_allows_no_other_host_and_no_inline_script(setup) -> None:
         assert f"'sha256-{digest}'" in script
 
 
-def test_session_cookie_is_secure_over_https(demo) -> None:
-    plain, _ = server_on(demo)
+def test_session_cookie_is_secure_over_https(demo, tmp_path: Path) -> None:
+    plain, *_ = server_on(demo, tmp_path / "plain")
     assert "Secure" not in _login_cookie(plain.test_client())
-    configured, _ = server_on(demo, https="1")
+    configured, *_ = server_on(demo, tmp_path / "https", https="1")
     client = configured.test_client()
     assert "Secure" in _login_cookie(client)
     assert configured.test_client().get("/login").headers["Strict-Transport-Security"]
 
 
-def test_a_declared_proxy_may_say_https_an_undeclared_one_may_not(demo) -> None:
+def test_a_declared_proxy_may_say_https_an_undeclared_one_may_not(demo, tmp_path: Path) -> None:
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.1.2.3"}
-    untrusted, _ = server_on(demo)
+    untrusted, *_ = server_on(demo, tmp_path / "untrusted")
     assert "Secure" not in _login_cookie(untrusted.test_client(), forwarded)
-    proxied, _ = server_on(demo, proxy_hops="1")
+    proxied, *_ = server_on(demo, tmp_path / "proxied", proxy_hops="1")
     assert "Secure" in _login_cookie(proxied.test_client(), forwarded)
 
 

@@ -20,9 +20,9 @@ PASSWORD = "sitzungs-passwort-1"
 
 
 @pytest.fixture(scope="module")
-def setup(demo):
-    server, clock = server_on(demo, session_idle_minutes="30", session_max_hours="8")
-    return server, clock, demo
+def setup(demo, tmp_path_factory):
+    return server_on(demo, tmp_path_factory.mktemp("sessions") / "home",
+                     session_idle_minutes="30", session_max_hours="8")
 
 
 _counter = iter(range(10_000))

@@ -1,0 +1,230 @@
+"""Type checks for what the browser sends to Dash callbacks: a malformed request is a 400.
+
+Every value a callback receives comes from the browser and can be anything
+JSON can carry. `validated` checks each argument against the callback's own
+type hints (strictly, with pydantic: no "1" for 1, no 1 for "1") and answers
+a mismatch with a werkzeug BadRequest carrying a German message, so no
+malformed request reaches the callback's code and none becomes a 500.
+`install_request_guard` does the same for what no page callback sees: the
+shape of the request itself, callbacks that only run in the browser, and the
+inputs of Dash's pages router.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
+
+import dash
+import flask
+from pydantic import ConfigDict, StringConstraints, TypeAdapter, ValidationError, with_config
+from typing_extensions import TypedDict, is_typeddict
+from werkzeug.exceptions import BadRequest
+
+from cockpit.indicators.model import DIRECTIONS
+
+# -- value types for callback signatures (used as type hints in cockpit/pages) -----------------
+# TypedDicts come from typing_extensions: pydantic needs those below Python 3.12.
+# Fields not declared are ignored (and dropped): the callbacks never read them.
+
+_STRICT = ConfigDict(strict=True)  # a number is not a text, a text not a number
+
+MAX_TEXT = 1000  # free text (a search); longer input is refused, not truncated
+MAX_KEY = 200  # ids, codes, periods, levels, option values
+MAX_ITEMS = 500  # longest list (or dict) any callback accepts, also nested
+
+Key = Annotated[str, StringConstraints(max_length=MAX_KEY)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+# A period as the server writes it (2024, 2024-06); anything else is not from us.
+Period = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2})?$")]
+
+
+@with_config(_STRICT)
+class ClickPoint(TypedDict, total=False):
+    """One point of a plotly clickData (only the fields the cockpit reads are checked)."""
+
+    location: Key | None
+    customdata: list[Key | float | None] | Key | float | None
+
+
+@with_config(_STRICT)
+class ClickData(TypedDict, total=False):
+    """plotly's clickData of a bar or map."""
+
+    points: list[ClickPoint]
+
+
+@with_config(_STRICT)
+class CellClick(TypedDict, total=False):
+    """dash-ag-grid's cellClicked."""
+
+    rowId: Key | float | None  # noqa: N815 - the grid's field name
+
+
+@with_config(_STRICT)
+class SeriesEntry(TypedDict):
+    """One trend line as the profile sends it to the browser and back for drawing."""
+
+    periods: list[Period]
+    values: list[float | None]
+    direction: Literal[DIRECTIONS]  # type: ignore[valid-type]
+
+
+@with_config(_STRICT)
+class SparkId(TypedDict):
+    """The id of one sparkline graph of the profile (an ALL wildcard hands a list)."""
+
+    type: Key
+    indicator: Key
+
+
+# -- the decorator ---------------------------------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+_NAMES = {bool: "ein Wahrheitswert", int: "eine Zahl", float: "eine Zahl", str: "ein Text",
+          list: "eine Liste", dict: "ein Objekt"}
+
+
+def _base(hint: object) -> object:
+    """The type behind Optional[...] and Annotated[...]."""
+    while True:
+        origin = typing.get_origin(hint)
+        if origin is Annotated:
+            hint = typing.get_args(hint)[0]
+        elif origin in (typing.Union, types.UnionType):
+            hint = next(a for a in typing.get_args(hint) if a is not type(None))
+        else:
+            return hint
+
+
+def _describe(hint: object) -> str:
+    """A short German name of the expected type, for the error message."""
+    base = _base(hint)
+    if is_typeddict(base):
+        return "ein Objekt mit den Feldern " + ", ".join(typing.get_type_hints(base))
+    return _NAMES.get(typing.get_origin(base) or base, "ein anderer Typ")  # type: ignore[arg-type]
+
+
+def _too_big(value: object, depth: int = 0) -> bool:
+    """Lists and dicts longer than MAX_ITEMS or nested deeper than 8, at any depth."""
+    if depth > 8:
+        return True
+    if isinstance(value, list):
+        return len(value) > MAX_ITEMS or any(_too_big(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return len(value) > MAX_ITEMS or any(_too_big(v, depth + 1) for v in value.values())
+    return False
+
+
+def validated(func: F) -> F:
+    """Check every argument of a Dash callback against its type hint; BadRequest if wrong.
+
+    The callback receives the validated values (dicts keep only the fields
+    their TypedDict declares). Put it below `@callback`.
+    """
+    hints = typing.get_type_hints(func, include_extras=True)
+    names = list(inspect.signature(func).parameters)
+    missing = [name for name in names if name not in hints]
+    if missing:
+        raise TypeError(f"{func.__qualname__}: type hint missing for {', '.join(missing)}")
+    # A TypedDict carries its own (strict) config; pydantic refuses a second one.
+    adapters = {name: TypeAdapter(hints[name], config=None if is_typeddict(hints[name])
+                                  else _STRICT) for name in names}
+
+    @functools.wraps(func)
+    def wrapper(*args: Any) -> Any:
+        if len(args) != len(names):
+            raise BadRequest("Ungültige Anfrage: falsche Zahl von Eingaben.")
+        checked = []
+        for name, value in zip(names, args, strict=True):
+            if _too_big(value):
+                raise BadRequest(f"Ungültige Anfrage: „{name}“ ist zu groß.")
+            try:
+                checked.append(adapters[name].validate_python(value))
+            except ValidationError as exc:
+                raise BadRequest(f"Ungültige Anfrage: „{name}“ muss "
+                                 f"{_describe(hints[name])} sein.") from exc
+        return func(*checked)
+
+    wrapper.__cockpit_validated__ = True  # type: ignore[attr-defined]
+    return typing.cast(F, wrapper)
+
+
+# -- the request guard -------------------------------------------------------------------------
+
+ROUTER_INPUTS = {"_pages_location.pathname", "_pages_location.search"}
+_MAX_URL = 2000
+
+
+def _bad(message: str) -> BadRequest:
+    return BadRequest(f"Ungültige Anfrage: {message}")
+
+
+def _items(entries: object, part: str) -> list[dict]:
+    """The (flattened) input or state items of a request; BadRequest if not well formed."""
+    if entries is None:
+        return []
+    if not isinstance(entries, list) or len(entries) > MAX_ITEMS:
+        raise _bad(f"„{part}“ muss eine Liste sein.")
+    flat: list[dict] = []
+    for entry in entries:
+        group = entry if isinstance(entry, list) else [entry]  # ALL/MATCH wildcards
+        for item in group:
+            if not isinstance(item, dict) or not isinstance(item.get("property"), str) \
+                    or not isinstance(item.get("id"), str | dict):
+                raise _bad(f"jeder Eintrag in „{part}“ braucht id und property.")
+            flat.append(item)
+    return flat
+
+
+def check_update_request(app: dash.Dash, payload: object) -> None:
+    """Raise BadRequest unless `payload` is a well-formed call of a server-side callback."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("output"), str):
+        raise _bad("kein Dash-Callback-Aufruf.")
+    spec = app.callback_map.get(payload["output"])
+    if spec is None or "callback" not in spec:
+        # Unknown, or a callback that runs in the browser only: nothing to answer.
+        raise _bad("unbekannter Callback.")
+    inputs, state = payload.get("inputs"), payload.get("state")
+    for part, sent, declared in (("inputs", inputs, spec["inputs"]),
+                                 ("state", state, spec["state"])):
+        if not isinstance(sent or [], list) or len(sent or []) != len(declared):
+            # (a wrong count would fail inside Dash with an IndexError)
+            raise _bad(f"„{part}“ muss {len(declared)} Einträge haben.")
+    for item in _items(inputs, "inputs") + _items(state, "state"):
+        key = f"{item['id']}.{item['property']}" if isinstance(item["id"], str) else None
+        if key in ROUTER_INPUTS:
+            _check_router_value(item["property"], item.get("value"))
+    changed = payload.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        raise _bad("„changedPropIds“ muss eine Liste von Texten sein.")
+
+
+def _check_router_value(prop: str, value: object) -> None:
+    """The pages router reads pathname and search as text; anything else is refused."""
+    if value is None:
+        return
+    if not isinstance(value, str) or len(value) > _MAX_URL:
+        raise _bad(f"„{prop}“ muss ein Text von höchstens {_MAX_URL} Zeichen sein.")
+    if prop == "pathname" and not value.startswith("/"):
+        raise _bad("„pathname“ muss mit / beginnen.")
+    if prop == "search" and value and not value.startswith("?"):
+        raise _bad("„search“ muss mit ? beginnen.")
+
+
+def install_request_guard(server: flask.Flask, app: dash.Dash) -> None:
+    """Check every callback request before Dash handles it (400 instead of a 500)."""
+    endpoint = app.config.requests_pathname_prefix + "_dash-update-component"
+
+    @server.before_request
+    def guard_callback_request() -> None:
+        request = flask.request
+        if request.method != "POST" or request.path != endpoint:
+            return
+        check_update_request(app, request.get_json(silent=True))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import types
 import typing
 from collections.abc import Callable
@@ -191,6 +192,7 @@ def check_update_request(app: dash.Dash, payload: object) -> None:
     if spec is None or "callback" not in spec:
         # Unknown, or a callback that runs in the browser only: nothing to answer.
         raise _bad("unbekannter Callback.")
+    _check_outputs(payload["output"], payload.get("outputs"))
     inputs, state = payload.get("inputs"), payload.get("state")
     for part, sent, declared in (("inputs", inputs, spec["inputs"]),
                                  ("state", state, spec["state"])):
@@ -204,6 +206,52 @@ def check_update_request(app: dash.Dash, payload: object) -> None:
     changed = payload.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
         raise _bad("„changedPropIds“ muss eine Liste von Texten sein.")
+
+
+def _declared_outputs(output: str) -> list[tuple[str | dict, str]]:
+    """(id, property) of each output named in Dash's output string ("..a.b...c.d..")."""
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    declared: list[tuple[str | dict, str]] = []
+    for part in parts:
+        component, prop = part.rsplit(".", 1)
+        declared.append((json.loads(component) if component.startswith("{") else component,
+                         prop))
+    return declared
+
+
+def _matches(sent: object, component: str | dict, prop: str) -> bool:
+    """One sent output entry fits the declared output (wildcards: each id fits the pattern)."""
+    if isinstance(component, str):
+        return isinstance(sent, dict) and sent.get("id") == component \
+            and sent.get("property") == prop
+    entries = sent if isinstance(sent, list) else [sent]
+    if len(entries) > MAX_ITEMS:
+        return False
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("property") != prop:
+            return False
+        sent_id = entry.get("id")
+        if not isinstance(sent_id, dict) or set(sent_id) != set(component):
+            return False
+        for key, pattern in component.items():
+            value = sent_id[key]
+            if isinstance(pattern, list):  # ALL, MATCH, ALLSMALLER: any short key
+                if isinstance(value, bool) or not isinstance(value, str | int | float) or \
+                        len(str(value)) > MAX_KEY:
+                    return False
+            elif value != pattern:
+                return False
+    return True
+
+
+def _check_outputs(output: str, outputs: object) -> None:
+    """The `outputs` of a request name exactly the outputs of the callback called."""
+    declared = _declared_outputs(output)
+    sent = outputs if output.startswith("..") else [outputs]
+    if not isinstance(sent, list) or len(sent) != len(declared) or not all(
+            _matches(entry, component, prop)
+            for entry, (component, prop) in zip(sent, declared, strict=True)):
+        raise _bad("„outputs“ passt nicht zum Callback.")
 
 
 def _check_router_value(prop: str, value: object) -> None:
@@ -220,7 +268,7 @@ def _check_router_value(prop: str, value: object) -> None:
 
 def install_request_guard(server: flask.Flask, app: dash.Dash) -> None:
     """Check every callback request before Dash handles it (400 instead of a 500)."""
-    endpoint = app.config.requests_pathname_prefix + "_dash-update-component"
+    endpoint = app.config.routes_pathname_prefix + "_dash-update-component"  # Flask-side path
 
     @server.before_request
     def guard_callback_request() -> None:

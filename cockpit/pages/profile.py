@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 from pydantic import TypeAdapter, ValidationError
+from werkzeug.exceptions import BadRequest
 
 from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
@@ -410,6 +411,9 @@ def draw_sparklines(series: dict[Key, object] | None, ids: list[SparkId]) -> lis
     A malformed entry gets a blank figure (sparkline_figure checks each), so one bad
     row does not blank the others.
     """
+    if len(ids) != len(dash.ctx.outputs_list):
+        # Dash would fail on a figure count that differs from the graphs asked for.
+        raise BadRequest("Ungültige Anfrage: „ids“ passt nicht zu den Ausgaben.")
     series = series or {}
     return [sparkline_figure(series.get(key["indicator"])) if n < MAX_SPARKLINES
             else BLANK_FIGURE for n, key in enumerate(ids)]

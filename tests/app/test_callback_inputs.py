@@ -173,6 +173,36 @@ def test_malformed_requests_are_400(clients, payload) -> None:
     assert response.status_code == 400
 
 
+_SEARCH = {"output": "catalogue-results.children",
+           "outputs": {"id": "catalogue-results", "property": "children"},
+           "inputs": [{"id": "catalogue-search", "property": "value", "value": "a"}],
+           "changedPropIds": ["catalogue-search.value"]}
+_SPARK_ID = {"type": "profile-spark", "indicator": "einwohner"}
+_SPARK = {"output": '{"indicator":["ALL"],"type":"profile-spark"}.figure',
+          "outputs": [{"id": _SPARK_ID, "property": "figure"}],
+          "inputs": [{"id": "profile-series", "property": "data", "value": {}}],
+          "state": [[{"id": _SPARK_ID, "property": "id", "value": _SPARK_ID}]],
+          "changedPropIds": ["profile-series.data"]}
+
+
+@pytest.mark.parametrize("name, payload", [
+    ("outputs missing", {**_SEARCH, "outputs": None}),
+    ("outputs a number", {**_SEARCH, "outputs": 1}),
+    ("outputs of another callback", {**_SEARCH, "outputs": {"id": "x", "property": "y"}}),
+    ("more outputs than declared", {**_SEARCH, "outputs": [_SEARCH["outputs"]] * 2}),
+    ("no sparkline outputs", {**_SPARK, "outputs": []}),
+    ("foreign wildcard id", {**_SPARK, "outputs": [
+        {"id": {"type": "other", "indicator": "a"}, "property": "figure"}]}),
+    ("more ids than graphs", {**_SPARK, "state": [_SPARK["state"][0] * 3]}),
+])
+def test_requests_whose_shape_dash_cannot_handle_are_400(clients, name, payload) -> None:
+    for good in (_SEARCH, _SPARK):
+        assert clients["committee"].post("/_dash-update-component",
+                                          json=good).status_code == 200
+    response = clients["committee"].post("/_dash-update-component", json=payload)
+    assert response.status_code == 400, name
+
+
 # -- finding 8: caches keyed only by bounded, validated values ---------------------------------
 
 def _draw(client, store: dict):

@@ -14,8 +14,10 @@ from __future__ import annotations
 import os
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Collection
+from functools import lru_cache
 
 import duckdb
 import pandas as pd
@@ -49,16 +51,23 @@ class SandboxError(ValueError):
 
 def check_single_select(sql: str) -> None:
     """Raise SandboxError unless `sql` is exactly one SELECT (WITH ... SELECT counts)."""
+    problem = _single_select_problem(sql)
+    if problem is not None:
+        raise SandboxError(problem)
+
+
+@lru_cache(maxsize=1024)  # keyed by indicator SQL from the server's own files
+def _single_select_problem(sql: str) -> str | None:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise SandboxError(f"SQL nicht lesbar: {str(exc).splitlines()[0]}") from exc
+        return f"SQL nicht lesbar: {str(exc).splitlines()[0]}"
     if len(statements) != 1:
-        raise SandboxError(f"SQL muss genau eine SELECT-Abfrage sein, nicht "
-                           f"{len(statements)} Anweisungen")
+        return f"SQL muss genau eine SELECT-Abfrage sein, nicht {len(statements)} Anweisungen"
     if statements[0].type != duckdb.StatementType.SELECT:
         kind = str(statements[0].type).rsplit(".", 1)[-1]
-        raise SandboxError(f"SQL muss eine SELECT-Abfrage sein, nicht {kind}")
+        return f"SQL muss eine SELECT-Abfrage sein, nicht {kind}"
+    return None
 
 
 def _fetch(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pa.Table:
@@ -117,20 +126,34 @@ _sources: OrderedDict[tuple, SourceTables] = OrderedDict()
 _sources_lock = threading.Lock()
 
 
+_keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _source_key(conn: duckdb.DuckDBPyConnection) -> tuple | None:
-    """A key that changes whenever the data may have: the snapshot file and its stat.
+    """_file_key of `conn`, looked up once per connection (the store keeps one per snapshot)."""
+    try:
+        return _keys[conn]
+    except KeyError:
+        key = _keys[conn] = _file_key(conn)
+        return key
+
+
+def _file_key(conn: duckdb.DuckDBPyConnection) -> tuple | None:
+    """A key for a published snapshot opened read-only: its file and the file's stat.
 
     Published snapshots are never written again, so their tables can be kept;
-    in-memory databases (tests, `cockpit check`'s empty schema) are read anew.
+    in-memory or writable databases (tests, a snapshot being built) are read anew.
     """
     cursor = conn.cursor()
     try:
-        row = cursor.execute("SELECT path FROM duckdb_databases() "
-                             "WHERE database_name = current_database()").fetchone()
+        result = cursor.execute("SELECT * FROM duckdb_databases() "
+                                "WHERE database_name = current_database()")
+        names = [d[0] for d in result.description]
+        row = dict(zip(names, result.fetchone() or (), strict=False))
     finally:
         cursor.close()
-    path = row[0] if row else None
-    if not path:
+    path = row.get("path")
+    if not path or row.get("readonly") is False:
         return None
     try:
         stat = os.stat(path)

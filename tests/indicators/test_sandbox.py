@@ -264,3 +264,17 @@ def test_check_names_sql_that_tries_to_leave_the_sandbox(demo: Installation, tmp
     _, problems = check_registry(tmp_path / "queries", demo.catalog, demo.topics)
     assert [str(p) for p in problems if expected in str(p)], problems
     assert all(str(p).startswith(str(queries / "hze_getarnt.sql") + ":") for p in problems)
+
+
+def test_a_writable_database_is_read_anew_each_time(demo: Installation, tmp_path: Path) -> None:
+    # Only published snapshots (opened read-only) are cached; anything else may change.
+    conn = duckdb.connect(str(tmp_path / "building.duckdb"))
+    conn.execute(f"ATTACH '{demo.store.current_path()}' AS src (READ_ONLY)")
+    for table in ("meta", "areas", "area_geometries", "datasets", "observations"):
+        conn.execute(f"CREATE TABLE {table} AS FROM src.{table}")
+    conn.execute("DETACH src")
+    einwohner = demo.registry.get("einwohner")
+    before = compute_indicator(conn, einwohner)
+    conn.execute("UPDATE observations SET value = value * 2 WHERE dataset_id = 'bevoelkerung'")
+    after = compute_indicator(conn, einwohner)
+    assert after["value"].sum() == pytest.approx(2 * before["value"].sum())

@@ -26,7 +26,50 @@ from pydantic import ConfigDict, StringConstraints, TypeAdapter, ValidationError
 from typing_extensions import TypedDict, is_typeddict
 from werkzeug.exceptions import BadRequest
 
+from cockpit.app.i18n import DEFAULT_LANGUAGE, register_strings, t
+from cockpit.app.session import current_lang
 from cockpit.indicators.model import DIRECTIONS
+
+register_strings({
+    "input.bad": {"de": "Ungültige Anfrage: {problem}", "en": "Invalid request: {problem}"},
+    "input.type": {"de": "„{name}“ muss {expected} sein.",
+                   "en": "“{name}” must be {expected}."},
+    "input.too_big": {"de": "„{name}“ ist zu groß.", "en": "“{name}” is too large."},
+    "input.count": {"de": "falsche Zahl von Eingaben.", "en": "wrong number of inputs."},
+    "input.not_dash": {"de": "kein Dash-Callback-Aufruf.", "en": "not a Dash callback call."},
+    "input.unknown": {"de": "unbekannter Callback.", "en": "unknown callback."},
+    "input.entries": {"de": "„{part}“ muss {n} Einträge haben.",
+                      "en": "“{part}” must have {n} entries."},
+    "input.shape": {"de": "jeder Eintrag in „{part}“ braucht id und property.",
+                    "en": "every entry of “{part}” needs id and property."},
+    "input.outputs": {"de": "„outputs“ passt nicht zum Callback.",
+                      "en": "“outputs” does not fit the callback."},
+    "input.changed": {"de": "„changedPropIds“ muss eine Liste von Texten sein.",
+                      "en": "“changedPropIds” must be a list of texts."},
+    "input.url": {"de": "„{prop}“ muss ein Text von höchstens {n} Zeichen sein.",
+                  "en": "“{prop}” must be a text of at most {n} characters."},
+    "input.url_start": {"de": "„{prop}“ muss mit {start} beginnen.",
+                        "en": "“{prop}” must start with {start}."},
+    "type.bool": {"de": "ein Wahrheitswert", "en": "true or false"},
+    "type.number": {"de": "eine Zahl", "en": "a number"},
+    "type.text": {"de": "ein Text", "en": "a text"},
+    "type.list": {"de": "eine Liste", "en": "a list"},
+    "type.object": {"de": "ein Objekt", "en": "an object"},
+    "type.fields": {"de": "ein Objekt mit den Feldern {fields}",
+                    "en": "an object with the fields {fields}"},
+    "type.other": {"de": "ein anderer Typ", "en": "of another type"},
+})
+
+
+def _lang() -> str:
+    return current_lang() if flask.has_request_context() else DEFAULT_LANGUAGE
+
+
+def bad_request(key: str, **fmt: object) -> BadRequest:
+    """A 400 whose message (German, or English if chosen) says what was wrong."""
+    lang = _lang()
+    return BadRequest(t("input.bad", lang, problem=t(key, lang, **fmt)))
+
 
 # -- value types for callback signatures (used as type hints in cockpit/pages) -----------------
 # TypedDicts come from typing_extensions: pydantic needs those below Python 3.12.
@@ -88,8 +131,8 @@ class SparkId(TypedDict):
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-_NAMES = {bool: "ein Wahrheitswert", int: "eine Zahl", float: "eine Zahl", str: "ein Text",
-          list: "eine Liste", dict: "ein Objekt"}
+_NAMES = {bool: "type.bool", int: "type.number", float: "type.number", str: "type.text",
+          list: "type.list", dict: "type.object"}
 
 
 def _base(hint: object) -> object:
@@ -104,12 +147,12 @@ def _base(hint: object) -> object:
             return hint
 
 
-def _describe(hint: object) -> str:
-    """A short German name of the expected type, for the error message."""
+def _describe(hint: object, lang: str) -> str:
+    """A short name of the expected type, for the error message."""
     base = _base(hint)
     if is_typeddict(base):
-        return "ein Objekt mit den Feldern " + ", ".join(typing.get_type_hints(base))
-    return _NAMES.get(typing.get_origin(base) or base, "ein anderer Typ")  # type: ignore[arg-type]
+        return t("type.fields", lang, fields=", ".join(typing.get_type_hints(base)))
+    return t(_NAMES.get(typing.get_origin(base) or base, "type.other"), lang)  # type: ignore[arg-type]
 
 
 def _too_big(value: object, depth: int = 0) -> bool:
@@ -141,16 +184,16 @@ def validated(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any) -> Any:
         if len(args) != len(names):
-            raise BadRequest("Ungültige Anfrage: falsche Zahl von Eingaben.")
+            raise bad_request("input.count")
         checked = []
         for name, value in zip(names, args, strict=True):
             if _too_big(value):
-                raise BadRequest(f"Ungültige Anfrage: „{name}“ ist zu groß.")
+                raise bad_request("input.too_big", name=name)
             try:
                 checked.append(adapters[name].validate_python(value))
             except ValidationError as exc:
-                raise BadRequest(f"Ungültige Anfrage: „{name}“ muss "
-                                 f"{_describe(hints[name])} sein.") from exc
+                raise bad_request("input.type", name=name,
+                                  expected=_describe(hints[name], _lang())) from exc
         return func(*checked)
 
     wrapper.__cockpit_validated__ = True  # type: ignore[attr-defined]
@@ -163,23 +206,19 @@ ROUTER_INPUTS = {"_pages_location.pathname", "_pages_location.search"}
 _MAX_URL = 2000
 
 
-def _bad(message: str) -> BadRequest:
-    return BadRequest(f"Ungültige Anfrage: {message}")
-
-
 def _items(entries: object, part: str) -> list[dict]:
     """The (flattened) input or state items of a request; BadRequest if not well formed."""
     if entries is None:
         return []
     if not isinstance(entries, list) or len(entries) > MAX_ITEMS:
-        raise _bad(f"„{part}“ muss eine Liste sein.")
+        raise bad_request("input.type", name=part, expected=t("type.list", _lang()))
     flat: list[dict] = []
     for entry in entries:
         group = entry if isinstance(entry, list) else [entry]  # ALL/MATCH wildcards
         for item in group:
             if not isinstance(item, dict) or not isinstance(item.get("property"), str) \
                     or not isinstance(item.get("id"), str | dict):
-                raise _bad(f"jeder Eintrag in „{part}“ braucht id und property.")
+                raise bad_request("input.shape", part=part)
             flat.append(item)
     return flat
 
@@ -187,25 +226,25 @@ def _items(entries: object, part: str) -> list[dict]:
 def check_update_request(app: dash.Dash, payload: object) -> None:
     """Raise BadRequest unless `payload` is a well-formed call of a server-side callback."""
     if not isinstance(payload, dict) or not isinstance(payload.get("output"), str):
-        raise _bad("kein Dash-Callback-Aufruf.")
+        raise bad_request("input.not_dash")
     spec = app.callback_map.get(payload["output"])
     if spec is None or "callback" not in spec:
         # Unknown, or a callback that runs in the browser only: nothing to answer.
-        raise _bad("unbekannter Callback.")
+        raise bad_request("input.unknown")
     _check_outputs(payload["output"], payload.get("outputs"))
     inputs, state = payload.get("inputs"), payload.get("state")
     for part, sent, declared in (("inputs", inputs, spec["inputs"]),
                                  ("state", state, spec["state"])):
         if not isinstance(sent or [], list) or len(sent or []) != len(declared):
             # (a wrong count would fail inside Dash with an IndexError)
-            raise _bad(f"„{part}“ muss {len(declared)} Einträge haben.")
+            raise bad_request("input.entries", part=part, n=len(declared))
     for item in _items(inputs, "inputs") + _items(state, "state"):
         key = f"{item['id']}.{item['property']}" if isinstance(item["id"], str) else None
         if key in ROUTER_INPUTS:
             _check_router_value(item["property"], item.get("value"))
     changed = payload.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
-        raise _bad("„changedPropIds“ muss eine Liste von Texten sein.")
+        raise bad_request("input.changed")
 
 
 def _declared_outputs(output: str) -> list[tuple[str | dict, str]]:
@@ -251,7 +290,7 @@ def _check_outputs(output: str, outputs: object) -> None:
     if not isinstance(sent, list) or len(sent) != len(declared) or not all(
             _matches(entry, component, prop)
             for entry, (component, prop) in zip(sent, declared, strict=True)):
-        raise _bad("„outputs“ passt nicht zum Callback.")
+        raise bad_request("input.outputs")
 
 
 def _check_router_value(prop: str, value: object) -> None:
@@ -259,11 +298,11 @@ def _check_router_value(prop: str, value: object) -> None:
     if value is None:
         return
     if not isinstance(value, str) or len(value) > _MAX_URL:
-        raise _bad(f"„{prop}“ muss ein Text von höchstens {_MAX_URL} Zeichen sein.")
+        raise bad_request("input.url", prop=prop, n=_MAX_URL)
     if prop == "pathname" and not value.startswith("/"):
-        raise _bad("„pathname“ muss mit / beginnen.")
+        raise bad_request("input.url_start", prop=prop, start="/")
     if prop == "search" and value and not value.startswith("?"):
-        raise _bad("„search“ muss mit ? beginnen.")
+        raise bad_request("input.url_start", prop=prop, start="?")
 
 
 def install_request_guard(server: flask.Flask, app: dash.Dash) -> None:

@@ -14,11 +14,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 from pydantic import TypeAdapter, ValidationError
-from werkzeug.exceptions import BadRequest
 
 from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
-from cockpit.app.callback_inputs import Key, SeriesEntry, SparkId, validated
+from cockpit.app.callback_inputs import Key, SeriesEntry, SparkId, bad_request, validated
 from cockpit.app.components import error_notice
 from cockpit.app.figures import sparkline
 from cockpit.app.formatting import (
@@ -413,7 +412,7 @@ def draw_sparklines(series: dict[Key, object] | None, ids: list[SparkId]) -> lis
     """
     if len(ids) != len(dash.ctx.outputs_list):
         # Dash would fail on a figure count that differs from the graphs asked for.
-        raise BadRequest("Ungültige Anfrage: „ids“ passt nicht zu den Ausgaben.")
+        raise bad_request("input.outputs")
     series = series or {}
     return [sparkline_figure(series.get(key["indicator"])) if n < MAX_SPARKLINES
             else BLANK_FIGURE for n, key in enumerate(ids)]

@@ -13,7 +13,7 @@ from typing import Any
 import dash
 import pytest
 
-from tests.app.conftest import callback, render_page
+from tests.app.conftest import callback, login, render_page
 
 # The upload page's callbacks are validated by another part of issue 8 (its own tests).
 ELSEWHERE = ("upload-",)
@@ -250,3 +250,13 @@ def test_sparkline_cache_is_bounded(app_server) -> None:
     too_long = {**entry, "periods": [*entry["periods"], "2099"], "values": [1.0] * (
         profile.MAX_PERIODS + 1)}
     assert profile.sparkline_figure(too_long) == profile.BLANK_FIGURE
+
+
+def test_the_message_follows_the_chosen_language(app_server) -> None:
+    client = app_server.test_client()
+    name, password = app_server.demo_passwords["committee"]
+    assert login(client, name, password).status_code == 302
+    client.get("/lang/en?next=/")
+    response = callback(client, "catalogue-results.children", {"catalogue-search.value": 1})
+    assert response.status_code == 400
+    assert "Invalid request: “query” must be a text." in response.get_data(as_text=True)

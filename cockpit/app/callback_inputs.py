@@ -3,7 +3,7 @@
 Every value a callback receives comes from the browser and can be anything
 JSON can carry. `validated` checks each argument against the callback's own
 type hints (strictly, with pydantic: no "1" for 1, no 1 for "1") and answers
-a mismatch with a werkzeug BadRequest carrying a German message, so no
+a mismatch with a werkzeug BadRequest carrying a German (or English) message, so no
 malformed request reaches the callback's code and none becomes a 500.
 `install_request_guard` does the same for what no page callback sees: the
 shape of the request itself, callbacks that only run in the browser, and the

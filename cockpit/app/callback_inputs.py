@@ -83,6 +83,9 @@ MAX_ITEMS = 500  # longest list (or dict) any callback accepts, also nested
 
 Key = Annotated[str, StringConstraints(max_length=MAX_KEY)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+# A file as dcc.Upload sends it: a base64 data URL of at most 50 MB (the request limit of
+# the upload callback is a little above that).
+UploadData = Annotated[str, StringConstraints(max_length=70 * 1024 * 1024)]
 # A period as the server writes it (2024, 2024-06); anything else is not from us.
 Period = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2})?$")]
 

@@ -27,8 +27,10 @@ Relations, and how they are discovered from the data:
   cell, an inequality (disjoint categories of one total, some unpublished).
   Within a group, a numerator that is at most another one everywhere (a
   sub-category) gives an inequality, and a numerator at most its denominator
-  everywhere (a share) too. Holding by coincidence only makes the attacker
-  stronger, so the audit errs on the safe side.
+  everywhere (a share) too. Inequalities are used only on request
+  (`inequalities=True`, `--inequalities`): on small data they often hold by
+  coincidence, and suppression protects against the equations, not against
+  them; the demo passes with them as well.
 - **Sums and differences.** If numerator + denominator of an indicator, in
   one period, is the value vector of a known series (a change on the
   previous year plus last year's count is this year's count), or denominator
@@ -149,10 +151,15 @@ def default_roles(gate: Gate, *, role: str | None = None, area: str | None = Non
     return roles
 
 
-def audit_suppression(gate: Gate, roles: Iterable[Role]) -> AuditReport:
-    """Compute the protection interval of every hidden small count for every role."""
+def audit_suppression(gate: Gate, roles: Iterable[Role], *,
+                      inequalities: bool = False) -> AuditReport:
+    """Compute the protection interval of every hidden small count for every role.
+
+    With `inequalities` the attacker also knows the inequalities found in the
+    data (shares, sub-categories, sibling sums at most the denominator).
+    """
     start = time.perf_counter()
-    model = _build_model(gate)
+    model = _build_model(gate, inequalities)
     report = AuditReport(relations=dict(model.relations))
     cache: dict[tuple, dict[Var, tuple[float, float]]] = {}
     for role in roles:
@@ -175,7 +182,7 @@ def _parts(indicator_aggregation: str, frame: pd.DataFrame) -> list[str]:
     return parts
 
 
-def _build_model(gate: Gate) -> _Model:
+def _build_model(gate: Gate, inequalities: bool) -> _Model:
     model = _Model()
     truth = _truth(gate)
     parents = gate.areas_info().parents
@@ -212,7 +219,7 @@ def _build_model(gate: Gate) -> _Model:
                     counts["Baum (Gebiet = Summe der Teilgebiete)"] += _tree(
                         model, sid, present, parents, below)
     counts["Geschwister (Summe der Zähler, Teilmengen, Anteile)"] = _siblings(
-        gate, model, truth)
+        gate, model, inequalities)
     counts["Zähler ± Nenner ist eine andere Reihe"] = _combinations(gate, model, series)
     model.relations = counts
     return model
@@ -240,7 +247,7 @@ def _column(model: _Model, indicator_id: str, part: str) -> dict[tuple[str, str]
             if i == indicator_id and q == part}
 
 
-def _siblings(gate: Gate, model: _Model, truth: dict[str, pd.DataFrame]) -> int:
+def _siblings(gate: Gate, model: _Model, inequalities: bool) -> int:
     groups: dict[frozenset, list[str]] = {}
     columns: dict[str, tuple[dict, dict]] = {}
     for indicator in gate.registry:
@@ -259,7 +266,7 @@ def _siblings(gate: Gate, model: _Model, truth: dict[str, pd.DataFrame]) -> int:
         cells = [c for c in den if all(c in columns[m][0] for m in members)]
         if not cells:
             continue
-        for m in members:  # a share: numerator <= denominator
+        for m in members if inequalities else ():  # a share: numerator <= denominator
             num = columns[m][0]
             if all(value[num[c]] <= value[den[c]] + _TOLERANCE for c in cells):
                 for c in cells:
@@ -271,12 +278,12 @@ def _siblings(gate: Gate, model: _Model, truth: dict[str, pd.DataFrame]) -> int:
         equal = all(abs(s - value[den[c]]) < _TOLERANCE for s, c in zip(sums, cells,
                                                                          strict=True))
         below = all(s <= value[den[c]] + _TOLERANCE for s, c in zip(sums, cells, strict=True))
-        if equal or below:
+        if equal or (below and inequalities):
             for c in cells:
                 coefs = [(columns[m][0][c], 1.0) for m in members] + [(den[c], -1.0)]
                 model.constraints.append(_Constraint(tuple(coefs), equal))
                 added += 1
-        for a in members:  # a sub-category: numerator a <= numerator b
+        for a in members if inequalities else ():  # a sub-category: a <= b
             for b in members:
                 if a == b:
                     continue

@@ -25,17 +25,21 @@ AUDIT_ROLES = ("admin", "controlling", "leadership", "district", "committee", "d
               help="Gebiet für die Rolle district (Standard: jeder Stadtbezirk nacheinander).")
 @click.option("--department", default=None,
               help="Fachbereich für die Rolle department (Standard: jeder nacheinander).")
+@click.option("--inequalities", is_flag=True,
+              help="Auch Ungleichungen annehmen (Anteil ≤ Nenner, Teilmenge, Summe der "
+                   "Geschwister ≤ Nenner), mit --suppression.")
 @click.option("--json", "as_json", is_flag=True, help="Ergebnis als JSON (mit --suppression).")
 @click.pass_obj
 def check(inst: Installation, suppression: bool, role: str | None, area: str | None,
-          department: str | None, as_json: bool) -> None:
+          department: str | None, inequalities: bool, as_json: bool) -> None:
     """Alle Indikator- und Datensatz-Definitionen prüfen (oder mit --suppression die
     Geheimhaltung)."""
     if suppression:
-        check_suppression(inst, role, area, department, as_json)
+        check_suppression(inst, role, area, department, as_json, inequalities)
         return
-    if role or area or department or as_json:
-        fail("--role, --area, --department und --json gehören zu --suppression.",
+    if role or area or department or as_json or inequalities:
+        fail("--role, --area, --department, --inequalities und --json gehören zu "
+             "--suppression.",
              EXIT_BAD_INPUT)
     try:
         catalog = inst.catalog
@@ -61,7 +65,8 @@ def check(inst: Installation, suppression: bool, role: str | None, area: str | N
 
 
 def check_suppression(inst: Installation, role: str | None, area: str | None,
-                      department: str | None, as_json: bool) -> None:
+                      department: str | None, as_json: bool,
+                      inequalities: bool = False) -> None:
     """Audit the suppression for every role; exit 1 when any hidden small count is weak."""
     from cockpit.access.audit import audit_suppression, default_roles
     from cockpit.access.errors import BadParameter, NotFound
@@ -78,7 +83,7 @@ def check_suppression(inst: Installation, role: str | None, area: str | None,
             raise BadParameter(f"Unbekannter Fachbereich „{department}“ (bekannt: "
                                f"{', '.join(sorted(inst.catalog.departments))}).")
         roles = default_roles(gate, role=role, area=area, department=department)
-        report = audit_suppression(gate, roles)
+        report = audit_suppression(gate, roles, inequalities=inequalities)
     except (BadParameter, NotFound) as exc:
         fail(str(exc), EXIT_BAD_INPUT)
     if as_json:

@@ -30,7 +30,9 @@ area tree, so every indicator built from the same counts hides the same cells.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -64,6 +66,11 @@ def is_protected(low: float, high: float, min_count: int) -> bool:
     return np.ceil(low - _EPS) <= 0 and np.floor(high + _EPS) >= min_count
 
 
+@functools.lru_cache(maxsize=65536)
+def _rank(key: str) -> str:
+    return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+
+
 def cell_rank(cell: Hashable) -> str:
     """A fixed pseudo-random order of cells that does not depend on any value.
 
@@ -71,7 +78,7 @@ def cell_rank(cell: Hashable) -> str:
     so every period (and a series lagged by one period) uses the same order.
     """
     key = cell[0] if isinstance(cell, tuple) else cell
-    return hashlib.blake2b(str(key).encode(), digest_size=8).hexdigest()
+    return _rank(str(key))
 
 
 def interval(
@@ -120,96 +127,138 @@ def interval(
 
 
 class _Table:
-    """One series of one period: counts, equations and the index from cell to equations."""
+    """One series of one period: counts and the equations of a tree.
 
-    def __init__(self, counts: Mapping[Hashable, float | None], equations: Iterable[Equation],
-                 min_count: int, signed: bool) -> None:
+    Equations are named by their total: `children[total]` are its parts. A
+    cell lies in at most two of them (as a part of its parent's, as the total
+    of its own), so nothing ever scans all equations.
+    """
+
+    def __init__(self, counts: Mapping[Hashable, float], children: Mapping[Hashable, tuple],
+                 parent_of: Mapping[Hashable, Hashable], min_count: int, signed: bool,
+                 ranked: dict[Hashable, tuple] | None = None) -> None:
         self.counts = counts
+        self.children = children
+        self.parent_of = parent_of
         self.min_count = min_count
         self.signed = signed
-        self.equations = [eq for eq in equations
-                          if all(c in counts and not pd.isna(counts[c]) for c in eq.cells)]
-        self.by_cell: dict[Hashable, list[int]] = {}
-        for i, eq in enumerate(self.equations):
-            for c in eq.cells:
-                self.by_cell.setdefault(c, []).append(i)
-        self.totals = {eq.total for eq in self.equations}
+        self._part_sums: dict[Hashable, float] = {}
+        # Cells of each equation in complement order, shared by all periods of a tree.
+        self.ranked = {} if ranked is None else ranked
 
-    def components(self, hidden: set[Hashable]) -> list[tuple[list[Hashable], list[int]]]:
-        """Hidden cells grouped by shared equations, each with the equations it touches."""
-        parent: dict[Hashable, Hashable] = {c: c for c in hidden}
+    def in_order(self, total: Hashable) -> tuple:
+        """The cells of an equation, parts first in the fixed pseudo-random order."""
+        if total not in self.ranked:
+            self.ranked[total] = (*sorted(self.children[total], key=cell_rank), total)
+        return self.ranked[total]
 
-        def find(c: Hashable) -> Hashable:
-            while parent[c] != c:
-                parent[c] = parent[parent[c]]
-                c = parent[c]
-            return c
+    def cells(self, total: Hashable) -> tuple:
+        return (total, *self.children[total])
 
-        touched: set[int] = set()
-        for c in hidden:
-            touched.update(self.by_cell.get(c, ()))
-        for i in touched:
-            members = [c for c in self.equations[i].cells if c in hidden]
-            for other in members[1:]:
-                a, b = find(members[0]), find(other)
-                if a != b:
-                    parent[b] = a
-        groups: dict[Hashable, list[Hashable]] = {}
-        for c in hidden:
-            groups.setdefault(find(c), []).append(c)
-        result = []
-        for cells in groups.values():
-            eqs = sorted({i for c in cells for i in self.by_cell.get(c, ())})
-            result.append((sorted(cells, key=str), eqs))
-        return result
+    def equations_of(self, cell: Hashable) -> list[Hashable]:
+        found = []
+        if cell in self.parent_of:
+            found.append(self.parent_of[cell])
+        if cell in self.children:
+            found.append(cell)
+        return found
 
-    def weak_cells(self, hidden: set[Hashable], targets: set[Hashable]) -> list[Hashable]:
-        """The target cells whose protection interval is too narrow."""
-        weak = []
-        for cells, eqs in self.components(hidden):
-            wanted = [c for c in cells if c in targets]
-            if not wanted or not eqs:
-                continue  # a cell in no equation can be anything from 0 up
-            if len(eqs) == 1 and self.equations[eqs[0]].total not in hidden:
-                eq = self.equations[eqs[0]]
-                if self.signed:
-                    if len(cells) == 1:  # the only unknown of an equation: exact
-                        weak += wanted
+    def part_sum(self, total: Hashable) -> float:
+        if total not in self._part_sums:
+            self._part_sums[total] = math.fsum(map(self.counts.__getitem__,
+                                                   self.children[total]))
+        return self._part_sums[total]
+
+    def component(self, start: Hashable, hidden: set[Hashable]) -> tuple[list, list]:
+        """The hidden cells linked to `start` by shared equations, and those equations."""
+        cells, eqs, stack = {start}, set(), [start]
+        while stack:
+            cell = stack.pop()
+            for total in self.equations_of(cell):
+                if total in eqs:
                     continue
-                rest = float(self.counts[eq.total]) - sum(
-                    float(self.counts[p]) for p in eq.parts if p not in hidden)
-                if np.floor(rest + _EPS) < self.min_count:
-                    weak += wanted
-                continue
-            equations = [self.equations[i] for i in eqs]
-            for c in wanted:
-                low, high = interval(c, cells, equations, self.counts, signed=self.signed)
-                if not is_protected(low, high, self.min_count):
-                    weak.append(c)
+                eqs.add(total)
+                for other in self.cells(total):
+                    if other in hidden and other not in cells:
+                        cells.add(other)
+                        stack.append(other)
+        return sorted(cells, key=str), sorted(eqs, key=str)
+
+    def weak_in(self, cells: list, eqs: list, hidden: set[Hashable],
+                targets: set[Hashable]) -> list[Hashable]:
+        """The target cells of one component whose protection interval is too narrow."""
+        wanted = [c for c in cells if c in targets]
+        if not wanted or not eqs:
+            return []  # a cell in no equation can be anything from 0 up
+        if len(eqs) == 1 and eqs[0] not in hidden:
+            total = eqs[0]
+            if self.signed:  # the only unknown of an equation is exact, two are free
+                return wanted if len(cells) == 1 else []
+            hidden_parts = sum(float(self.counts[c]) for c in cells)
+            rest = float(self.counts[total]) - (self.part_sum(total) - hidden_parts)
+            return wanted if np.floor(rest + _EPS) < self.min_count else []
+        equations = [Equation(t, tuple(self.children[t])) for t in eqs]
+        weak = []
+        for c in wanted:
+            low, high = interval(c, cells, equations, self.counts, signed=self.signed)
+            if not is_protected(low, high, self.min_count):
+                weak.append(c)
         return weak
 
-    def complement(self, cell: Hashable, hidden: set[Hashable]) -> Hashable | None:
+    def complement(self, cell: Hashable, cells: list, eqs: list,
+                   hidden: set[Hashable]) -> Hashable | None:
         """The next cell to hide for a weak cell, chosen on structure alone."""
-
         # First the equations of the weak cell itself (where it is a part before
         # where it is a total, fewer visible cells first), then any equation of
         # its component: a chain of hidden relations is widened at its border.
-        own = sorted(self.by_cell.get(cell, ()), key=lambda i: (
-            int(self.equations[i].total == cell),
-            sum(c not in hidden for c in self.equations[i].cells),
-            cell_rank(self.equations[i].total)))
-        for i in own:
-            eq = self.equations[i]
-            visible = [c for c in eq.cells if c not in hidden]
-            if visible:
-                return min(visible, key=lambda c: (int(c == eq.total), cell_rank(c)))
-        for cells, eqs in self.components(hidden):
-            if cell in cells:
-                parts = {p for i in eqs for p in self.equations[i].parts}
-                visible = {c for i in eqs for c in self.equations[i].cells if c not in hidden}
-                if visible:
-                    return min(visible, key=lambda c: (int(c not in parts), cell_rank(c)))
+        own = sorted(self.equations_of(cell), key=lambda t: (
+            int(t == cell), sum(c not in hidden for c in self.cells(t)), cell_rank(t)))
+        for total in own:
+            for c in self.in_order(total):
+                if c not in hidden:
+                    return c
+        parts = {p for t in eqs for p in self.children[t]}
+        visible = {c for t in eqs for c in self.cells(t) if c not in hidden}
+        if visible:
+            return min(visible, key=lambda c: (int(c not in parts), cell_rank(c)))
         return None
+
+
+def _tree(equations: Iterable[Equation], counts: Mapping[Hashable, float | None]
+          ) -> tuple[dict[Hashable, tuple], dict[Hashable, Hashable]]:
+    """Children and parent maps of the usable equations (every cell known, no gap)."""
+    children = {eq.total: tuple(eq.parts) for eq in equations
+                if all(c in counts and not _missing(counts[c]) for c in eq.cells)}
+    parent_of = {p: t for t, parts in children.items() for p in parts}
+    return children, parent_of
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or value != value  # NaN is the only value unequal to itself
+
+
+def _protect(table: _Table, primary: set[Hashable]) -> set[Hashable]:
+    hidden = set(primary)
+    queue = sorted(primary, key=lambda c: (cell_rank(c), str(c)))
+    done: set[Hashable] = set()
+    while queue:
+        start = queue.pop()
+        if start in done:
+            continue
+        cells, eqs = table.component(start, hidden)
+        weak = table.weak_in(cells, eqs, hidden, primary)
+        if not weak:
+            done.update(cells)  # a component only widens when it grows: stays protected
+            continue
+        # One complement at a time: it often protects several weak cells at once.
+        first = min(weak, key=lambda c: (cell_rank(c), str(c)))
+        extra = table.complement(first, cells, eqs, hidden)
+        if extra is None:
+            raise RuntimeError("secondary suppression found no cell left to hide")
+        hidden.add(extra)
+        done.difference_update(cells)
+        queue.append(extra)  # its component now holds the weak one: check it again
+    return hidden
 
 
 def protect(
@@ -223,19 +272,8 @@ def protect(
     primary = {cell for cell, count in counts.items() if is_small(count, min_count)}
     if not primary:
         return set()
-    table = _Table(counts, equations, min_count, signed)
-    hidden = set(primary)
-    while True:
-        weak = table.weak_cells(hidden, primary)
-        if not weak:
-            return hidden
-        # One complement at a time for the first weak cell: a complement often
-        # protects several weak cells of the same component at once.
-        first = min(weak, key=lambda c: (cell_rank(c), str(c)))
-        extra = table.complement(first, hidden)
-        if extra is None:
-            raise RuntimeError("secondary suppression found no cell left to hide")
-        hidden.add(extra)
+    children, parent_of = _tree(equations, counts)
+    return _protect(_Table(counts, children, parent_of, min_count, signed), primary)
 
 
 def suppress_area_frame(
@@ -248,28 +286,40 @@ def suppress_area_frame(
     series with a negative value (a balance such as net migration) is treated
     as signed: no lower bound 0 is assumed for it.
     """
-    flags = pd.Series(False, index=frame.index)
+    flags = np.zeros(len(frame), dtype=bool)
     if column not in frame or frame.empty:
-        return flags
-    values = pd.to_numeric(frame[column], errors="coerce")
+        return pd.Series(flags, index=frame.index)
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
     small = (values > 0) & (values < min_count)
     if not small.any():
-        return flags  # the usual case: nothing to protect, no grouping needed
+        return pd.Series(flags, index=frame.index)  # the usual case: nothing to protect
     signed = bool((values < 0).any())
-    for _, rows in frame.assign(_v=values).groupby("period", sort=False):
-        if not ((rows["_v"] > 0) & (rows["_v"] < min_count)).any():
-            continue
-        counts = dict(zip(rows["area_code"], rows["_v"], strict=True))
-        children: dict[str, list[str]] = {}
-        for code in counts:
-            parent = parents.get(code)
-            if parent is not None and parent in counts:
-                children.setdefault(parent, []).append(code)
-        equations = [Equation(parent, tuple(sorted(kids))) for parent, kids in children.items()]
-        hidden = protect(counts, equations, min_count, signed=signed)
-        if hidden:
-            flags.loc[rows.index[rows["area_code"].isin(hidden)]] = True
-    return flags
+    codes = frame["area_code"].to_numpy()
+    period_ids, _ = pd.factorize(frame["period"])
+    trees: dict[frozenset, tuple[dict, dict, dict]] = {}
+    for period_id in np.unique(period_ids[small]):
+        positions = np.flatnonzero(period_ids == period_id)
+        here = codes[positions]
+        counts = dict(zip(here.tolist(), values[positions].tolist(), strict=True))
+        key = frozenset(counts)
+        if key not in trees:  # the same areas every period: build the tree once
+            kids: dict[str, list[str]] = {}
+            for code in counts:
+                parent = parents.get(code)
+                if parent is not None and parent in counts:
+                    kids.setdefault(parent, []).append(code)
+            children = {p: tuple(sorted(k)) for p, k in kids.items()}
+            trees[key] = children, {c: p for p, k in children.items() for c in k}, {}
+        children, parent_of, ranked = trees[key]
+        if np.isnan(values[positions]).any():  # a gap: drop the equations it touches
+            children, parent_of = _tree((Equation(t, k) for t, k in children.items()), counts)
+            ranked = {}
+        primary = set(here[small[positions]].tolist())
+        hidden = _protect(_Table(counts, children, parent_of, min_count, signed, ranked),
+                          primary)
+        where = {code: i for i, code in enumerate(counts)}  # dict order is row order
+        flags[positions[[where[c] for c in hidden]]] = True
+    return pd.Series(flags, index=frame.index)
 
 
 def suppress_indicator_frame(

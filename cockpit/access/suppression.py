@@ -296,12 +296,12 @@ def suppress_area_frame(
     signed = bool((values < 0).any())
     codes = frame["area_code"].to_numpy()
     period_ids, _ = pd.factorize(frame["period"])
-    trees: dict[frozenset, tuple[dict, dict, dict]] = {}
+    trees: dict[tuple, tuple[dict, dict, dict, dict]] = {}
     for period_id in np.unique(period_ids[small]):
         positions = np.flatnonzero(period_ids == period_id)
-        here = codes[positions]
-        counts = dict(zip(here.tolist(), values[positions].tolist(), strict=True))
-        key = frozenset(counts)
+        here = codes[positions].tolist()
+        counts = dict(zip(here, values[positions].tolist(), strict=True))
+        key = tuple(here)
         if key not in trees:  # the same areas every period: build the tree once
             kids: dict[str, list[str]] = {}
             for code in counts:
@@ -309,15 +309,15 @@ def suppress_area_frame(
                 if parent is not None and parent in counts:
                     kids.setdefault(parent, []).append(code)
             children = {p: tuple(sorted(k)) for p, k in kids.items()}
-            trees[key] = children, {c: p for p, k in children.items() for c in k}, {}
-        children, parent_of, ranked = trees[key]
+            trees[key] = (children, {c: p for p, k in children.items() for c in k}, {},
+                          {code: i for i, code in enumerate(here)})
+        children, parent_of, ranked, where = trees[key]
         if np.isnan(values[positions]).any():  # a gap: drop the equations it touches
             children, parent_of = _tree((Equation(t, k) for t, k in children.items()), counts)
             ranked = {}
-        primary = set(here[small[positions]].tolist())
+        primary = set(codes[positions[small[positions]]].tolist())
         hidden = _protect(_Table(counts, children, parent_of, min_count, signed, ranked),
                           primary)
-        where = {code: i for i, code in enumerate(counts)}  # dict order is row order
         flags[positions[[where[c] for c in hidden]]] = True
     return pd.Series(flags, index=frame.index)
 

@@ -99,7 +99,9 @@ class AuditReport:
 
     def as_dict(self) -> dict:
         return {"roles": self.roles, "checked_cells": self.checked,
-                "weak_cells": [w.__dict__ | {"high": None if np.isinf(w.high) else w.high}
+                # JSON has no infinity: an open end is null.
+                "weak_cells": [w.__dict__ | {"low": None if np.isinf(w.low) else w.low,
+                                             "high": None if np.isinf(w.high) else w.high}
                                for w in self.weak],
                 "relations": self.relations, "linear_programs": self.linear_programs,
                 "seconds": round(self.seconds, 2)}

@@ -155,6 +155,12 @@ class _Table:
     def cells(self, total: Hashable) -> tuple:
         return (total, *self.children[total])
 
+    def hidden_in(self, total: Hashable, hidden: set[Hashable]) -> list[Hashable]:
+        """The hidden cells of one equation (a district may have hundreds of parts)."""
+        if len(hidden) < len(self.children[total]):
+            return [c for c in hidden if c == total or self.parent_of.get(c) == total]
+        return [c for c in self.cells(total) if c in hidden]
+
     def equations_of(self, cell: Hashable) -> list[Hashable]:
         found = []
         if cell in self.parent_of:
@@ -165,8 +171,10 @@ class _Table:
 
     def part_sum(self, total: Hashable) -> float:
         if total not in self._part_sums:
-            self._part_sums[total] = math.fsum(map(self.counts.__getitem__,
-                                                   self.children[total]))
+            parts = self.children[total]
+            self._part_sums[total] = (self.counts.total(total, parts)
+                                      if isinstance(self.counts, _Counts)
+                                      else math.fsum(map(self.counts.__getitem__, parts)))
         return self._part_sums[total]
 
     def component(self, start: Hashable, hidden: set[Hashable]) -> tuple[list, list]:
@@ -178,8 +186,8 @@ class _Table:
                 if total in eqs:
                     continue
                 eqs.add(total)
-                for other in self.cells(total):
-                    if other in hidden and other not in cells:
+                for other in self.hidden_in(total, hidden):
+                    if other not in cells:
                         cells.add(other)
                         stack.append(other)
         return sorted(cells, key=str), sorted(eqs, key=str)
@@ -212,7 +220,8 @@ class _Table:
         # where it is a total, fewer visible cells first), then any equation of
         # its component: a chain of hidden relations is widened at its border.
         own = sorted(self.equations_of(cell), key=lambda t: (
-            int(t == cell), sum(c not in hidden for c in self.cells(t)), cell_rank(t)))
+            int(t == cell), len(self.children[t]) + 1 - len(self.hidden_in(t, hidden)),
+            cell_rank(t)))
         for total in own:
             for c in self.in_order(total):
                 if c not in hidden:
@@ -296,31 +305,71 @@ def suppress_area_frame(
     signed = bool((values < 0).any())
     codes = frame["area_code"].to_numpy()
     period_ids, _ = pd.factorize(frame["period"])
-    trees: dict[tuple, tuple[dict, dict, dict, dict]] = {}
+    trees: list[tuple[np.ndarray, _Tree]] = []
     for period_id in np.unique(period_ids[small]):
         positions = np.flatnonzero(period_ids == period_id)
-        here = codes[positions].tolist()
-        counts = dict(zip(here, values[positions].tolist(), strict=True))
-        key = tuple(here)
-        if key not in trees:  # the same areas every period: build the tree once
-            kids: dict[str, list[str]] = {}
-            for code in counts:
-                parent = parents.get(code)
-                if parent is not None and parent in counts:
-                    kids.setdefault(parent, []).append(code)
-            children = {p: tuple(sorted(k)) for p, k in kids.items()}
-            trees[key] = (children, {c: p for p, k in children.items() for c in k}, {},
-                          {code: i for i, code in enumerate(here)})
-        children, parent_of, ranked, where = trees[key]
-        if np.isnan(values[positions]).any():  # a gap: drop the equations it touches
+        here = codes[positions]
+        # The same areas in every period (the usual case): build the tree once.
+        tree = next((t for known, t in trees if len(known) == len(here)
+                     and (known == here).all()), None)
+        if tree is None:
+            tree = _Tree(here.tolist(), parents)
+            trees.append((here, tree))
+        period_values = values[positions]
+        counts = _Counts(period_values, tree.where, tree.index)
+        children, parent_of, ranked = tree.children, tree.parent_of, tree.ranked
+        if np.isnan(period_values).any():  # a gap: drop the equations it touches
             children, parent_of = _tree((Equation(t, k) for t, k in children.items()), counts)
             ranked = {}
-        primary = set(codes[positions[small[positions]]].tolist())
+        primary = set(here[small[positions]].tolist())
         hidden = _protect(_Table(counts, children, parent_of, min_count, signed, ranked),
                           primary)
-        flags[positions[[where[c] for c in hidden]]] = True
+        flags[positions[[tree.where[c] for c in hidden]]] = True
     return pd.Series(flags, index=frame.index)
 
+
+class _Tree:
+    """The equations of one set of areas: built once, used for every period."""
+
+    def __init__(self, codes: list[str], parents: Mapping[str, str | None]) -> None:
+        self.where = {code: i for i, code in enumerate(codes)}
+        kids: dict[str, list[str]] = {}
+        for code in codes:
+            parent = parents.get(code)
+            if parent is not None and parent in self.where:
+                kids.setdefault(parent, []).append(code)
+        self.children = {p: tuple(sorted(k)) for p, k in kids.items()}
+        self.parent_of = {c: p for p, k in self.children.items() for c in k}
+        self.ranked: dict[Hashable, tuple] = {}
+        self.index: dict[Hashable, np.ndarray] = {}
+
+
+class _Counts(Mapping):
+    """One period's values by area code, read from an array (no dict per period)."""
+
+    def __init__(self, values: np.ndarray, where: dict[str, int],
+                 index: dict[Hashable, np.ndarray]) -> None:
+        self.values = values
+        self.where = where
+        self.index = index  # positions of each equation's parts, shared by all periods
+
+    def __getitem__(self, code: Hashable) -> float:
+        return float(self.values[self.where[code]])
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.where
+
+    def __iter__(self):  # noqa: ANN204 - Mapping protocol
+        return iter(self.where)
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+    def total(self, key: Hashable, cells: tuple) -> float:
+        """The sum of many cells at once."""
+        if key not in self.index:
+            self.index[key] = np.array([self.where[c] for c in cells])
+        return float(self.values[self.index[key]].sum())
 
 def suppress_indicator_frame(
     frame: pd.DataFrame, parents: Mapping[str, str | None], min_count: int,

@@ -21,7 +21,7 @@ import pandas as pd
 
 from cockpit.access.errors import AccessDenied, BadParameter, NotFound, NotLoggedIn
 from cockpit.access.policy import Scope, indicator_scope
-from cockpit.access.suppression import suppress_area_frame
+from cockpit.access.suppression import derived_flags, suppress_indicator_frame
 from cockpit.access.viewer import Viewer
 from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
@@ -184,7 +184,15 @@ class Gate:
         areas = self.areas_info()
         frame = compute_indicator(self.inst.store.read(version), indicator)
         parents = areas.parents if indicator.aggregation != "none" else {}
-        frame["suppressed"] = suppress_area_frame(frame, parents, self.min_count(indicator))
+        derived = indicator.derived_from
+        frame["suppressed"] = suppress_indicator_frame(frame, parents, self.min_count(indicator),
+                                                       own_numerator=not derived)
+        for source_id in derived:  # hidden exactly where the source counts are hidden
+            source = self._frame(self.registry.get(source_id))
+            hidden = source.loc[source["suppressed"], ["area_code", "period"]]
+            frame["suppressed"] |= derived_flags(frame, set(hidden.itertuples(index=False,
+                                                                               name=None)),
+                                                 sorted(set(source["period"])))
         names = areas.frame.set_index("code")
         frame["area_name"] = frame["area_code"].map(names["name"])
         frame["parent_code"] = frame["area_code"].map(names["parent_code"])
@@ -304,8 +312,9 @@ class Gate:
                 self._record(viewer, "raw_view", self._raw_view_detail(indicator, records))
             records = [(*r[:_SUPPRESSED], False) for r in records]
         else:
-            records = [(*r[:_VALUE], None, None, *r[_DENOMINATOR:]) if r[_SUPPRESSED] else r
-                       for r in records]
+            # The denominator goes too: it may be a protected series itself.
+            records = [(*r[:_VALUE], None, None, None, *r[_SUPPRESSED:]) if r[_SUPPRESSED]
+                       else r for r in records]
         records.sort(key=lambda r: (r[_PERIOD], r[_AREA]))
         return [ValueRow._make(r) for r in records]
 

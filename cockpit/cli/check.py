@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from cockpit.catalog import DefinitionError
-from cockpit.cli.main import EXIT_FAILURE, cli
+from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
 from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.registry import check_registry
 
+AUDIT_ROLES = ("admin", "controlling", "leadership", "district", "committee", "department")
+
 
 @cli.command()
+@click.option("--suppression", is_flag=True,
+              help="Geheimhaltung prüfen: kann eine Rolle eine verborgene kleine Fallzahl "
+                   "eingrenzen? (lineare Optimierung je Rolle)")
+@click.option("--role", type=click.Choice(AUDIT_ROLES), default=None,
+              help="Nur diese Rolle prüfen (mit --suppression).")
+@click.option("--area", default=None,
+              help="Gebiet für die Rolle district (Standard: jeder Stadtbezirk nacheinander).")
+@click.option("--department", default=None,
+              help="Fachbereich für die Rolle department (Standard: jeder nacheinander).")
+@click.option("--inequalities", is_flag=True,
+              help="Auch Ungleichungen annehmen (Anteil ≤ Nenner, Teilmenge, Summe der "
+                   "Geschwister ≤ Nenner), mit --suppression.")
+@click.option("--json", "as_json", is_flag=True, help="Ergebnis als JSON (mit --suppression).")
 @click.pass_obj
-def check(inst: Installation) -> None:
-    """Alle Indikator- und Datensatz-Definitionen prüfen."""
+def check(inst: Installation, suppression: bool, role: str | None, area: str | None,
+          department: str | None, inequalities: bool, as_json: bool) -> None:
+    """Alle Indikator- und Datensatz-Definitionen prüfen (oder mit --suppression die
+    Geheimhaltung)."""
+    if suppression:
+        check_suppression(inst, role, area, department, as_json, inequalities)
+        return
+    if role or area or department or as_json or inequalities:
+        fail("--role, --area, --department, --inequalities und --json gehören zu "
+             "--suppression.",
+             EXIT_BAD_INPUT)
     try:
         catalog = inst.catalog
         topics = inst.topics
@@ -36,3 +62,42 @@ def check(inst: Installation) -> None:
         click.echo(f"{len(problems)} Problem(e) gefunden.", err=True)
         raise SystemExit(EXIT_FAILURE)
     click.echo(f"OK: {len(registry)} Indikatoren und {len(catalog.datasets)} Datensätze geprüft.")
+
+
+def check_suppression(inst: Installation, role: str | None, area: str | None,
+                      department: str | None, as_json: bool,
+                      inequalities: bool = False) -> None:
+    """Audit the suppression for every role; exit 1 when any hidden small count is weak."""
+    from cockpit.access.audit import audit_suppression, default_roles
+    from cockpit.access.errors import BadParameter, NotFound
+    from cockpit.access.gate import Gate
+
+    if not inst.store.exists():
+        fail("Es gibt noch keinen Datenbestand (zuerst cockpit init oder cockpit load).",
+             EXIT_BAD_INPUT)
+    gate = Gate(inst)
+    try:
+        if area is not None:
+            gate.check_area(area)
+        if department is not None and department not in inst.catalog.departments:
+            raise BadParameter(f"Unbekannter Fachbereich „{department}“ (bekannt: "
+                               f"{', '.join(sorted(inst.catalog.departments))}).")
+        roles = default_roles(gate, role=role, area=area, department=department)
+        report = audit_suppression(gate, roles, inequalities=inequalities)
+    except (BadParameter, NotFound) as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for weak in report.weak:
+            click.echo(f"SCHWACH {weak.describe()}")
+        relations = ", ".join(f"{name}: {n}" for name, n in report.relations.items())
+        click.echo(f"Rollen: {', '.join(report.roles)}")
+        click.echo(f"Beziehungen: {relations}")
+        click.echo(f"{report.checked} verborgene kleine Fallzahlen geprüft, "
+                   f"{report.linear_programs} lineare Programme, {report.seconds:.1f} s.")
+    if report.weak:
+        click.echo(f"{len(report.weak)} schwach geschützte Zelle(n) gefunden.", err=True)
+        raise SystemExit(EXIT_FAILURE)
+    if not as_json:
+        click.echo("OK: keine verborgene kleine Fallzahl lässt sich eingrenzen.")

@@ -39,6 +39,9 @@ class Indicator:
     path: Path
     value_range: tuple[float | None, float | None] = (None, None)
     kind: str = "indicator"
+    # Indicators whose counts this one's numerator is computed from (e.g. a
+    # change of residents); its cells are hidden where those counts are hidden.
+    derived_from: tuple[str, ...] = ()
 
     def title(self, lang: str = "de") -> str:
         """Return the title in the requested language (German by default)."""

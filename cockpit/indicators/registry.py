@@ -75,6 +75,7 @@ def _to_indicator(path: Path, parsed: ParsedFile) -> Indicator:
         sql=parsed.sql,
         path=path,
         value_range=tuple(f.get("range") or (None, None)),
+        derived_from=tuple(f.get("derived_from") or ()),
     )
 
 
@@ -109,9 +110,26 @@ def check_registry(
             problems.append(Problem(indicator.path, 1, f"id '{indicator.id}' ist doppelt "
                                                        f"(auch in {seen[indicator.id]})"))
         seen.setdefault(indicator.id, indicator.path)
+    problems += _derived_from_problems(found, seen)
     topic_order = {topic: i for i, topic in enumerate(topics)}
     ordered = sorted(found, key=lambda ind: (topic_order.get(ind.topic, 99), str(ind.path)))
     return Registry({ind.id: ind for ind in ordered}, topics), problems
+
+
+def _derived_from_problems(found: list[Indicator], known: dict[str, Path]) -> list[Problem]:
+    """Every id in derived_from names an indicator that is not itself derived."""
+    by_id = {ind.id: ind for ind in found}
+    problems = []
+    for indicator in found:
+        for name in indicator.derived_from:
+            if name not in known:
+                problems.append(Problem(indicator.path, 1, f"derived_from: unbekannter "
+                                                           f"Indikator '{name}'"))
+            elif by_id[name].derived_from:
+                # One step only, so the gate never waits on a chain (or a cycle).
+                problems.append(Problem(indicator.path, 1, f"derived_from: '{name}' ist "
+                                                           "selbst abgeleitet"))
+    return problems
 
 
 def load_registry(

@@ -32,6 +32,7 @@ REQUIRED_FIELDS: tuple[str, ...] = (
 )
 OPTIONAL_FIELDS: tuple[str, ...] = (
     "denominator", "min_count", "factor", "decimals", "notes", "parameters", "range",
+    "derived_from",
 )
 
 
@@ -270,6 +271,21 @@ def sql_runs_with_expected_columns(
     return []
 
 
+def derived_from_is_list(path: Path, parsed: ParsedFile, ctx: RuleContext) -> list[Problem]:
+    """derived_from is a list of indicator ids (that they exist is checked across files)."""
+    names = parsed.fields.get("derived_from")
+    if names is None:
+        return []
+    if (not isinstance(names, list) or not names
+            or not all(isinstance(n, str) and _ID_RULE.match(n) for n in names)):
+        return [_at(path, parsed, "derived_from",
+                    "derived_from muss eine Liste von Indikator-IDs sein")]
+    if path.stem in names:
+        return [_at(path, parsed, "derived_from",
+                    "derived_from darf nicht den Indikator selbst nennen")]
+    return []
+
+
 RULES: tuple[Rule, ...] = (
     required_fields,
     id_matches_file_name,
@@ -281,4 +297,5 @@ RULES: tuple[Rule, ...] = (
     sql_is_one_select,
     parameters_match,
     sql_runs_with_expected_columns,
+    derived_from_is_list,
 )

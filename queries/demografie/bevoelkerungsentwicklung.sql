@@ -15,6 +15,7 @@ source: Einwohnermeldestatistik der Stadt
 update_cycle: jährlich
 notes: Für das erste Jahr der Zeitreihe gibt es keinen Wert.
 datasets: [bevoelkerung]
+derived_from: [einwohner]       # numerator = einwohner(t) - einwohner(t-1); hidden where those are
 parameters: [period]
 */
 WITH residents AS (

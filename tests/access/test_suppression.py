@@ -8,7 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit.access.suppression import Equation, is_small, protect, suppress_area_frame
+from cockpit.access.suppression import (
+    Equation,
+    derived_flags,
+    interval,
+    is_protected,
+    is_small,
+    protect,
+    suppress_area_frame,
+    suppress_indicator_frame,
+)
 
 PARENTS = {"00": None, "01": "00", "02": "00", "0101": "01", "0102": "01", "0103": "01",
            "0201": "02", "0202": "02"}
@@ -60,6 +69,16 @@ def _solvable(counts: dict[str, float], hidden: set[str]) -> set[str]:
     return fixed
 
 
+def _weak(counts: dict, hidden: set, equations: list[Equation], min_count: int = 3) -> set:
+    """Hidden small counts whose LP interval (over all equations at once) is too narrow."""
+    return {c for c in hidden if is_small(counts[c], min_count)
+            and not is_protected(*interval(c, hidden, equations, counts), min_count)}
+
+
+def _tree_equations() -> list[Equation]:
+    return [Equation(t, tuple(parts)) for t, parts in EQUATIONS]
+
+
 @pytest.mark.parametrize("count,small", [(0, False), (1, True), (2, True), (3, False),
                                          (None, False), (np.nan, False), (-1, False)])
 def test_small_counts(count: float | None, small: bool) -> None:
@@ -74,8 +93,10 @@ def test_single_small_cell_gets_a_complementary_cell() -> None:
     counts = _with_totals({"0101": 2, "0102": 40, "0103": 7, "0201": 5, "0202": 9})
     hidden = _hidden(counts)
     assert "0101" in hidden
-    assert hidden == {"0101", "0103"}  # the smallest other part, not the total
+    assert "01" not in hidden  # a part, not the total
+    assert len(hidden) == 2
     assert _solvable(counts, hidden) == set()
+    assert _weak(counts, hidden, _tree_equations()) == set()
 
 
 def test_small_district_total_is_protected_across_levels() -> None:
@@ -85,8 +106,8 @@ def test_small_district_total_is_protected_across_levels() -> None:
     hidden = _hidden(counts)
     assert {"0101", "0103", "01"} <= hidden
     assert "00" not in hidden  # the city total stays visible
-    assert len(hidden) == 5
     assert _solvable(counts, hidden) == set()
+    assert _weak(counts, hidden, _tree_equations()) == set()
 
 
 def test_secondary_suppression_needs_more_than_one_cell_in_every_relation() -> None:
@@ -94,6 +115,7 @@ def test_secondary_suppression_needs_more_than_one_cell_in_every_relation() -> N
     hidden = _hidden(counts)
     assert {"0101", "0201"} <= hidden
     assert _solvable(counts, hidden) == set()
+    assert _weak(counts, hidden, _tree_equations()) == set()
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -105,13 +127,16 @@ def test_random_tables_never_reveal_a_hidden_cell(seed: int) -> None:
     hidden = _hidden(counts)
     assert {c for c, v in counts.items() if 0 < v < 3} <= hidden
     assert _solvable(counts, hidden) == set()
+    assert _weak(counts, hidden, _tree_equations()) == set()
 
 
 def test_breakdown_total_equals_sum_of_categories() -> None:
     counts = {"total": 30, "ambulant": 20, "teilstationaer": 2, "stationaer": 8}
-    hidden = protect(counts, [Equation("total", ("ambulant", "teilstationaer",
-                                                 "stationaer"))], 3)
-    assert hidden == {"teilstationaer", "stationaer"}
+    equations = [Equation("total", ("ambulant", "teilstationaer", "stationaer"))]
+    hidden = protect(counts, equations, 3)
+    assert "teilstationaer" in hidden and "total" not in hidden
+    assert len(hidden) == 2
+    assert _weak(counts, hidden, equations) == set()
 
 
 def test_min_count_is_configurable() -> None:
@@ -133,3 +158,120 @@ def test_incomplete_parent_is_not_used_as_equation() -> None:
     counts["01"] = np.nan  # a child was missing, so the district has no value
     hidden = _hidden(counts)
     assert "0101" in hidden
+
+
+# --- finding 2: a hidden pair that sums to less than min_count -------------------------
+# Committee, uebergang_hauptschule 2025 in the demo: district 03 = 20, 0301 = 18,
+# 0302 = 0, and 0303, 0304 hidden. The old rule ("never a zero as complement while
+# a non-zero is left") stopped there: the pair sums to 2, both lie in [0, 2], and as
+# the complement could not be a zero the pair was exactly (1, 1).
+FINDING_2_PARENTS = {"00": None, "01": "00", "03": "00", "0101": "01", "0102": "01",
+                     "0301": "03", "0302": "03", "0303": "03", "0304": "03"}
+FINDING_2 = {"0101": 14, "0102": 9, "01": 23, "0301": 18, "0302": 0, "0303": 1, "0304": 1,
+             "03": 20, "00": 43}
+
+
+def _equations(parents: dict[str, str | None], counts: dict) -> list[Equation]:
+    children: dict[str, list[str]] = {}
+    for code, parent in parents.items():
+        if parent is not None and code in counts:
+            children.setdefault(parent, []).append(code)
+    return [Equation(p, tuple(sorted(kids))) for p, kids in children.items()]
+
+
+def test_finding_2_hidden_pair_gets_a_complement_that_widens_its_interval() -> None:
+    frame = _frame(FINDING_2, "2025")
+    hidden = set(frame.loc[suppress_area_frame(frame, FINDING_2_PARENTS, 3), "area_code"])
+    assert {"0303", "0304"} < hidden  # the pair alone is not enough any more
+    equations = _equations(FINDING_2_PARENTS, FINDING_2)
+    assert _weak(FINDING_2, hidden, equations) == set()
+    for cell in ("0303", "0304"):
+        low, high = interval(cell, hidden, equations, FINDING_2)
+        assert low == 0 and high >= 3
+
+
+def test_finding_2_fixture_shows_the_old_pair_was_weak() -> None:
+    # What the old algorithm published: only the pair hidden.
+    equations = _equations(FINDING_2_PARENTS, FINDING_2)
+    assert _weak(FINDING_2, {"0303", "0304"}, equations) == {"0303", "0304"}
+
+
+def test_a_zero_may_be_a_complement_but_never_the_only_protection() -> None:
+    # Complements are chosen without looking at values; a zero may be picked
+    # first, and then a further cell is needed because it adds nothing.
+    counts = {"0301": 18, "0302": 0, "0303": 2, "0304": 0, "03": 20}
+    parents = {"03": None, "0301": "03", "0302": "03", "0303": "03", "0304": "03"}
+    hidden = protect(counts, _equations(parents, counts), 3)
+    rest = counts["03"] - sum(counts[c] for c in ("0301", "0302", "0303", "0304")
+                              if c not in hidden)
+    assert rest >= 3
+
+
+# --- random trees with many small counts (property style, fixed seeds) ----------------
+def _random_tree(rng: np.random.Generator) -> tuple[dict[str, str | None], dict[str, float]]:
+    parents: dict[str, str | None] = {"0": None}
+    leaves = []
+    for d in range(int(rng.integers(1, 5))):
+        district = f"0.{d}"
+        parents[district] = "0"
+        for s in range(int(rng.integers(1, 6))):
+            parents[f"{district}.{s}"] = district
+            leaves.append(f"{district}.{s}")
+    counts: dict[str, float] = {leaf: float(rng.choice([0, 0, 1, 1, 2, 2, 3, 4, 7, 15]))
+                                for leaf in leaves}
+    for code in sorted(parents, key=lambda c: -c.count(".")):
+        if code not in counts:
+            counts[code] = sum(v for c, v in counts.items() if parents.get(c) == code)
+    return parents, counts
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_random_trees_protect_every_small_count(seed: int) -> None:
+    rng = np.random.default_rng(1000 + seed)
+    parents, counts = _random_tree(rng)
+    min_count = int(rng.choice([3, 3, 4, 5]))
+    frame = _frame(counts)
+    hidden = set(frame.loc[suppress_area_frame(frame, parents, min_count), "area_code"])
+    assert {c for c, v in counts.items() if is_small(v, min_count)} <= hidden
+    # Checked by one LP over all equations, independent of the component shortcut.
+    assert _weak(counts, hidden, _equations(parents, counts), min_count) == set()
+
+
+def test_signed_series_is_protected_without_a_lower_bound() -> None:
+    # A balance (net migration) may be negative: a single hidden part of a sum is
+    # exact, two are free in both directions.
+    counts = _with_totals({"0101": 2, "0102": -40, "0103": 7, "0201": 5, "0202": -9})
+    hidden = _hidden(counts)
+    assert "0101" in hidden and len(hidden) >= 2
+    low, high = interval("0101", hidden, _tree_equations(), counts, signed=True)
+    assert low == -np.inf and high == np.inf
+
+
+# --- consistency: denominators and derived indicators ---------------------------------
+def test_small_denominator_hides_the_cell_like_a_small_numerator() -> None:
+    counts = _with_totals({"0101": 0, "0102": 40, "0103": 7, "0201": 5, "0202": 9})
+    dens = _with_totals({"0101": 2, "0102": 80, "0103": 9, "0201": 8, "0202": 12})
+    frame = _frame(counts).assign(denominator=[dens[c] for c in counts])
+    flags = suppress_indicator_frame(frame, PARENTS, 3)
+    hidden = set(frame.loc[flags, "area_code"])
+    # The same cells as the indicator whose numerator these denominators are.
+    as_numerator = set(frame.loc[suppress_area_frame(
+        frame.assign(numerator=frame["denominator"]), PARENTS, 3), "area_code"])
+    assert "0101" in hidden and as_numerator <= hidden
+
+
+def test_derived_indicator_hides_where_its_source_is_hidden_now_or_a_year_before() -> None:
+    frame = pd.DataFrame({"area_code": ["0101", "0101", "0102", "0102"],
+                          "period": ["2024", "2025", "2024", "2025"]})
+    flags = derived_flags(frame, {("0101", "2023"), ("0102", "2025")},
+                          ["2023", "2024", "2025"])
+    assert list(flags) == [True, False, False, True]
+
+
+def test_suppression_of_a_lagged_series_is_the_same() -> None:
+    # This year's residents are next year's denominator: the choice of
+    # complements depends on the area, never on the period.
+    counts = _with_totals({"0101": 2, "0102": 40, "0103": 7, "0201": 5, "0202": 9})
+    a = _frame(counts, "2024")
+    b = _frame(counts, "2025")
+    assert list(suppress_area_frame(a, PARENTS, 3)) == list(suppress_area_frame(b, PARENTS, 3))

@@ -153,3 +153,26 @@ def test_an_empty_folder_is_a_problem(tmp_path: Path) -> None:
     (tmp_path / "queries").mkdir()
     _, problems = check_registry(tmp_path / "queries", CATALOG, TOPICS)
     assert problems
+
+
+def test_derived_from_must_name_existing_indicators(tmp_path: Path) -> None:
+    derived = GOOD.replace("parameters: [period]", "derived_from: [gibt_es_nicht]\n"
+                                                   "parameters: [period]")
+    problems = _check(tmp_path, derived.format(id="test_quote"))
+    assert any("derived_from: unbekannter Indikator 'gibt_es_nicht'" in p for p in problems)
+    ok = GOOD.replace("parameters: [period]", "derived_from: [basis]\nparameters: [period]")
+    _check(tmp_path, GOOD.format(id="basis"), name="basis")
+    assert _check(tmp_path, ok.format(id="test_quote")) == []
+
+
+def test_derived_from_must_be_a_list_of_other_ids(tmp_path: Path) -> None:
+    for value, message in (("einwohner", "Liste von Indikator-IDs"),
+                           ("[test_quote]", "nicht den Indikator selbst")):
+        text = GOOD.replace("parameters: [period]", f"derived_from: {value}\n"
+                                                    "parameters: [period]")
+        assert any(message in p for p in _check(tmp_path, text.format(id="test_quote")))
+
+
+def test_bevoelkerungsentwicklung_is_derived_from_einwohner() -> None:
+    registry = load_registry(bundled_dir("queries"), CATALOG, TOPICS)
+    assert registry.get("bevoelkerungsentwicklung").derived_from == ("einwohner",)

@@ -7,6 +7,7 @@ import flask_login
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from markupsafe import escape
 
+from cockpit.app.api_tokens import install_token_auth
 from cockpit.app.i18n import LANGUAGES, t
 from cockpit.app.session import current_lang
 from cockpit.appdb import User, authenticate, get_user
@@ -85,6 +86,7 @@ def install_auth(server: flask.Flask, inst: Installation) -> None:
     """Add flask-login, the login/logout/language routes and the request guard."""
     manager = flask_login.LoginManager()
     manager.init_app(server)
+    install_token_auth(server, manager, inst)  # Bearer tokens, for /api/v1/ only
 
     @manager.user_loader
     def load_user(name: str) -> SessionUser | None:

@@ -17,7 +17,7 @@ from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
 from cockpit.appdb import add_user
 from tests.api.test_v1 import assert_error, values_url
-from tests.app.conftest import app_server, callback, clients, login  # noqa: F401
+from tests.app.conftest import callback, login
 
 HZE = ("hze_je_1000_unter_21", "hze_stationaer_je_1000_unter_21")
 # An id of the same shape that does not exist: the answers must differ only in the id.
@@ -43,7 +43,7 @@ def gate(demo) -> Gate:
 
 
 @pytest.fixture(scope="module")
-def role_clients(app_server, clients, demo) -> dict[str, Any]:  # noqa: F811
+def role_clients(app_server, clients, demo) -> dict[str, Any]:
     """The per-role clients plus a department user of the Schulamt (owns no restricted data)."""
     with demo.app_db() as conn:
         add_user(conn, OTHER_DEPARTMENT.name, "department", PASSWORD, department="schulamt")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
+from cockpit.api.openapi import build_spec
 from cockpit.app.api_tokens import token_name
 from cockpit.app.session import current_gate, current_viewer
 from cockpit.appdb import audit
@@ -24,6 +25,7 @@ _ALLOWED_PARAMS = {
     "areas": {"level"},
     "areas_geojson": {"level"},
     "indicators": set(),
+    "openapi": set(),
 }
 
 
@@ -123,6 +125,16 @@ def areas() -> flask.Response:
          "parent_code": r.parent_code if isinstance(r.parent_code, str) else None}
         for r in frame.itertuples()
     ])
+
+
+@api.get("/openapi.json")
+def openapi() -> flask.Response:
+    app = flask.current_app
+    rules = [rule for rule in app.url_map.iter_rules()
+             if rule.endpoint.startswith(f"{api.name}.")]
+    prefix = api.url_prefix or ""
+    return flask.jsonify(build_spec(rules, prefix, _ALLOWED_PARAMS,
+                                    flask.request.script_root + prefix))
 
 
 @api.get("/<path:unknown>")

@@ -471,8 +471,6 @@ def test_api_agrees_with_the_comparison_page(clients, demo, role: str,  # noqa: 
 
 # -- contract gaps ----------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="OpenAPI description comes with the API-token "
-                   "issue (issue 3 defers tokens, OpenAPI and hardening)")
 def test_openapi_description_exists(clients) -> None:  # noqa: F811
     spec = get_json(clients["admin"], "/api/v1/openapi.json")
     assert "/api/v1/indicators" in str(spec.get("paths", {})) or "/indicators" in spec["paths"]

@@ -111,7 +111,8 @@ def list_tokens(conn: sqlite3.Connection, user_name: str) -> list[ApiToken]:
 
 def revoke_token(conn: sqlite3.Connection, user_name: str, token_id: int) -> ApiToken:
     """Delete a token of `user_name`; TokenError if it is not one of theirs."""
-    if not isinstance(token_id, int) or isinstance(token_id, bool):
+    if (not isinstance(token_id, int) or isinstance(token_id, bool)
+            or not 0 < token_id < 2**63):  # SQLite integers are 64 bit
         raise TokenError("Unbekanntes Token.")
     with conn:
         row = conn.execute(

@@ -103,7 +103,7 @@ def test_nobody_can_revoke_or_list_someone_elses_token(conn) -> None:
     token, secret = create_token(conn, "anna", "meins")
     with pytest.raises(TokenError, match="Unbekanntes Token"):
         revoke_token(conn, "bert", token.id)
-    for bad_id in (token.id + 1, -1, "1", True, None):
+    for bad_id in (token.id + 1, -1, 0, 2**63, 10**30, "1", True, None):
         with pytest.raises(TokenError, match="Unbekanntes Token"):
             revoke_token(conn, "anna", bad_id)
     assert list_tokens(conn, "bert") == []

@@ -151,6 +151,7 @@ ERRORS: dict[str, str] = {
     "403": "Für dieses Gebiet fehlt die Berechtigung.",
     "404": "Unbekannter Indikator (oder einer, den die Rolle nicht kennen darf).",
     "405": "Die API ist nur lesbar (GET).",
+    "429": "Zu viele ungültige API-Tokens von dieser Adresse; später erneut versuchen.",
 }
 
 
@@ -162,21 +163,24 @@ def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-# What each endpoint (view function name) answers: summary, 200 body, error statuses.
+# Every operation can answer these: bad or unknown parameter, no login or a bad token,
+# another method than GET, too many bad tokens from one address.
+COMMON_ERRORS = ("400", "401", "405", "429")
+# What each endpoint (view function name) answers: summary, 200 body, its own errors.
 OPERATIONS: dict[str, dict[str, Any]] = {
     "indicators": {"summary": "Indikatoren, die die angemeldete Person sehen darf.",
-                   "body": _array_of("Indicator"), "errors": ("400", "401", "405")},
+                   "body": _array_of("Indicator"), "errors": ()},
     "values": {"summary": "Werte eines Indikators, gefiltert und geheim gehalten wie für "
                           "die angemeldete Person; Abrufe vertraulicher Daten werden "
                           "protokolliert.",
-               "body": _array_of("Value"), "errors": ("400", "401", "403", "404", "405")},
+               "body": _array_of("Value"), "errors": ("403", "404")},
     "areas": {"summary": "Gebiete, optional einer Ebene.", "body": _array_of("Area"),
-              "errors": ("400", "401", "405")},
+              "errors": ()},
     "areas_geojson": {"summary": "Gebietsgrenzen einer Ebene als GeoJSON (Standard: die "
                                  "unterste Ebene).",
-                      "body": _ref("FeatureCollection"), "errors": ("400", "401", "405")},
+                      "body": _ref("FeatureCollection"), "errors": ()},
     "openapi": {"summary": "Diese Beschreibung der API (OpenAPI 3.1).", "body": _ref("OpenApi"),
-                "errors": ("400", "401", "405")},
+                "errors": ()},
 }
 
 
@@ -247,7 +251,7 @@ def _operation(view: str, rule: Rule, allowed: Iterable[str]) -> dict[str, Any]:
                            **QUERY_PARAMETERS[name]})
     responses: dict[str, Any] = {"200": {"description": "Erfolg.", "content": {
         "application/json": {"schema": spec["body"]}}}}
-    for status in spec["errors"]:
+    for status in sorted({*COMMON_ERRORS, *spec["errors"]}):
         responses[status] = {"$ref": f"#/components/responses/{status}"}
     return {"operationId": view, "summary": spec["summary"], "parameters": parameters,
             "responses": responses}

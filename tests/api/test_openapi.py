@@ -94,8 +94,8 @@ def test_parameters_carry_the_gates_allowed_values(spec) -> None:
     assert schemas["level"]["enum"] == list(LEVELS)
     assert schemas["period"]["pattern"] == PERIOD_PATTERN.pattern
     assert schemas["area"]["pattern"] == AREA_PATTERN.pattern
-    assert set(values["responses"]) == {"200", "400", "401", "403", "404", "405"}
-    for status in ("400", "401", "403", "404", "405"):
+    assert set(values["responses"]) == {"200", "400", "401", "403", "404", "405", "429"}
+    for status in ("400", "401", "403", "404", "405", "429"):
         error = spec["components"]["responses"][status]["content"]["application/json"]
         assert error["schema"] == {"$ref": "#/components/schemas/Error"}
     assert spec["openapi"].startswith("3.1")

@@ -10,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from cockpit.app.api_tokens import INVALID_TOKEN, WRONG_SCHEME
+from cockpit.app.api_tokens import (
+    FAILURES_PER_MINUTE,
+    INVALID_TOKEN,
+    TOO_MANY,
+    WRONG_SCHEME,
+    FailureWindow,
+)
 from cockpit.appdb import add_user, remove_user
 from cockpit.appdb.tokens import create_token, revoke_token
 from tests.api.test_v1 import assert_error, values_url
@@ -18,6 +24,12 @@ from tests.api.test_v1 import assert_error, values_url
 PASSWORD = "token-test-passwort"
 HZE = "hze_je_1000_unter_21"
 _numbers = count()
+_addresses = count(10)
+
+
+def address() -> dict[str, Any]:
+    """A client address of its own (loopback), so bad-token counts of tests do not add up."""
+    return {"REMOTE_ADDR": f"127.0.1.{next(_addresses)}"}
 
 
 @pytest.fixture
@@ -116,7 +128,8 @@ def test_removed_users_revoked_and_expired_tokens_answer_401(app_server, demo,
         conn.execute("UPDATE api_tokens SET expires_at = '2020-01-01T00:00:00.000+00:00'"
                      " WHERE user_id = (SELECT id FROM users WHERE name = ?)", (expired,))
     for secret in (removed_secret, revoked_secret, expired_secret):
-        response = client.get("/api/v1/indicators", headers=bearer(secret))
+        response = client.get("/api/v1/indicators", headers=bearer(secret),
+                              environ_base=address())
         assert_error(response, 401, INVALID_TOKEN)
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
@@ -127,7 +140,8 @@ def test_removed_users_revoked_and_expired_tokens_answer_401(app_server, demo,
 def test_wrong_tokens_answer_401_and_leak_nothing(app_server, clients, header) -> None:
     # even together with a valid session: a presented token must be valid
     for client in (app_server.test_client(), clients["admin"]):
-        response = client.get(values_url("sgb2_quote"), headers={"Authorization": header})
+        response = client.get(values_url("sgb2_quote"), headers={"Authorization": header},
+                              environ_base=address())
         assert_error(response, 401, INVALID_TOKEN)
         assert "Musterstadt" not in response.get_data(as_text=True)
 
@@ -135,8 +149,37 @@ def test_wrong_tokens_answer_401_and_leak_nothing(app_server, clients, header) -
 @pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Token abc", "ck_abc"])
 def test_other_schemes_are_refused_with_a_hint(app_server, header: str) -> None:
     response = app_server.test_client().get("/api/v1/indicators",
-                                            headers={"Authorization": header})
+                                            headers={"Authorization": header},
+                                            environ_base=address())
     assert_error(response, 401, WRONG_SCHEME)
+
+
+def test_wrong_tokens_are_throttled_per_address(app_server, make_user) -> None:
+    _, secret = make_user("committee")
+    client = app_server.test_client()
+    guesser, other = address(), address()
+    for number in range(FAILURES_PER_MINUTE):
+        wrong = bearer(f"ck_{number:043d}")
+        assert_error(client.get("/api/v1/indicators", headers=wrong, environ_base=guesser), 401)
+    # now even a valid token from that address waits; other addresses are not affected
+    refused = client.get("/api/v1/indicators", headers=bearer(secret), environ_base=guesser)
+    assert_error(refused, 429, TOO_MANY)
+    assert refused.headers["Retry-After"] == "60"
+    assert client.get("/api/v1/indicators", headers=bearer(secret),
+                      environ_base=other).status_code == 200
+
+
+def test_failure_window_forgets_after_a_minute_and_stays_bounded() -> None:
+    window = FailureWindow(limit=2, window=60, max_addresses=3)
+    window.add("a", now=100.0)
+    window.add("a", now=110.0)
+    assert window.blocked("a", now=120.0) and not window.blocked("b", now=120.0)
+    assert not window.blocked("a", now=160.5)  # the first failure left the window
+    for name in ("b", "c", "d"):
+        window.add(name, now=130.0)
+        window.add(name, now=130.0)
+    assert not window.blocked("a", now=131.0)  # forgotten: only three addresses are kept
+    assert window.blocked("d", now=131.0)
 
 
 def test_token_opens_no_page_and_no_callback(app_server, make_user) -> None:

@@ -37,8 +37,32 @@ _NAME_PATTERN = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
 _COLUMNS = "t.id, t.name, t.created_at, t.expires_at, t.last_used_at"
 
 
+# Why a token request was refused, in German; `key` lets the app show it in English too.
+MESSAGES: dict[str, str] = {
+    "too_many": "Es sind höchstens {limit} Tokens je Person möglich; bitte zuerst ein altes "
+                "widerrufen.",
+    "duplicate": "Es gibt bereits ein Token mit dem Namen „{name}“.",
+    "unknown_token": "Unbekanntes Token.",
+    "unknown_user": "Unbekannte Person.",
+    "no_name": "Bitte geben Sie dem Token einen Namen (z. B. „Auswertung R“).",
+    "bad_name": "Der Name darf höchstens {limit} Zeichen lang sein und keine Steuerzeichen "
+                "enthalten.",
+    "bad_date": "Ungültiges Ablaufdatum.",
+    "past_date": "Das Ablaufdatum liegt in der Vergangenheit.",
+    "far_date": "Ein Token kann höchstens drei Jahre gültig sein.",
+}
+
+
 class TokenError(ValueError):
-    """Invalid token input (name, expiry, unknown token); the message is one German sentence."""
+    """Invalid token input (name, expiry, unknown token); the message is one German sentence.
+
+    `key` names the entry of MESSAGES and `params` its placeholders, for translations.
+    """
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(MESSAGES[key].format(**params))
+        self.key = key
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -85,11 +109,10 @@ def create_token(
         count = conn.execute("SELECT count(*) FROM api_tokens WHERE user_id = ?",
                              (user_id,)).fetchone()[0]
         if count >= MAX_TOKENS_PER_USER:
-            raise TokenError(f"Es sind höchstens {MAX_TOKENS_PER_USER} Tokens je Person "
-                             "möglich; bitte zuerst ein altes widerrufen.")
+            raise TokenError("too_many", limit=MAX_TOKENS_PER_USER)
         if conn.execute("SELECT 1 FROM api_tokens WHERE user_id = ? AND name = ?",
                         (user_id, name)).fetchone():
-            raise TokenError(f"Es gibt bereits ein Token mit dem Namen „{name}“.")
+            raise TokenError("duplicate", name=name)
         cursor = conn.execute(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at)"
             " VALUES (?, ?, ?, ?, ?)",
@@ -113,14 +136,14 @@ def revoke_token(conn: sqlite3.Connection, user_name: str, token_id: int) -> Api
     """Delete a token of `user_name`; TokenError if it is not one of theirs."""
     if (not isinstance(token_id, int) or isinstance(token_id, bool)
             or not 0 < token_id < 2**63):  # SQLite integers are 64 bit
-        raise TokenError("Unbekanntes Token.")
+        raise TokenError("unknown_token")
     with conn:
         row = conn.execute(
             f"SELECT {_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id"
             " WHERE u.name = ? AND t.id = ?", (user_name, token_id)
         ).fetchone()
         if row is None:
-            raise TokenError("Unbekanntes Token.")
+            raise TokenError("unknown_token")
         token = ApiToken(*row)
         conn.execute("DELETE FROM api_tokens WHERE id = ?", (token.id,))
         _audit(conn, user_name, "token_revoked", token)
@@ -161,17 +184,16 @@ def resolve_token(
 def _user_id(conn: sqlite3.Connection, user_name: str) -> int:
     row = conn.execute("SELECT id FROM users WHERE name = ?", (user_name,)).fetchone()
     if row is None:
-        raise TokenError("Unbekannte Person.")
+        raise TokenError("unknown_user")
     return row[0]
 
 
 def _check_name(name: object) -> str:
     text = name.strip() if isinstance(name, str) else ""
     if not text:
-        raise TokenError("Bitte geben Sie dem Token einen Namen (z. B. „Auswertung R“).")
+        raise TokenError("no_name")
     if len(text) > NAME_MAX or not _NAME_PATTERN.fullmatch(text):
-        raise TokenError(f"Der Name darf höchstens {NAME_MAX} Zeichen lang sein und keine "
-                         "Steuerzeichen enthalten.")
+        raise TokenError("bad_name", limit=NAME_MAX)
     return text
 
 
@@ -179,11 +201,11 @@ def _expiry(valid_until: date | None, today: date) -> str | None:
     if valid_until is None:
         return None
     if not isinstance(valid_until, date) or isinstance(valid_until, datetime):
-        raise TokenError("Ungültiges Ablaufdatum.")
+        raise TokenError("bad_date")
     if valid_until < today:
-        raise TokenError("Das Ablaufdatum liegt in der Vergangenheit.")
+        raise TokenError("past_date")
     if valid_until > today + timedelta(days=MAX_VALIDITY_DAYS):
-        raise TokenError("Ein Token kann höchstens drei Jahre gültig sein.")
+        raise TokenError("far_date")
     end = datetime.combine(valid_until + timedelta(days=1), time(0), tzinfo=UTC)
     return end.isoformat(timespec="milliseconds")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from contextlib import closing
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import dash
 import dash_bootstrap_components as dbc
@@ -21,6 +21,7 @@ from dash.exceptions import PreventUpdate
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
 from cockpit.appdb.tokens import (
+    MESSAGES,
     NAME_MAX,
     ApiToken,
     TokenError,
@@ -80,10 +81,20 @@ register_strings({
     "tokens.revoke": {"de": "Widerrufen", "en": "Revoke"},
     "tokens.copy": {"de": "In die Zwischenablage kopieren", "en": "Copy to clipboard"},
     "tokens.revoke_label": {"de": "Token „{name}“ widerrufen", "en": "Revoke token “{name}”"},
-    "tokens.bad_date": {"de": "Ungültiges Ablaufdatum; erwartet wird TT.MM.JJJJ.",
-                        "en": "Invalid expiry date; expected a date."},
-    "tokens.bad_request": {"de": "Ungültige Anfrage.", "en": "Invalid request."},
 })
+_ENGLISH_ERRORS = {
+    "too_many": "At most {limit} tokens per person; please revoke an old one first.",
+    "duplicate": "There already is a token named “{name}”.",
+    "unknown_token": "Unknown token.",
+    "unknown_user": "Unknown person.",
+    "no_name": "Please give the token a name (e.g. “R analysis”).",
+    "bad_name": "The name may have at most {limit} characters and no control characters.",
+    "bad_date": "Invalid expiry date.",
+    "past_date": "The expiry date is in the past.",
+    "far_date": "A token can be valid for at most three years.",
+}
+register_strings({f"tokens.error.{key}": {"de": german, "en": _ENGLISH_ERRORS[key]}
+                  for key, german in MESSAGES.items()})
 
 
 def _when(stamp: str | None, lang: str) -> str:
@@ -105,7 +116,7 @@ def _day(day: date | None, lang: str) -> str:
 def _table(tokens: list[ApiToken], lang: str) -> html.Div:
     if not tokens:
         return html.P(t("tokens.none", lang), className="text-body-secondary")
-    today = datetime.now().astimezone().date()
+    today = datetime.now(UTC).date()  # expiry is counted in UTC days
     header = html.Thead(html.Tr([html.Th(t(f"tokens.col.{key}", lang), scope="col") for key in
                                  ("name", "created", "valid_until", "last_used", "state")]
                                 + [html.Th(html.Span(t("tokens.revoke", lang),
@@ -176,11 +187,11 @@ def _parse_expiry(value: object) -> date | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise TokenError(t("tokens.bad_date", current_lang()))
+        raise TokenError("bad_date")
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise TokenError(t("tokens.bad_date", current_lang())) from exc
+        raise TokenError("bad_date") from exc
 
 
 def _clicked(value: object) -> bool:
@@ -218,9 +229,10 @@ def change_tokens(create_clicks: object, revoke_clicks: object, name: object,
                 message = dbc.Alert(t("tokens.revoked", lang, name=token.name), color="info",
                                     className="my-3")
             else:
-                raise TokenError(t("tokens.bad_request", lang))
+                raise PreventUpdate  # no button of this page was clicked
             tokens = list_tokens(conn, user_name)
     except TokenError as exc:
+        text = t(f"tokens.error.{exc.key}", lang, **exc.params)
         return (dash.no_update, dash.no_update,
-                dbc.Alert(str(exc), color="warning", className="my-3"), dash.no_update)
+                dbc.Alert(text, color="warning", className="my-3"), dash.no_update)
     return created, _table(tokens, lang), message, keep_name

@@ -178,3 +178,14 @@ def test_the_page_speaks_english_too(app_server, demo) -> None:
     assert "Create token" in page and "You have no API tokens yet." in page
     body = response_text(create(client, "script"))
     assert "shown only this once" in body and "Revoke" in body
+    body = response_text(create(client, "script"))
+    assert "There already is a token named “script”." in body
+
+
+def test_every_refusal_has_an_english_text() -> None:
+    from cockpit.app.i18n import STRINGS
+    from cockpit.appdb.tokens import MESSAGES
+
+    for key, german in MESSAGES.items():
+        assert STRINGS[f"tokens.error.{key}"]["de"] == german
+        assert STRINGS[f"tokens.error.{key}"]["en"] != german

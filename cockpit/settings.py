@@ -31,6 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
             "queries/ folder."),
     Setting("data_dir", None, "Folder of dataset, department and topic definitions (*.yaml); "
             "defaults to the bundled data/ folder."),
+    Setting("upload_max_age_hours", "24", "Hours an uploaded, unpublished delivery is kept "
+            "in uploads/ before it is deleted."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -61,6 +63,22 @@ class Settings:
     @property
     def log_dir(self) -> Path:
         return self.home / "logs"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.home / "uploads"
+
+    @property
+    def upload_max_age(self) -> float:
+        """Seconds an unpublished upload is kept (COCKPIT_UPLOAD_MAX_AGE_HOURS, default 24)."""
+        raw = _resolve("upload_max_age_hours", dict(self.overrides))
+        try:
+            hours = float(raw or "24")
+        except ValueError as exc:
+            raise ValueError(f"COCKPIT_UPLOAD_MAX_AGE_HOURS ist keine Zahl: {raw!r}") from exc
+        if not hours > 0:
+            raise ValueError("COCKPIT_UPLOAD_MAX_AGE_HOURS muss größer als 0 sein")
+        return hours * 3600
 
 
 def _resolve(name: str, overrides: dict[str, str | None]) -> str | None:

@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
@@ -27,6 +27,9 @@ from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.model import Indicator
 from cockpit.roles import LEVELS
+
+if TYPE_CHECKING:
+    from cockpit.access.delivery import DeliveryDesk
 
 PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 AREA_PATTERN = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")
@@ -304,15 +307,51 @@ class Gate:
             latest = max(r[_PERIOD] for r in records)
             records = [r for r in records if r[_PERIOD] == latest]
         if viewer.wants_raw:
-            if any(r[_SUPPRESSED] for r in records):
-                self._record(viewer, "raw_view",
-                             f"{indicator.id} level={level} period={period} area={area}")
+            # Every raw view is audited with what was actually returned (not what was
+            # asked for: "latest" becomes the period, no level becomes the levels), also
+            # when nothing happened to be suppressed: the viewer chose to see raw values.
+            if records:
+                self._record(viewer, "raw_view", self._raw_view_detail(indicator, records))
             records = [(*r[:_SUPPRESSED], False) for r in records]
         else:
             records = [(*r[:_VALUE], None, None, *r[_DENOMINATOR:]) if r[_SUPPRESSED] else r
                        for r in records]
         records.sort(key=lambda r: (r[_PERIOD], r[_AREA]))
         return [ValueRow._make(r) for r in records]
+
+    def _raw_view_detail(self, indicator: Indicator, records: list[tuple]) -> dict[str, Any]:
+        """What a raw view returned, exactly and of bounded size: indicator, data version,
+        levels, periods, areas per level (`"all"` for a whole level of several areas, else
+        the codes or `{"all_except": codes}`, whichever is shorter) and how many of the
+        cells would have been suppressed."""
+        frame = self.areas_info().frame
+        codes, code_levels = frame["code"].to_numpy(), frame["level"].to_numpy()
+        by_level: dict[str, set[str]] = {}
+        for record in records:
+            by_level.setdefault(record[_LEVEL], set()).add(record[_AREA])
+        areas: dict[str, Any] = {}
+        for level in sorted(by_level, key=lambda lv: (LEVELS.index(lv) if lv in LEVELS
+                                                      else len(LEVELS), lv)):
+            returned = by_level[level]
+            territory = set(codes[code_levels == level])  # numpy: a profile asks ~80 times
+            missing = territory - returned
+            if not missing and returned <= territory and len(returned) > 1:
+                areas[level] = "all"
+            elif 0 < len(missing) < len(returned) and returned <= territory:
+                areas[level] = {"all_except": sorted(missing)}
+            else:
+                areas[level] = sorted(returned)
+        levels = list(areas)
+        periods = sorted({r[_PERIOD] for r in records})
+        return {
+            "indicator": indicator.id,
+            "data_version": self._version,
+            "level": levels[0] if len(levels) == 1 else levels,
+            "period": periods[0] if len(periods) == 1 else periods,
+            "areas": areas,
+            "cells": len(records),
+            "suppressed_cells": sum(1 for r in records if r[_SUPPRESSED]),
+        }
 
     def periods(self, viewer: Viewer | None, indicator_id: str) -> list[str]:
         """Periods with values of an indicator, oldest first."""
@@ -362,9 +401,22 @@ class Gate:
         }
         return collection
 
-    def _record(self, viewer: Viewer, action: str, detail: str) -> None:
+    def _record(self, viewer: Viewer, action: str, detail: str | dict[str, Any]) -> None:
+        """Hand one audit entry to the sink; a dict becomes the JSON object string that
+        every audit entry's detail is."""
         if self._audit is not None:
+            if not isinstance(detail, str):
+                detail = json.dumps(detail, ensure_ascii=False, sort_keys=True)
             self._audit(viewer.name, action, detail)
+
+    # -- deliveries --------------------------------------------------------------
+    def deliveries(self, viewer: Viewer | None) -> DeliveryDesk:
+        """Checking and publishing deliveries for one viewer (cockpit/access/delivery.py):
+        a check report compares with published data only for roles that may view raw
+        values, and is then audited."""
+        from cockpit.access.delivery import DeliveryDesk  # imports ingest; only needed here
+
+        return DeliveryDesk(self.inst, require_login(viewer), self._audit)
 
 
 def require_login(viewer: Viewer | None) -> Viewer:

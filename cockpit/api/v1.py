@@ -114,7 +114,8 @@ def _audit_restricted_export(gate: Gate, viewer: Viewer, indicator_id: str,
     }
     with closing(gate.inst.app_db()) as conn:
         audit(conn, viewer.name, "restricted_export",
-              json.dumps(detail, ensure_ascii=False, sort_keys=True))
+              json.dumps(detail, ensure_ascii=False, sort_keys=True),
+              source="api", address=flask.request.remote_addr)
 
 
 @api.get("/areas")

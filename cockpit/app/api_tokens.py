@@ -110,7 +110,8 @@ def _token_user(inst: Installation) -> TokenUser | None:
                 detail = {"token": token.name, "method": flask.request.method,
                           "path": flask.request.path[:200]}
                 audit(conn, owner.name, "token_used",
-                      json.dumps(detail, ensure_ascii=False, sort_keys=True))
+                      json.dumps(detail, ensure_ascii=False, sort_keys=True),
+                      source="api", address=flask.request.remote_addr)
     setattr(flask.g, _RESOLVED, user)
     return user
 

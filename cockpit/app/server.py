@@ -9,10 +9,10 @@ import flask
 from cockpit import __version__
 from cockpit.access import Gate
 from cockpit.api.v1 import api, install_error_handlers
+from cockpit.app.audit_sink import install_audit_sink
 from cockpit.app.auth import install_auth
 from cockpit.app.dash_app import create_dash
 from cockpit.app.session import GATE_KEY, LEVEL_LABELS_KEY
-from cockpit.appdb import audit
 from cockpit.catalog import load_level_labels
 from cockpit.context import Installation
 
@@ -31,11 +31,7 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
     # Fail at start, not at the first request, when an indicator file is broken.
     registry = inst.registry
 
-    def record(user_name: str, action: str, detail: str) -> None:
-        with inst.app_db() as conn:
-            audit(conn, user_name, action, detail)
-
-    gate = Gate(inst, audit=record)
+    gate = Gate(inst, audit=install_audit_sink(server, inst))
     server.extensions[GATE_KEY] = gate
     install_auth(server, inst)
     server.register_blueprint(api)

@@ -52,7 +52,24 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX audit_log_at ON audit_log (at);
     """,
-    # 2: personal API tokens (SHA-256 of the token only; see cockpit/appdb/tokens.py)
+    # 2: audit log: where an entry came from (web / api / cli) and the client address;
+    # the log is append-only, so nobody with database access through the app (or a
+    # careless script) can change or delete an entry.
+    """
+    ALTER TABLE audit_log ADD COLUMN source TEXT;
+    ALTER TABLE audit_log ADD COLUMN address TEXT;
+    CREATE INDEX audit_log_user ON audit_log (user_name COLLATE NOCASE, at);
+    CREATE INDEX audit_log_action ON audit_log (action, at);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN
+        SELECT RAISE(ABORT, 'Protokolleinträge können nicht geändert werden.');
+    END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN
+        SELECT RAISE(ABORT, 'Protokolleinträge können nicht gelöscht werden.');
+    END;
+    """,
+    # 3: personal API tokens (SHA-256 of the token only; see cockpit/appdb/tokens.py)
     """
     CREATE TABLE api_tokens (
         id           INTEGER PRIMARY KEY,

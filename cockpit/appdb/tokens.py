@@ -95,10 +95,13 @@ def create_token(
     valid_until: date | None = None,
     *,
     today: date | None = None,
+    source: str | None = None,
+    address: str | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for `user_name`; return it and the secret (shown once, never stored).
 
     `valid_until` is the last day (UTC) on which the token works; None means no expiry.
+    `source` and `address` (web, client address) go into the audit entry.
     """
     user_id = _user_id(conn, user_name)
     name = _check_name(name)
@@ -119,7 +122,7 @@ def create_token(
             (user_id, name, hash_token(secret), now, expires_at),
         )
         token = ApiToken(cursor.lastrowid, name, now, expires_at, None)
-        _audit(conn, user_name, "token_created", token)
+        _audit(conn, user_name, "token_created", token, source, address)
     return token, secret
 
 
@@ -132,7 +135,8 @@ def list_tokens(conn: sqlite3.Connection, user_name: str) -> list[ApiToken]:
     return [ApiToken(*row) for row in rows]
 
 
-def revoke_token(conn: sqlite3.Connection, user_name: str, token_id: int) -> ApiToken:
+def revoke_token(conn: sqlite3.Connection, user_name: str, token_id: int, *,
+                 source: str | None = None, address: str | None = None) -> ApiToken:
     """Delete a token of `user_name`; TokenError if it is not one of theirs."""
     if (not isinstance(token_id, int) or isinstance(token_id, bool)
             or not 0 < token_id < 2**63):  # SQLite integers are 64 bit
@@ -146,7 +150,7 @@ def revoke_token(conn: sqlite3.Connection, user_name: str, token_id: int) -> Api
             raise TokenError("unknown_token")
         token = ApiToken(*row)
         conn.execute("DELETE FROM api_tokens WHERE id = ?", (token.id,))
-        _audit(conn, user_name, "token_revoked", token)
+        _audit(conn, user_name, "token_revoked", token, source, address)
     return token
 
 
@@ -210,6 +214,8 @@ def _expiry(valid_until: date | None, today: date) -> str | None:
     return end.isoformat(timespec="milliseconds")
 
 
-def _audit(conn: sqlite3.Connection, user_name: str, action: str, token: ApiToken) -> None:
+def _audit(conn: sqlite3.Connection, user_name: str, action: str, token: ApiToken,
+           source: str | None, address: str | None) -> None:
     detail = {"token": token.name, "token_id": token.id, "expires_at": token.expires_at}
-    audit(conn, user_name, action, json.dumps(detail, ensure_ascii=False, sort_keys=True))
+    audit(conn, user_name, action, json.dumps(detail, ensure_ascii=False, sort_keys=True),
+          source=source, address=address)

@@ -195,13 +195,18 @@ def create_demo_users(
 
 
 def audit(
-    conn: sqlite3.Connection, user_name: str | None, action: str, detail: str | None = None
+    conn: sqlite3.Connection, user_name: str | None, action: str, detail: str | None = None,
+    *, source: str | None = None, address: str | None = None,
 ) -> None:
-    """Append one row to the audit log, stamped with the current UTC time."""
+    """Append one row to the audit log, stamped with the current UTC time.
+
+    `source` says where it happened (web, api, cli), `address` the client's IP address.
+    """
     with conn:
         conn.execute(
-            "INSERT INTO audit_log (at, user_name, action, detail) VALUES (?, ?, ?, ?)",
-            (utc_now(), user_name, action, detail),
+            "INSERT INTO audit_log (at, user_name, action, detail, source, address)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (utc_now(), user_name, action, detail, source, address),
         )
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
-
 import click
 
+from cockpit.cli.load import audit_cli, open_audit_log, os_user
 from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
 from cockpit.context import Installation
 from cockpit.ingest.checks import check_delivery
@@ -50,6 +49,8 @@ def rollback(inst: Installation, import_id: str) -> None:
     source = archived_file(inst.settings.archive_dir, sha256, file_name)
     if dataset is None or not source.is_file():
         fail(f"Die archivierte Datei von {import_id} fehlt ({source}).")
+    user = os_user()
+    audit_log = open_audit_log(inst)
     report, observations = check_delivery(read_delivery(source), dataset, inst.store.read())
     if not report.ok:
         click.echo(report.to_text())
@@ -57,6 +58,9 @@ def rollback(inst: Installation, import_id: str) -> None:
              code=EXIT_BAD_INPUT)
     result = publish_delivery(inst.store, inst.settings.archive_dir, dataset=dataset,
                               observations=observations, source=source,
-                              user=getpass.getuser(), restoring=import_id)
+                              user=user, restoring=import_id)
+    audit_cli(audit_log, user, "rollback", dataset=dataset.id, restored_import_id=import_id,
+              import_id=result.import_id, file=file_name, sha256=result.sha256,
+              rows=result.rows, data_version=result.version)
     click.echo(f"{result.message} Wiederhergestellt aus {import_id} "
                f"(neuer Import {result.import_id}).")

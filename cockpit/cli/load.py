@@ -3,20 +3,47 @@
 from __future__ import annotations
 
 import getpass
+import json
+import sqlite3
 import sys
 import time
 from pathlib import Path
 
 import click
 
+from cockpit.appdb import AppDatabaseError, audit
 from cockpit.catalog import DefinitionError
 from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
 from cockpit.context import Installation
 from cockpit.ingest.checks import check_delivery
-from cockpit.ingest.publish import log_rejection, publish_delivery
+from cockpit.ingest.publish import file_sha256, log_rejection, publish_delivery
 from cockpit.ingest.reading import READABLE_FORMATS, guess_format, read_delivery
 
 FORMATS = ("csv", "xlsx", "genesis")
+
+
+def os_user() -> str:
+    """The operating-system user running the command (recorded in import and audit log)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no passwd entry (some containers)
+        return "unbekannt"
+
+
+def open_audit_log(inst: Installation) -> sqlite3.Connection:
+    """The app database, opened before anything changes: a change that cannot be audited
+    is not made."""
+    try:
+        return inst.app_db()
+    except AppDatabaseError as exc:
+        click.echo(f"Fehler: {exc}. Ohne Protokoll wird nichts veröffentlicht.", err=True)
+        raise SystemExit(EXIT_FAILURE) from exc
+
+
+def audit_cli(conn: sqlite3.Connection, user: str, action: str, **detail: object) -> None:
+    """One audit entry of a command-line action (source `cli`)."""
+    audit(conn, user, action, json.dumps(detail, ensure_ascii=False, sort_keys=True),
+          source="cli")
 
 
 @cli.command()
@@ -45,7 +72,8 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
         fail(f"Unbekanntes Format {file_format}.")
     if not inst.store.exists():
         fail("Kein Datenbestand vorhanden – zuerst 'cockpit init --demo' ausführen.")
-    user = getpass.getuser()
+    user = os_user()
+    audit_log = open_audit_log(inst)
     started = time.monotonic()
     # A bar on a terminal; in scripts and logs click prints just the label.
     with click.progressbar(length=2, label=f"{file.name} → „{dataset.title}“", file=sys.stderr,
@@ -61,6 +89,9 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
     if not report.ok:
         log_rejection(inst.settings.log_dir, dataset_id=dataset.id, source=file, user=user,
                       errors=len(report.errors), warnings=len(report.warnings))
+        audit_cli(audit_log, user, "delivery_rejected", dataset=dataset.id, file=file.name,
+                  sha256=file_sha256(file), errors=len(report.errors),
+                  warnings=len(report.warnings))
         click.echo("Abgelehnt: Der Datenbestand bleibt unverändert.", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
     confirmed = yes or not report.warnings or (
@@ -78,4 +109,8 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
         click.echo(f"Fehler beim Veröffentlichen: {exc}. Der Datenbestand bleibt unverändert.",
                    err=True)
         raise SystemExit(EXIT_FAILURE) from exc
+    if result.outcome == "published":
+        audit_cli(audit_log, user, "delivery_published", dataset=dataset.id,
+                  import_id=result.import_id, file=file.name, sha256=result.sha256,
+                  rows=result.rows, warnings=len(report.warnings), data_version=result.version)
     click.echo(f"{result.message} (Import {result.import_id}, Datenstand {result.version})")

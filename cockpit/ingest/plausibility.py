@@ -3,12 +3,18 @@
 `validate_delivery` checks each row on its own; these checks compare rows with each other
 and with what the store already holds. They work on whole columns (pandas merges and
 group-bys), so a delivery of a million rows costs a few joins, not a Python loop per row.
+
+With `published=False` nothing published is read: the problems are then a function of
+the delivery, the dataset definition and the (public) territory only. That is the mode
+for uploaders who may not see raw values - any output that depends on a hidden
+published value, even a bare "jump" warning, lets them search for it with crafted files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -24,6 +30,15 @@ _SHOWN_AREAS = 8
 _KEY = ["area_code", "period", *DIMENSIONS]
 
 
+@dataclass(frozen=True)
+class Plausibility:
+    """The problems found, and which published data they depend on (for the audit log)."""
+
+    problems: list[Problem]
+    compared_periods: tuple[str, ...] = ()  # published periods the checks compared with
+    published_cells: int = 0  # published values quoted in the problems
+
+
 def check_plausibility(
     observations: pd.DataFrame,
     dataset: Dataset,
@@ -32,27 +47,51 @@ def check_plausibility(
     lines: pd.Series | None = None,
     sum_tolerance: float = 0.0,
     jump_threshold: float = 0.5,
+    published: bool = True,
 ) -> list[Problem]:
     """Cross-row checks of validated `observations` of `dataset` against the store `conn`.
 
     `lines` maps each observation (same index) to its line in the delivered file.
     `sum_tolerance` is relative (0.01 = 1 %); `jump_threshold` is the relative change
-    against the previous period above which a warning is given.
+    against the previous period above which a warning is given. `published=False` reads
+    only the territory from `conn`, never published observations.
     """
+    return assess_plausibility(observations, dataset, conn, lines=lines,
+                               sum_tolerance=sum_tolerance, jump_threshold=jump_threshold,
+                               published=published).problems
+
+
+def assess_plausibility(
+    observations: pd.DataFrame,
+    dataset: Dataset,
+    conn,  # noqa: ANN001 - a read-only DuckDB cursor on the current store
+    *,
+    lines: pd.Series | None = None,
+    sum_tolerance: float = 0.0,
+    jump_threshold: float = 0.5,
+    published: bool = True,
+) -> Plausibility:
+    """`check_plausibility`, plus what of the published data the problems depend on."""
     obs = observations[observations["dataset_id"] == dataset.id] if len(observations) else \
         observations
     if obs.empty:
-        return []
+        return Plausibility([])
     obs = obs.copy()
     obs["line"] = _line_column(obs, lines)
     areas = _read_areas(conn)
-    return [
+    problems = [
         *check_area_validity(obs, areas),
         *check_totals(obs, areas, sum_tolerance),
         *check_not_greater_than(obs, dataset),
-        *check_missing_areas(obs, dataset, conn, areas),
-        *check_jumps(obs, dataset, conn, jump_threshold),
     ]
+    if not published:
+        problems += check_missing_in_territory(obs, dataset, areas)
+        problems += _jumps(obs, dataset, None, jump_threshold)[0]
+        return Plausibility(problems)
+    missing, missing_periods = _missing_areas(obs, dataset, conn, areas)
+    jumps, jump_periods, quoted = _jumps(obs, dataset, conn, jump_threshold)
+    return Plausibility([*problems, *missing, *jumps],
+                        tuple(sorted({*missing_periods, *jump_periods})), quoted)
 
 
 # --- the checks -----------------------------------------------------------------------------
@@ -135,9 +174,16 @@ def check_not_greater_than(obs: pd.DataFrame, dataset: Dataset) -> list[Problem]
 def check_missing_areas(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
                         areas: pd.DataFrame) -> list[Problem]:
     """Areas the latest earlier delivery in the store had but this one lacks (one per period)."""
+    return _missing_areas(obs, dataset, conn, areas)[0]
+
+
+def _missing_areas(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
+                   areas: pd.DataFrame) -> tuple[list[Problem], list[str]]:
+    """The problems of `check_missing_areas` and the published periods compared with."""
     stored = [row[0] for row in conn.execute(
         "SELECT DISTINCT period FROM observations WHERE dataset_id = ?", [dataset.id]).fetchall()]
     problems: list[Problem] = []
+    compared: list[str] = []
     spans = _spans(areas)
     delivered = obs.groupby("period")["area_code"].unique()
     for period, codes in delivered.items():
@@ -145,6 +191,7 @@ def check_missing_areas(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN0
         if not earlier:
             continue
         previous = max(earlier)
+        compared.append(previous)
         before = {row[0] for row in conn.execute(
             "SELECT DISTINCT area_code FROM observations WHERE dataset_id = ? AND period = ?",
             [dataset.id, previous]).fetchall()}
@@ -153,14 +200,52 @@ def check_missing_areas(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN0
         missing = sorted(code for code in missing
                          if code not in spans or _valid_in(spans[code], period))
         if missing:
-            shown = ", ".join(missing[:_SHOWN_AREAS])
-            if len(missing) > _SHOWN_AREAS:
-                shown += f", … (insgesamt {german_int(len(missing))})"
-            label = "Gebiet fehlt" if len(missing) == 1 else "Gebiete fehlen"
             problems.append(warning(None, "area_code", (
-                f"Zeitraum {period}: {german_int(len(missing))} {label} gegenüber der "
-                f"vorigen Lieferung ({previous}): {shown}")))
+                f"Zeitraum {period}: {_missing_text(missing)} gegenüber der "
+                f"vorigen Lieferung ({previous}): {_shown_codes(missing)}")))
+    return problems, compared
+
+
+def check_missing_in_territory(obs: pd.DataFrame, dataset: Dataset,
+                               areas: pd.DataFrame) -> list[Problem]:
+    """Areas valid in a delivered period, at a level the delivery covers, that it lacks.
+
+    Only levels of the dataset that the delivery has rows for in that period count: a
+    delivery by Stadtteil is not expected to carry the Stadtbezirke too.
+    """
+    problems: list[Problem] = []
+    levels_of = dict(zip(areas["code"], areas["level"], strict=True))
+    # Plain tuples: a monthly delivery has hundreds of periods, each needs its territory.
+    rows = list(zip(areas["code"], areas["level"], areas["valid_from"], areas["valid_to"],
+                    strict=True))
+    for period, codes in obs.groupby("period")["area_code"].unique().items():
+        delivered = set(codes)
+        covered = {levels_of.get(code) for code in delivered} & set(dataset.levels)
+        if not covered:
+            continue
+        start, end = period_bounds(period)
+        valid = [(code, level) for code, level, frm, to in rows
+                 if frm < end and (to is None or to > start)]
+        for level in (lvl for lvl in dataset.levels if lvl in covered):
+            expected = {code for code, lvl in valid if lvl == level}
+            missing = sorted(expected - delivered)
+            if missing:
+                problems.append(warning(None, "area_code", (
+                    f"Zeitraum {period}: {_missing_text(missing)} gegenüber dem "
+                    f"Gebietsstand (Ebene {level}): {_shown_codes(missing)}")))
     return problems
+
+
+def _missing_text(missing: list[str]) -> str:
+    label = "Gebiet fehlt" if len(missing) == 1 else "Gebiete fehlen"
+    return f"{german_int(len(missing))} {label}"
+
+
+def _shown_codes(missing: list[str]) -> str:
+    shown = ", ".join(missing[:_SHOWN_AREAS])
+    if len(missing) > _SHOWN_AREAS:
+        shown += f", … (insgesamt {german_int(len(missing))})"
+    return shown
 
 
 MAX_JUMP_WARNINGS = 500
@@ -168,22 +253,33 @@ MAX_JUMP_WARNINGS = 500
 
 def check_jumps(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
                 threshold: float) -> list[Problem]:
-    """Large changes against the previous period (from the file if it has it, else the store)."""
+    """Large changes against the previous period (from the file if it has it, else the store;
+    `conn=None` compares only within the file)."""
+    return _jumps(obs, dataset, conn, threshold)[0]
+
+
+def _jumps(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
+           threshold: float) -> tuple[list[Problem], list[str], int]:
+    """The problems of `check_jumps`, the published periods read, and how many published
+    values the problems quote."""
     cur = obs.dropna(subset=["value"]).copy()
     cur["prev_period"] = cur["period"].map({p: previous_period(p) for p in cur["period"].unique()})
     in_file = set(obs["period"])
     from_file = [p for p in cur["prev_period"].unique() if p in in_file]
-    from_store = [p for p in cur["prev_period"].unique() if p not in in_file]
-    before = [obs[obs["period"].isin(from_file)][[*_KEY, "value"]]]
-    if from_store:
-        before.append(conn.execute(
+    from_store = sorted(p for p in cur["prev_period"].unique() if p not in in_file)
+    before = [obs[obs["period"].isin(from_file)][[*_KEY, "value"]].assign(published=False)]
+    read: list[str] = []
+    if from_store and conn is not None:
+        stored = conn.execute(
             f"SELECT {', '.join(_KEY)}, value FROM observations "
             "WHERE dataset_id = ? AND list_contains(?, period) AND value IS NOT NULL",
-            [dataset.id, from_store]).df())
+            [dataset.id, from_store]).df()
+        read = sorted(set(stored["period"]))
+        before.append(stored.assign(published=True))
     old = pd.concat(before, ignore_index=True).rename(
         columns={"period": "prev_period", "value": "old"})
     if old.empty:
-        return []
+        return [], read, 0
     old = old.astype({col: "str" for col in _KEY if col != "period"} | {"prev_period": "str"})
     both = cur.merge(old, on=["area_code", "prev_period", *DIMENSIONS]).dropna(subset=["old"])
     change = (both["value"] - both["old"]).abs()
@@ -198,7 +294,7 @@ def check_jumps(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
     if len(bad) > len(shown):
         problems.append(warning(None, "value", f"… und {len(bad) - len(shown):,} weitere "
                                                "Sprünge".replace(",", ".")))
-    return problems
+    return problems, read, int(shown["published"].astype(bool).sum())
 
 
 # --- helpers --------------------------------------------------------------------------------

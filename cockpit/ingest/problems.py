@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # a note on the report itself; neither stops nor needs a confirmation
 
-SEVERITY_LABELS_DE: dict[str, str] = {ERROR: "Fehler", WARNING: "Warnung"}
+SEVERITY_LABELS_DE: dict[str, str] = {ERROR: "Fehler", WARNING: "Warnung", INFO: "Hinweis"}
+_HEADINGS_DE: dict[str, str] = {ERROR: "Fehler:", WARNING: "Warnungen:", INFO: "Hinweise:"}
 
 # Headers for the keys of `Report.to_rows`, for tables and downloads.
 COLUMN_LABELS_DE: dict[str, str] = {
@@ -52,6 +54,11 @@ def warning(line: int | None, column: str | None, message: str) -> Problem:
     return Problem(WARNING, line, column, message)
 
 
+def info(message: str) -> Problem:
+    """A note about the report (for example what it leaves out and why)."""
+    return Problem(INFO, None, None, message)
+
+
 def quote(value: str, limit: int = 40) -> str:
     """A cell value for a message: German quotes, shortened, control characters hidden."""
     shown = "".join(ch if ch.isprintable() else "�" for ch in value)
@@ -66,8 +73,8 @@ def german_int(number: int) -> str:
 
 
 def _sort_key(problem: Problem) -> tuple[int, int]:
-    return (0 if problem.severity == ERROR else 1,
-            -1 if problem.line is None else problem.line)
+    order = {ERROR: 0, WARNING: 1}.get(problem.severity, 2)
+    return (order, -1 if problem.line is None else problem.line)
 
 
 def _safe_cell(text: str | None) -> str | None:
@@ -132,7 +139,7 @@ class Report:
         for problem in shown:
             if problem.severity != heading:
                 heading = problem.severity
-                lines.append("Fehler:" if heading == ERROR else "Warnungen:")
+                lines.append(_HEADINGS_DE.get(heading, "Warnungen:"))
             lines.append(problem.to_text())
         if len(ordered) > len(shown):
             lines.append(f"… und {german_int(len(ordered) - len(shown))} weitere")

@@ -217,14 +217,16 @@ def change_tokens(create_clicks: object, revoke_clicks: object, name: object,
         raise PreventUpdate  # e.g. the revoke buttons of a freshly drawn list
     created = dash.no_update
     keep_name = dash.no_update
+    origin = {"source": "web", "address": flask.request.remote_addr}
     try:
         with closing(current_gate().inst.app_db()) as conn:
             if trigger == CREATE:
-                token, secret = create_token(conn, user_name, name, _parse_expiry(expiry))
+                token, secret = create_token(conn, user_name, name, _parse_expiry(expiry),
+                                             **origin)
                 created, keep_name = _created_notice(token, secret, lang), ""
                 message = None
             elif isinstance(trigger, dict) and trigger.get("type") == REVOKE:
-                token = revoke_token(conn, user_name, trigger.get("index"))
+                token = revoke_token(conn, user_name, trigger.get("index"), **origin)
                 created = None  # a shown secret may belong to the revoked token
                 message = dbc.Alert(t("tokens.revoked", lang, name=token.name), color="info",
                                     className="my-3")

@@ -2,8 +2,10 @@
 
 Controlling (and admin) may deliver any dataset, department users only their
 own department's. The same reader, checks and publish path as `cockpit load`
-are used; the file is checked again on the server before publishing, so
-nothing the browser sends back is trusted.
+are used, through the gate (`Gate.deliveries`): the report compares with
+published data only for roles that may view raw values. The file is checked
+again on the server before publishing, so nothing the browser sends back is
+trusted; an upload token works only for the user who uploaded the file.
 """
 
 from __future__ import annotations
@@ -12,23 +14,24 @@ import base64
 import binascii
 import csv
 import io
-import re
-import secrets
-from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import flask
 from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
-from cockpit.access.policy import may_deliver
+from cockpit.access.errors import GateError
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
-from cockpit.ingest.checks import check_delivery
-from cockpit.ingest.problems import COLUMN_LABELS_DE, Report
-from cockpit.ingest.publish import publish_delivery
-from cockpit.ingest.reading import READABLE_FORMATS, guess_format, read_delivery
+from cockpit.ingest.problems import COLUMN_LABELS_DE
+from cockpit.ingest.uploads import UploadError, UploadForeign
+
+if TYPE_CHECKING:
+    from cockpit.access.delivery import DeliveryDesk
+    from cockpit.catalog import Dataset
 
 ROLES = ("admin", "controlling", "department")
 dash.register_page(__name__, path="/lieferung", name="Datenlieferung", order=5,
@@ -45,8 +48,6 @@ RESULT = "upload-result"
 DOWNLOAD = "upload-download"
 DOWNLOAD_BUTTON = "upload-download-button"
 MAX_BYTES = 50 * 1024 * 1024
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 register_strings({
     "upload.heading": {"de": "Datenlieferung", "en": "Data delivery"},
@@ -76,20 +77,12 @@ register_strings({
 })
 
 
-def _allowed_datasets(viewer, catalog) -> list:  # noqa: ANN001
-    return [d for d in catalog.datasets.values() if may_deliver(viewer, d.department)]
-
-
-def _uploads_dir() -> Path:
-    return current_gate().inst.settings.home / "uploads"
-
-
 def layout(**_: str) -> html.Div:
     lang, viewer = current_lang(), current_viewer()
     if viewer is None or viewer.role not in ROLES:
         return html.Div([html.H1(t("upload.heading", lang), className="h3"),
                          dbc.Alert(t("upload.not_allowed", lang), color="warning")])
-    datasets = _allowed_datasets(viewer, current_gate().inst.catalog)
+    datasets = current_gate().deliveries(viewer).datasets()
     return html.Div([
         html.H1(t("upload.heading", lang), className="h3"),
         html.P(t("upload.intro", lang), className="text-body-secondary"),
@@ -127,23 +120,43 @@ def layout(**_: str) -> html.Div:
     ])
 
 
-def _check(token: str, dataset_id: str) -> tuple[Report, object, Path]:
-    """Read and check the stored upload of `token` (server side, never from the browser)."""
-    inst = current_gate().inst
-    (path,) = list((_uploads_dir() / token).iterdir())
-    dataset = inst.catalog.datasets[dataset_id]
-    # Ingest reads the store to compare with what is published (the writer's path).
-    report, observations = check_delivery(read_delivery(path, guess_format(path)), dataset,
-                                          inst.store.read())
-    return report, observations, path
+def _bad_request(message: str) -> NoReturn:
+    """Answer a malformed callback request with 400 and a German message, never a 500."""
+    flask.abort(flask.Response(message, status=400, mimetype="text/plain"))
 
 
-def _permitted_dataset(dataset_id: str | None):  # noqa: ANN202
-    viewer = current_viewer()
-    dataset = current_gate().inst.catalog.datasets.get(dataset_id or "")
-    if viewer is None or dataset is None or not may_deliver(viewer, dataset.department):
+def _expect(value: object, kind: type, what: str) -> None:
+    """Refuse a callback input of the wrong type (None is always allowed: 'not set').
+
+    Kept local to this page on purpose; `True` is no click count here, although
+    Python counts bool as int.
+    """
+    if value is None:
+        return
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        _bad_request(f"Ungültige Anfrage: {what} hat die falsche Form.")
+
+
+def _desk() -> DeliveryDesk:
+    try:
+        return current_gate().deliveries(current_viewer())
+    except GateError as exc:
+        flask.abort(flask.Response(exc.message, status=exc.status, mimetype="text/plain"))
+
+
+def _permitted_dataset(desk: DeliveryDesk, dataset_id: str | None) -> Dataset | None:
+    try:
+        return desk.dataset(dataset_id)
+    except GateError:
         return None
-    return dataset
+
+
+def _decode(contents: str) -> bytes | None:
+    """The bytes of a dcc.Upload data URL, or None when it is not one."""
+    try:
+        return base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, binascii.Error, ValueError):
+        return None
 
 
 @callback(
@@ -154,26 +167,27 @@ def _permitted_dataset(dataset_id: str | None):  # noqa: ANN202
     prevent_initial_call=True,
 )
 def check_upload(contents: str | None, dataset_id: str | None, filename: str | None) -> tuple:
-    """Store the uploaded file on the server and show the check report."""
+    """Store the uploaded file on the server (for this user only) and show the check report."""
+    _expect(contents, str, "Der Dateiinhalt")
+    _expect(dataset_id, str, "Der Datensatz")
+    _expect(filename, str, "Der Dateiname")
     lang = current_lang()
     if not contents:
         raise PreventUpdate
-    if _permitted_dataset(dataset_id) is None:
+    desk = _desk()
+    dataset = _permitted_dataset(desk, dataset_id)
+    if dataset is None:
         return dbc.Alert(t("upload.not_allowed", lang), color="warning"), [], None, True, True
-    try:
-        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (IndexError, binascii.Error, ValueError):
+    data = _decode(contents)
+    if data is None:
         return dbc.Alert("Die Datei kam unvollständig an.", color="danger"), [], None, True, True
     if len(data) > MAX_BYTES:
         return dbc.Alert(t("upload.too_big", lang), color="danger"), [], None, True, True
-    name = _SAFE_NAME.sub("_", Path(filename or "lieferung.csv").name)[:120] or "lieferung.csv"
-    if guess_format(Path(name)) not in READABLE_FORMATS:
-        name += ".csv"
-    token = secrets.token_urlsafe(24)
-    folder = _uploads_dir() / token
-    folder.mkdir(parents=True)
-    (folder / name).write_bytes(data)
-    report, _, _ = _check(token, dataset_id)
+    token = desk.uploads.save(desk.viewer.name, dataset.id, filename or "lieferung.csv", data)
+    path = desk.uploads.file(token, desk.viewer.name)
+    result = desk.check(dataset, path)
+    desk.record_check(dataset, path, result)
+    report = result.report
     verdict = (dbc.Alert(t("upload.ready", lang), color="success") if report.ok
                else dbc.Alert(t("upload.rejected", lang), color="danger"))
     summary = html.P([report.detected_text(), html.Br(), report.summary()], className="small")
@@ -189,24 +203,36 @@ def check_upload(contents: str | None, dataset_id: str | None, filename: str | N
 def publish_upload(clicks: int | None, token: str | None, dataset_id: str | None,
                    confirmed: bool | None) -> dbc.Alert:
     """Check the stored file again and publish it all or nothing (publishing the same
-    file twice changes nothing)."""
+    file twice changes nothing). Only the user who uploaded the file may publish it."""
+    _expect(clicks, int, "Der Klickzähler")
+    _expect(token, str, "Die Lieferungskennung")
+    _expect(dataset_id, str, "Der Datensatz")
+    _expect(confirmed, bool, "Die Bestätigung")
     lang = current_lang()
-    dataset = _permitted_dataset(dataset_id)
-    if not clicks or not token or not _TOKEN.match(token) or dataset is None:
+    desk = _desk()
+    dataset = _permitted_dataset(desk, dataset_id)
+    if not clicks or not token or dataset is None:
         return dbc.Alert(t("upload.not_allowed", lang), color="warning")
-    if not (_uploads_dir() / token).is_dir():
-        return dbc.Alert("Die Lieferung ist nicht mehr vorhanden; bitte erneut hochladen.",
-                         color="warning")
-    report, observations, path = _check(token, dataset.id)
-    if not report.ok:
+    try:
+        path = desk.uploads.file(token, desk.viewer.name)
+    except UploadError as exc:
+        return dbc.Alert(exc.message, color="warning")
+    # The verdict only: the report itself was shown (and audited) when it was checked.
+    result = desk.check(dataset, path, shown=False)
+    if not result.report.ok:
         return dbc.Alert(t("upload.rejected", lang), color="danger")
-    if report.warnings and not confirmed:
+    if result.report.warnings and not confirmed:
         return dbc.Alert("Bitte bestätigen Sie die Warnungen.", color="warning")
-    gate = current_gate()
-    result = publish_delivery(gate.inst.store, gate.inst.settings.archive_dir, dataset=dataset,
-                              observations=observations, source=path,
-                              user=current_viewer().name, warnings=len(report.warnings))
-    return dbc.Alert(f"{result.message} (Import {result.import_id})", color="success")
+    try:
+        outcome = desk.publish(dataset, path, result)
+    except OSError:
+        # e.g. the same upload published from a second tab at the same moment
+        return dbc.Alert("Veröffentlichen ist fehlgeschlagen; der Datenbestand bleibt "
+                         "unverändert. Bitte die Datei erneut hochladen.", color="danger")
+    # A published upload is archived; its folder and any expired ones can go.
+    desk.uploads.remove(token)
+    desk.uploads.expire()
+    return dbc.Alert(f"{outcome.message} (Import {outcome.import_id})", color="success")
 
 
 @callback(
@@ -216,11 +242,22 @@ def publish_upload(clicks: int | None, token: str | None, dataset_id: str | None
 )
 def download_report(clicks: int | None, token: str | None, dataset_id: str | None) -> dict:
     """The check report as a CSV file (German column names, formula-safe cells)."""
-    if (not clicks or not token or not _TOKEN.match(token)
-            or _permitted_dataset(dataset_id) is None
-            or not (_uploads_dir() / token).is_dir()):
+    _expect(clicks, int, "Der Klickzähler")
+    _expect(token, str, "Die Lieferungskennung")
+    _expect(dataset_id, str, "Der Datensatz")
+    if not clicks or not token:
         raise PreventUpdate
-    report, _, _ = _check(token, dataset_id)
+    desk = _desk()
+    dataset = _permitted_dataset(desk, dataset_id)
+    if dataset is None:
+        raise PreventUpdate
+    try:
+        path = desk.uploads.file(token, desk.viewer.name)
+    except UploadForeign as exc:
+        flask.abort(flask.Response(exc.message, status=403, mimetype="text/plain"))
+    except UploadError:
+        raise PreventUpdate from None
+    report = desk.check(dataset, path).report
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(COLUMN_LABELS_DE), delimiter=";")
     buffer.write(";".join(COLUMN_LABELS_DE.values()) + "\n")

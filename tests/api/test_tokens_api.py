@@ -59,9 +59,10 @@ def bearer(secret: str) -> dict[str, str]:
 def audit_entries(demo, action: str, user: str | None = None) -> list[dict[str, Any]]:
     with closing(demo.app_db()) as conn:
         rows = conn.execute(
-            "SELECT user_name, detail FROM audit_log WHERE action = ?"
+            "SELECT user_name, detail, source, address FROM audit_log WHERE action = ?"
             " AND (? IS NULL OR user_name = ?) ORDER BY id", (action, user, user)).fetchall()
-    return [{"user": row[0], **json.loads(row[1])} for row in rows]
+    return [{"user": row[0], **json.loads(row[1]), "origin": (row[2], row[3])}
+            for row in rows]
 
 
 def test_token_gives_the_same_answers_as_the_session(app_server, clients,
@@ -90,6 +91,7 @@ def test_each_use_is_audited_with_the_name_never_the_token(app_server, demo, mak
     used = audit_entries(demo, "token_used", name)
     assert len(used) == 3
     assert all(e["token"] == "Skript" and e["path"] == "/api/v1/indicators" for e in used)
+    assert all(e["origin"] == ("api", "127.0.0.1") for e in used)
     with closing(demo.app_db()) as conn:
         everything = " ".join(str(tuple(r)) for r in conn.execute("SELECT * FROM audit_log"))
         last_used = conn.execute(
@@ -208,7 +210,8 @@ def test_restricted_values_by_token_are_audited(app_server, demo, make_user) -> 
     latest = client.get(values_url(HZE, area="0101"), headers=bearer(secret)).json
     [first, second] = audit_entries(demo, "restricted_export", name)
     assert first == {"user": name, "indicator": HZE, "level": "subdistrict", "period": "2020",
-                     "area": None, "rows": len(rows), "via": "token", "token": "Skript"}
+                     "area": None, "rows": len(rows), "via": "token", "token": "Skript",
+                     "origin": ("api", "127.0.0.1")}
     assert len(rows) == 24
     assert second["period"] == latest[0]["period"] and second["rows"] == 1
     assert second["area"] == "0101" and second["level"] is None

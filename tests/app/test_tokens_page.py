@@ -97,6 +97,12 @@ def test_create_shows_the_token_once_and_it_works_on_the_api(app_server, clients
     # only the hash is stored; the token works with the owner's role
     [row] = stored(demo, user_of(app_server, role))
     assert secret not in json.dumps(row) and row["name"] == "Auswertung R"
+    with closing(demo.app_db()) as conn:
+        entry = conn.execute(
+            "SELECT detail, source, address FROM audit_log WHERE action = 'token_created'"
+            " AND user_name = ? ORDER BY id DESC", (user_of(app_server, role),)).fetchone()
+    assert json.loads(entry[0])["token"] == "Auswertung R" and secret not in entry[0]
+    assert (entry[1], entry[2]) == ("web", "127.0.0.1")
     api = app_server.test_client().get("/api/v1/indicators",
                                        headers={"Authorization": f"Bearer {secret}"})
     assert api.status_code == 200

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
+import os
+import re
+import time
 
 import pytest
 
 from cockpit.app.server import create_server
-from cockpit.appdb import create_demo_users
+from cockpit.appdb import add_user, create_demo_users
 from cockpit.context import Installation
 from cockpit.demo.build import build_demo_store
 from cockpit.settings import load_settings
@@ -104,10 +109,10 @@ def test_clean_file_is_published_after_confirming_warnings(clients, demo) -> Non
     assert out["upload-publish"]["disabled"] is False, response_text(response)
     token = out["upload-token"]["data"]
     before = data_checksum(demo.store.read())
-    needs_confirmation = publish(clients["department"], token, confirmed=False)
-    if "bestätigen" in response_text(needs_confirmation):
+    published = publish(clients["department"], token, confirmed=False)
+    if "bestätigen" in response_text(published):
         assert data_checksum(demo.store.read()) == before
-    published = publish(clients["department"], token)
+        published = publish(clients["department"], token)
     assert "veröffentlicht" in response_text(published)
     assert demo.store.read().execute(
         "SELECT sum(value) FROM observations WHERE dataset_id = 'hze' AND period = '2032'"
@@ -133,3 +138,237 @@ def test_report_download_is_formula_safe(clients) -> None:
     content = download.json["response"]["upload-download"]["data"]["content"]
     assert content.startswith("Art;Zeile;Spalte;Meldung")
     assert "\n=" not in content and ";=" not in content
+
+
+# --- finding 1: the check report is no oracle for published values ----------------------------
+
+DOWNLOAD_OUT = "upload-download.data"
+LATEST, PREVIOUS = "2025", "2024"
+
+
+def _audit_rows(demo: Installation, action: str) -> list[tuple[str, dict]]:
+    with demo.app_db() as conn:
+        rows = conn.execute("SELECT user_name, detail FROM audit_log WHERE action = ? "
+                            "ORDER BY id", (action,)).fetchall()
+    return [(user, json.loads(detail or "{}")) for user, detail in rows]
+
+
+def _million_file(demo: Installation, leave_out: tuple[str, ...] = ()) -> str:
+    """Every (Stadtteil, Hilfeart) of the latest hze period, each 1,000,000."""
+    keys = demo.store.read().execute(
+        "SELECT DISTINCT area_code, category FROM observations WHERE dataset_id = 'hze' "
+        "AND period = ? ORDER BY 1, 2", [LATEST]).fetchall()
+    rows = "".join(f"{area};{LATEST};{category};1000000\n" for area, category in keys
+                   if area not in leave_out)
+    return "area_code;period;category;value\n" + rows
+
+
+def _report_and_download(client, text: str) -> tuple[str, list, str]:
+    response = check(client, text)
+    assert response.status_code == 200, response_text(response)
+    out = response.json["response"]
+    token = out["upload-token"]["data"]
+    download = callback(client, DOWNLOAD_OUT, {"upload-download-button.n_clicks": 1},
+                        state={"upload-token.data": token, "upload-dataset.value": "hze"})
+    assert download.status_code == 200, response_text(download)
+    content = download.json["response"]["upload-download"]["data"]["content"]
+    report = json.dumps(out["upload-report"]["children"], ensure_ascii=False)
+    return report, out["upload-grid"]["rowData"], content
+
+
+def _republish_previous(demo: Installation, change: str) -> None:
+    """Change what is published for the previous period (a new snapshot)."""
+    with demo.store.publish() as conn:
+        conn.execute(change)
+
+
+def test_department_check_report_does_not_reveal_published_values(clients, demo) -> None:
+    previous = [value for (value,) in demo.store.read().execute(
+        "SELECT value FROM observations WHERE dataset_id = 'hze' AND period = ? "
+        "AND value IS NOT NULL", [PREVIOUS]).fetchall()]
+    assert any(0 < v < 3 for v in previous)  # the demo has hidden small counts to leak
+    text = _million_file(demo, leave_out=("0101",))
+    report, rows, content = _report_and_download(clients["department"], text)
+    messages = [row["message"] for row in rows]
+    everything = report + json.dumps(rows, ensure_ascii=False) + content
+    assert "%" not in everything
+    assert "→" not in everything and "Sprung" not in everything
+    assert "weniger als" not in everything
+    assert not any(f"gegenüber {PREVIOUS}" in m or f"({PREVIOUS})" in m for m in messages)
+    # The one info line says why no comparison with published data is shown.
+    assert sum("veröffentlicht" in m and "Vergleich" in m for m in messages) == 1
+    # Missing areas are named against the territory, not against the previous delivery.
+    assert any("0101" in m and "fehlt" in m for m in messages)
+    # Every number in the report comes from the file: value, period, area codes, counts.
+    numbers = {n for m in messages for n in re.findall(r"\d[\d.]*\d|\d", m)}
+    codes = {line.split(";")[0] for line in text.splitlines()[1:]} | {"0101"}
+    assert numbers <= {"1.000.000", LATEST, "1"} | codes, numbers
+
+    # The report is a function of the file: other published values, same report.
+    _republish_previous(demo, "UPDATE observations SET value = value * 3 + 1 "
+                              f"WHERE dataset_id = 'hze' AND period = '{PREVIOUS}'")
+    _republish_previous(demo, "DELETE FROM observations WHERE dataset_id = 'hze' "
+                              f"AND period = '{PREVIOUS}' AND area_code = '0102'")
+    assert _report_and_download(clients["department"], text) == (report, rows, content)
+
+
+def test_controlling_sees_the_comparison_and_it_is_audited(clients, demo) -> None:
+    before = len(_audit_rows(demo, "raw_view"))
+    report, rows, content = _report_and_download(clients["controlling"], _million_file(demo))
+    jumps = [row["message"] for row in rows if "Sprung" in row["message"]]
+    assert jumps and all(f"gegenüber {PREVIOUS}" in m for m in jumps)
+    assert any("%" in m for m in jumps)
+    audited = _audit_rows(demo, "raw_view")[before:]
+    # one entry for the check, one for the report download: each quotes published values
+    assert len(audited) == 2
+    user, detail = audited[0]
+    assert user == "demo-controlling"
+    assert detail["dataset"] == "hze"
+    assert detail["periods"] == [PREVIOUS]
+    assert detail["published_cells"] == len(jumps)
+
+
+# --- finding 12: an upload token works only for the user who checked the file ----------------
+
+CLEAN_2033 = "area_code;period;category;value\n" + "".join(
+    f"0{d}0{s};2033;{cat};{n}\n" for d in range(1, 7) for s in range(1, 5)
+    for cat, n in (("ambulant", 21), ("teilstationaer", 4), ("stationaer", 8)))
+
+
+@pytest.fixture(scope="module")
+def colleague(clients, demo):
+    """A second Jugendamt steward, logged in: same department, another person."""
+    server = clients["department"].application
+    with demo.app_db() as conn:
+        add_user(conn, "jugendamt-zwei", "department", "Kollegin-Passwort-2026",
+                 department="jugendamt")
+    client = server.test_client()
+    assert login(client, "jugendamt-zwei", "Kollegin-Passwort-2026").status_code == 302
+    return client
+
+
+def test_upload_token_works_only_for_its_uploader(clients, colleague, demo) -> None:
+    token = check(clients["department"], CLEAN_2033).json["response"]["upload-token"]["data"]
+    before = data_checksum(demo.store.read())
+    for other in (colleague, clients["controlling"], clients["admin"]):
+        refused = publish(other, token)
+        assert refused.status_code == 200
+        assert "andere Person" in response_text(refused)
+        assert "veröffentlicht" not in response_text(refused)
+        download = callback(other, DOWNLOAD_OUT, {"upload-download-button.n_clicks": 1},
+                            state={"upload-token.data": token, "upload-dataset.value": "hze"})
+        assert download.status_code == 403
+        assert "andere Person" in download.get_data(as_text=True)
+    assert data_checksum(demo.store.read()) == before
+    # The uploader still can.
+    assert "veröffentlicht" in response_text(publish(clients["department"], token))
+
+
+# --- finding 8: upload folders expire ---------------------------------------------------------
+
+
+def _upload_folders(demo: Installation) -> set[str]:
+    root = demo.settings.uploads_dir
+    return {p.name for p in root.iterdir()} if root.is_dir() else set()
+
+
+def test_published_upload_folder_is_deleted(clients, demo) -> None:
+    rows = CLEAN_2033.replace("2033", "2034")
+    token = check(clients["department"], rows).json["response"]["upload-token"]["data"]
+    assert token in _upload_folders(demo)
+    assert "veröffentlicht" in response_text(publish(clients["department"], token))
+    assert token not in _upload_folders(demo)
+
+
+def test_old_upload_folders_are_deleted_when_a_new_upload_arrives(clients, demo) -> None:
+    old = check(clients["department"], CLEAN_2033).json["response"]["upload-token"]["data"]
+    young = check(clients["department"], CLEAN_2033).json["response"]["upload-token"]["data"]
+    day_ago = time.time() - 25 * 3600
+    os.utime(demo.settings.uploads_dir / old, (day_ago, day_ago))
+    record = demo.settings.uploads_dir / old / "upload.json"
+    record.write_text(json.dumps({**json.loads(record.read_text()), "created": day_ago}))
+    newest = check(clients["department"], CLEAN_2033).json["response"]["upload-token"]["data"]
+    assert old not in _upload_folders(demo)
+    assert {young, newest} <= _upload_folders(demo)
+    # An expired token is refused with a German message, not a 500.
+    assert "nicht mehr vorhanden" in response_text(publish(clients["department"], old))
+
+
+# --- finding 9: malformed callback inputs answer 400, never 500 -------------------------------
+
+
+@pytest.mark.parametrize("inputs,state", [
+    ({"upload-file.contents": 5, "upload-dataset.value": "hze"}, {}),
+    ({"upload-file.contents": ["a"], "upload-dataset.value": "hze"}, {}),
+    ({"upload-file.contents": _contents("x"), "upload-dataset.value": []}, {}),
+    ({"upload-file.contents": _contents("x"), "upload-dataset.value": {"a": 1}}, {}),
+    ({"upload-file.contents": _contents("x"), "upload-dataset.value": "hze"},
+     {"upload-file.filename": ["a.csv"]}),
+    ({"upload-file.contents": _contents("x"), "upload-dataset.value": "hze"},
+     {"upload-file.filename": 7}),
+])
+def test_malformed_check_inputs_answer_400(clients, inputs, state) -> None:
+    response = callback(clients["department"], CHECK, inputs,
+                        state={"upload-file.filename": "a.csv", **state})
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("clicks,token,dataset,confirmed", [
+    (1, 1, "hze", True), (1, ["x" * 32], "hze", True), (1, {"t": 1}, "hze", True),
+    (1, "x" * 32, [], True), (1, "x" * 32, 5, True),
+    (1, "x" * 32, "hze", "x"), (1, "x" * 32, "hze", [True]),
+    ("1", "x" * 32, "hze", True), ([1], "x" * 32, "hze", True), (True, "x" * 32, "hze", True),
+])
+def test_malformed_publish_inputs_answer_400(clients, demo, clicks, token, dataset,
+                                             confirmed) -> None:
+    before = data_checksum(demo.store.read())
+    response = callback(clients["department"], PUBLISH, {"upload-publish.n_clicks": clicks},
+                        state={"upload-token.data": token, "upload-dataset.value": dataset,
+                               "upload-confirm.value": confirmed})
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.get_data(as_text=True)
+    assert data_checksum(demo.store.read()) == before
+
+
+@pytest.mark.parametrize("clicks,token,dataset", [
+    (1, 1, "hze"), (1, ["x" * 32], "hze"), (1, "x" * 32, []), (1, "x" * 32, 3.5),
+    ("1", "x" * 32, "hze"), ({"n": 1}, "x" * 32, "hze"),
+])
+def test_malformed_download_inputs_answer_400(clients, clicks, token, dataset) -> None:
+    response = callback(clients["department"], DOWNLOAD_OUT,
+                        {"upload-download-button.n_clicks": clicks},
+                        state={"upload-token.data": token, "upload-dataset.value": dataset})
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.get_data(as_text=True)
+
+
+# --- audit entries of the page ----------------------------------------------------------------
+
+
+def test_checks_rejections_and_publishing_are_audited(clients, demo) -> None:
+    bad = "area_code;period;category;value\n9999;2024;ambulant;-1\n"
+    before = {action: len(_audit_rows(demo, action))
+              for action in ("delivery_checked", "delivery_rejected", "delivery_published")}
+    check(clients["department"], bad)
+    (user, checked), = _audit_rows(demo, "delivery_checked")[before["delivery_checked"]:]
+    assert user == "demo-department"
+    assert checked["dataset"] == "hze"
+    assert checked["sha256"] == hashlib.sha256(bad.encode()).hexdigest()
+    assert checked["errors"] >= 1 and checked["warnings"] == 0
+    (user, rejected), = _audit_rows(demo, "delivery_rejected")[before["delivery_rejected"]:]
+    assert (user, rejected["sha256"]) == ("demo-department", checked["sha256"])
+    # Rejected uploads are logged beside the store like rejected `cockpit load` runs.
+    lines = (demo.settings.log_dir / "imports.jsonl").read_text(encoding="utf-8").splitlines()
+    entry = json.loads(lines[-1])
+    assert (entry["outcome"], entry["user"], entry["dataset"], entry["sha256"]) == (
+        "rejected", "demo-department", "hze", checked["sha256"])
+
+    good = CLEAN_2033.replace("2033", "2035")
+    token = check(clients["department"], good).json["response"]["upload-token"]["data"]
+    result = response_text(publish(clients["department"], token))
+    (user, published), = _audit_rows(demo, "delivery_published")[before["delivery_published"]:]
+    assert user == "demo-department"
+    assert published["dataset"] == "hze"
+    assert published["import_id"] in result
+    assert published["sha256"] == hashlib.sha256(good.encode()).hexdigest()

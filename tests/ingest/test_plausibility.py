@@ -308,3 +308,62 @@ def test_jump_message_does_not_quote_a_small_published_count() -> None:
                if "Sprung" in p.message]
     assert "weniger als 3 → 9" in jump.message
     assert ": 2 →" not in jump.message
+
+
+# --- without published data (uploaders who may not see raw values) -------------------------
+
+
+def test_without_published_data_no_jump_against_the_store(conn, dataset) -> None:
+    rows = [*GOOD]
+    rows[4] = ("0101", "2023", "m", 1000)  # a jump against the store's 60
+    problems = run(conn, dataset, rows, published=False)
+    assert not any("Sprung" in p.message or "%" in p.message for p in problems)
+
+
+def test_without_published_data_jumps_within_the_file_stay(conn, dataset) -> None:
+    rows = [("0101", "2024-01", "m", 10), ("0101", "2023-12", "m", 30)]
+    problem = only(run(conn, dataset, rows, published=False), "Sprung")
+    assert "gegenüber 2023-12: 30 → 10 (-67 %)" in problem.message
+
+
+def test_without_published_data_missing_areas_against_the_territory(conn, dataset) -> None:
+    # 0199 is dissolved in 2023: only 0102 is missing at the Stadtteil level
+    rows = [r for r in GOOD if r[0] != "0102"]
+    problem = only(run(conn, dataset, rows, published=False), "fehlt")
+    assert (problem.severity, problem.line) == (WARNING, None)
+    assert problem.message == ("Zeitraum 2023: 1 Gebiet fehlt gegenüber dem Gebietsstand "
+                               "(Ebene subdistrict): 0102")
+    # only the levels the delivery covers count: Stadtteile alone lack no Stadtbezirk
+    subdistricts = [r for r in GOOD if len(r[0]) == 4]
+    assert not any("fehlt" in p.message
+                   for p in run(conn, dataset, subdistricts, published=False))
+
+
+def test_without_published_data_the_problems_do_not_depend_on_the_store(conn, dataset) -> None:
+    rows = [r for r in GOOD if r[0] != "0102"]
+    rows[0] = ("00", "2023", "m", 5000)
+    first = run(conn, dataset, rows, published=False)
+    conn.execute("UPDATE observations SET value = value * 7 + 1")
+    conn.execute("DELETE FROM observations WHERE area_code = '0101'")
+    conn.execute("INSERT INTO observations (dataset_id, area_code, period, sex, value) "
+                 "VALUES ('test', '0102', '2021', 'm', 2)")
+    assert run(conn, dataset, rows, published=False) == first
+    conn.execute("DELETE FROM observations")
+    assert run(conn, dataset, rows, published=False) == first
+
+
+def test_assessment_names_the_published_data_it_compared_with(conn, dataset) -> None:
+    from cockpit.ingest.plausibility import assess_plausibility
+
+    rows = [*GOOD]
+    rows[4] = ("0101", "2023", "m", 1000)
+    rows[5] = ("0101", "2023", "f", 1000)
+    obs, lines = frame(rows, dataset.id, tuple(dataset.dimensions))
+    full = assess_plausibility(obs, dataset, conn.cursor(), lines=lines)
+    assert full.compared_periods == ("2022",)
+    assert full.published_cells == 2  # two jumps quote a published value
+    # a jump within the file quotes no published value
+    in_file = frame([("0101", "2024-01", "m", 10), ("0101", "2023-12", "m", 30)])[0]
+    assert assess_plausibility(in_file, dataset, conn.cursor()).published_cells == 0
+    blind = assess_plausibility(obs, dataset, conn.cursor(), lines=lines, published=False)
+    assert (blind.compared_periods, blind.published_cells) == ((), 0)

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from limits import parse_many
+
 from cockpit.resources import bundled_dir
 
 
@@ -33,6 +35,21 @@ SETTINGS: tuple[Setting, ...] = (
             "defaults to the bundled data/ folder."),
     Setting("upload_max_age_hours", "24", "Hours an uploaded, unpublished delivery is kept "
             "in uploads/ before it is deleted."),
+    Setting("session_idle_minutes", "60", "A session ends after this many minutes without "
+            "a request; the user has to log in again."),
+    Setting("session_max_hours", "12", "A session ends this many hours after login, "
+            "however active it is."),
+    Setting("login_max_failures", "10", "Failed logins for one account name within the "
+            "lockout time that lock the account."),
+    Setting("login_lockout_minutes", "15", "How long an account stays locked after too many "
+            "failed logins (an admin lifts it earlier with 'cockpit users unlock NAME'); also "
+            "the window in which failures are counted."),
+    Setting("login_rate_per_address", "30 per minute", "Failed logins one network address "
+            "may make (counted per worker process), in flask-limiter notation."),
+    Setting("https", "0", "1 when users reach the cockpit over HTTPS (directly or through a "
+            "proxy): session cookies are then sent only over HTTPS."),
+    Setting("proxy_hops", "0", "Number of reverse proxies in front of the cockpit whose "
+            "X-Forwarded-For/-Proto/-Host headers are trusted (0: none, headers ignored)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -46,6 +63,13 @@ class Settings:
     secret_key: str | None
     queries_dir: Path
     data_dir: Path
+    session_idle_minutes: int = 60
+    session_max_hours: int = 12
+    login_max_failures: int = 10
+    login_lockout_minutes: int = 15
+    login_rate_per_address: str = "30 per minute"
+    https: bool = False
+    proxy_hops: int = 0
     overrides: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -81,6 +105,43 @@ class Settings:
         return hours * 3600
 
 
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used (German message naming the variable)."""
+
+
+def _positive_int(name: str, overrides: dict[str, str | None], *, minimum: int = 1) -> int:
+    raw = _resolve(name, overrides)
+    try:
+        value = int(str(raw).strip())
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise SettingsError(
+            f"{_BY_NAME[name].env_var}={raw!r} ist ungültig: erwartet wird eine ganze Zahl "
+            f"ab {minimum}.")
+    return value
+
+
+def _rate(name: str, overrides: dict[str, str | None]) -> str:
+    raw = str(_resolve(name, overrides)).strip()
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise SettingsError(
+            f"{_BY_NAME[name].env_var}={raw!r} ist ungültig: erwartet wird z. B. "
+            "'30 per minute' oder '100 per hour'.") from None
+    return raw
+
+
+def _flag(name: str, overrides: dict[str, str | None]) -> bool:
+    raw = str(_resolve(name, overrides)).strip().lower()
+    if raw in ("1", "true", "yes", "ja", "on"):
+        return True
+    if raw in ("0", "false", "no", "nein", "off", ""):
+        return False
+    raise SettingsError(f"{_BY_NAME[name].env_var}={raw!r} ist ungültig: erwartet wird 1 oder 0.")
+
+
 def _resolve(name: str, overrides: dict[str, str | None]) -> str | None:
     setting = _BY_NAME[name]
     value = overrides.get(name)
@@ -104,5 +165,12 @@ def load_settings(**overrides: str | None) -> Settings:
         secret_key=os.environ.get("COCKPIT_SECRET_KEY") or None,
         queries_dir=Path(queries).resolve() if queries else bundled_dir("queries"),
         data_dir=Path(data).resolve() if data else bundled_dir("data"),
+        session_idle_minutes=_positive_int("session_idle_minutes", overrides),
+        session_max_hours=_positive_int("session_max_hours", overrides),
+        login_max_failures=_positive_int("login_max_failures", overrides),
+        login_lockout_minutes=_positive_int("login_lockout_minutes", overrides),
+        login_rate_per_address=_rate("login_rate_per_address", overrides),
+        https=_flag("https", overrides),
+        proxy_hops=_positive_int("proxy_hops", overrides, minimum=0),
         overrides={k: v for k, v in overrides.items() if v is not None},
     )

@@ -8,7 +8,8 @@ import dash
 import dash_bootstrap_components as dbc
 import flask
 import flask_login
-from dash import _callback, _pages, html
+from dash import _callback, _pages, dcc, html
+from flask_wtf.csrf import generate_csrf
 
 from cockpit.app.i18n import t
 from cockpit.app.session import current_lang
@@ -75,8 +76,12 @@ def shell() -> html.Div:
                     dbc.NavItem(html.Span(
                         t("logged_in_as", lang, user=user.name) + f" ({user.role})",
                         className="navbar-text small px-2")),
-                    dbc.NavItem(dbc.NavLink(t("logout", lang), href=root + "/logout",
-                                            external_link=True)),
+                    # Logout is a POST with the CSRF token, so no foreign page can trigger it.
+                    dbc.NavItem(html.Form([
+                        dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+                        html.Button(t("logout", lang), type="submit", id="logout-button",
+                                    className="btn btn-link nav-link"),
+                    ], method="post", action=root + "/logout", className="d-flex")),
                 ], navbar=True),
             ], id="nav-collapse", navbar=True),
         ], fluid=True),

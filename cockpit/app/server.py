@@ -6,12 +6,12 @@ import threading
 
 import flask
 
-from cockpit import __version__
 from cockpit.access import Gate
 from cockpit.api.v1 import api, install_error_handlers
 from cockpit.app.audit_sink import install_audit_sink
 from cockpit.app.auth import install_auth
 from cockpit.app.dash_app import create_dash
+from cockpit.app.security_headers import install_security
 from cockpit.app.session import GATE_KEY, LEVEL_LABELS_KEY
 from cockpit.catalog import load_level_labels
 from cockpit.context import Installation
@@ -29,7 +29,7 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
     server.json.sort_keys = False  # keep the documented field order in API answers
     server.config[LEVEL_LABELS_KEY] = load_level_labels(inst.settings.data_dir)
     # Fail at start, not at the first request, when an indicator file is broken.
-    registry = inst.registry
+    inst.registry  # noqa: B018
 
     gate = Gate(inst, audit=install_audit_sink(server, inst))
     server.extensions[GATE_KEY] = gate
@@ -39,12 +39,13 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
 
     @server.get("/healthz")
     def healthz() -> tuple[flask.Response, int]:
-        version = inst.store.current_version()
-        return flask.jsonify(status="ok" if version else "no-data", data_version=version,
-                             indicators=len(registry), version=__version__), (
-            200 if version else 503)
+        # Open to anyone, so it names no software or data version (finding 12).
+        if inst.store.current_version():
+            return flask.jsonify(status="ok"), 200
+        return flask.jsonify(status="no-data"), 503
 
-    create_dash(server)
+    dash_app = create_dash(server)
+    install_security(server, dash_app, inst.settings)
     if warm and inst.store.exists():
         # Committee members should not wait for the first computation.
         threading.Thread(target=gate.warm, name="gate-warm", daemon=True).start()

@@ -13,6 +13,7 @@ from cockpit.appdb.users import (
     list_users,
     remove_user,
     set_password,
+    set_role,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "list_users",
     "remove_user",
     "set_password",
+    "set_role",
 ]

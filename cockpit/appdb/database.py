@@ -69,7 +69,23 @@ MIGRATIONS: list[str] = [
         SELECT RAISE(ABORT, 'Protokolleinträge können nicht gelöscht werden.');
     END;
     """,
-    # 3: personal API tokens (SHA-256 of the token only; see cockpit/appdb/tokens.py)
+    # 3: server-side sessions (revocable) and login failures (lockout shared by all workers)
+    """
+    CREATE TABLE sessions (
+        token_hash   TEXT PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at   TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL
+    );
+    CREATE INDEX sessions_user ON sessions (user_id);
+    CREATE TABLE login_failures (
+        account      TEXT PRIMARY KEY,
+        failures     INTEGER NOT NULL,
+        first_at     TEXT NOT NULL,
+        locked_until TEXT
+    );
+    """,
+    # 4: personal API tokens (SHA-256 of the token only; see cockpit/appdb/tokens.py)
     """
     CREATE TABLE api_tokens (
         id           INTEGER PRIMARY KEY,

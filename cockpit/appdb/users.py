@@ -98,27 +98,68 @@ def get_user(conn: sqlite3.Connection, name: str) -> User | None:
     return None if row is None else _to_user(row)
 
 
-def remove_user(conn: sqlite3.Connection, name: str) -> None:
-    """Delete the user called `name`; UserError if there is none."""
+def remove_user(conn: sqlite3.Connection, name: str) -> int:
+    """Delete the user called `name` and end their sessions; UserError if there is none.
+
+    Returns how many sessions ended (the rows go with the user by cascade).
+    """
     with conn:
-        cursor = conn.execute("DELETE FROM users WHERE name = ?", (name,))
+        row = _find_row(conn, name)
+        if row is None:
+            raise _unknown(name)
+        sessions = _count_sessions(conn, row["id"])
+        cursor = conn.execute("DELETE FROM users WHERE id = ?", (row["id"],))
     if cursor.rowcount == 0:
         raise _unknown(name)
+    return sessions
 
 
-def set_password(conn: sqlite3.Connection, name: str, password: str) -> None:
-    """Replace the password of `name`; UserError if unknown or the password is too weak."""
+def set_password(conn: sqlite3.Connection, name: str, password: str) -> int:
+    """Replace the password of `name` and end all their sessions; return how many ended.
+
+    UserError if the user is unknown or the password too weak.
+    """
     if _find_row(conn, name) is None:
         raise _unknown(name)
     _check_password(password)
     password_hash = _hasher.hash(password)
     with conn:
-        cursor = conn.execute(
-            "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?",
-            (password_hash, utc_now(), name),
-        )
-    if cursor.rowcount == 0:
+        row = _find_row(conn, name)
+        if row is None:
+            raise _unknown(name)
+        conn.execute("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
+                     (password_hash, utc_now(), row["id"]))
+        return _end_sessions(conn, row["id"])
+
+
+def set_role(
+    conn: sqlite3.Connection,
+    name: str,
+    role: str,
+    *,
+    area_code: str | None = None,
+    department: str | None = None,
+    known_areas: Collection[str] | None = None,
+    known_departments: Collection[str] | None = None,
+) -> tuple[User, int]:
+    """Give `name` a new role (and binding); end all their sessions.
+
+    A session carries the rights it was opened with, so every session ends and
+    the user logs in again with the new ones. Returns the changed user and how
+    many sessions ended; UserError (nothing written) on invalid input.
+    """
+    row = _find_row(conn, name)
+    if row is None:
         raise _unknown(name)
+    area_code, department = _validate(
+        row["name"], role, area_code, department, known_areas, known_departments
+    )
+    with conn:
+        conn.execute(
+            "UPDATE users SET role = ?, area_code = ?, department = ?, updated_at = ?"
+            " WHERE id = ?", (role, area_code, department, utc_now(), row["id"]))
+        ended = _end_sessions(conn, row["id"])
+    return User(row["id"], row["name"], role, area_code, department), ended
 
 
 def authenticate(conn: sqlite3.Connection, name: str, password: str) -> User | None:
@@ -186,6 +227,9 @@ def create_demo_users(
                 " updated_at = excluded.updated_at",
                 (name, role, area, dept, password_hash, now, now),
             )
+            # New password and binding: sessions opened with the old ones end.
+            conn.execute("DELETE FROM sessions WHERE user_id IN"
+                         " (SELECT id FROM users WHERE name = ?)", (name,))
     result = []
     for name, _role, _area, _dept, password, _hash in prepared:
         row = _find_row(conn, name)
@@ -280,6 +324,16 @@ def _get_dummy_hash() -> str:
     if _dummy_hash is None:
         _dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
     return _dummy_hash
+
+
+def _count_sessions(conn: sqlite3.Connection, user_id: int) -> int:
+    return conn.execute("SELECT count(*) FROM sessions WHERE user_id = ?",
+                        (user_id,)).fetchone()[0]
+
+
+def _end_sessions(conn: sqlite3.Connection, user_id: int) -> int:
+    """Delete every session of a user inside the caller's transaction."""
+    return conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,)).rowcount
 
 
 def _find_row(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:

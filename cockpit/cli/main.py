@@ -6,7 +6,7 @@ import click
 
 from cockpit import __version__
 from cockpit.context import Installation
-from cockpit.settings import load_settings
+from cockpit.settings import SettingsError, load_settings
 
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
@@ -25,7 +25,10 @@ def fail(message: str, code: int = EXIT_FAILURE) -> None:
 @click.pass_context
 def cli(ctx: click.Context, home: str | None) -> None:
     """cockpit – das kommunale Analyse-Cockpit (Bildung, Jugend, Soziales, Finanzen)."""
-    ctx.obj = Installation(load_settings(home=home))
+    try:
+        ctx.obj = Installation(load_settings(home=home))
+    except SettingsError as exc:
+        fail(str(exc), code=EXIT_BAD_INPUT)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 
@@ -9,7 +10,7 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from cockpit.cli.init import build_demo, ensure_writable_home, print_logins
-from cockpit.cli.main import cli, fail
+from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
 from cockpit.context import Installation
 from cockpit.indicators.registry import RegistryError
 
@@ -35,6 +36,17 @@ class _Gunicorn(BaseApplication):
         return create_server(inst, secret_key=os.environ["COCKPIT_SECRET_KEY"])
 
 
+def is_loopback(host: str) -> bool:
+    """True if `host` is a loopback address or the name localhost."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adresse.")
 @click.option("--port", default=8050, show_default=True, type=click.IntRange(1, 65535),
@@ -46,6 +58,11 @@ class _Gunicorn(BaseApplication):
 @click.pass_obj
 def serve(inst: Installation, host: str, port: int, workers: int, demo: bool) -> None:
     """Cockpit im Browser bereitstellen."""
+    # Demo logins are printed in plain text and the key may be random: never on the network.
+    if (demo or not inst.store.exists()) and not is_loopback(host):
+        fail(f"Der Demo-Modus lauscht nur auf dieser Maschine (127.0.0.1, ::1 oder "
+             f"localhost), nicht auf „{host}“. Für den Betrieb im Netz zuerst echte Daten "
+             "und Benutzer anlegen und COCKPIT_SECRET_KEY setzen.", code=EXIT_BAD_INPUT)
     if not inst.store.exists():
         ensure_writable_home(inst)
         click.echo("Noch kein Datenbestand – die Demo-Kommune wird aufgebaut.", err=True)

@@ -178,3 +178,29 @@ def test_b03_permalink_reproduces_the_comparison(server, browser) -> None:
     assert page.locator(".compare-highlight-row").count() >= 1
     assert "2020" in page.locator("#compare-caption").inner_text()
     context.close()
+
+
+def test_b04_no_content_security_policy_violation_and_logout_by_button(server, browser) -> None:
+    """The CSP header (findings 6) breaks nothing on any page; logout is a POST form."""
+    base, logins = server
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    recorder = Recorder(page, base)
+    # Violations are also console errors; this listener names the directive.
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));")
+    _login(page, base, *logins["controlling"])
+    for path in [*PAGES.values(), "/lieferung"]:
+        response = page.goto(base + path)
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        _settle(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("nav").first.screenshot(path=str(ARTIFACTS / "navbar-logout.png"))
+    page.get_by_role("button", name="Abmelden").click()
+    page.wait_for_url(base + "/login")
+    page.goto(base + "/vergleich")
+    assert "/login" in page.url
+    context.close()
+    assert recorder.foreign == []
+    assert recorder.errors == []

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from cockpit.cli import cli
+from cockpit.cli.serve import is_loopback
 from cockpit.resources import bundled_dir
 
 
@@ -29,7 +32,8 @@ def run(home: Path, *args: str, stdin: str | None = None, **env: str) -> Result:
 def test_every_command_has_help() -> None:
     for args in ([], ["init"], ["serve"], ["check"], ["indicators", "list"],
                  ["datasets", "list"], ["users", "add"], ["users", "list"],
-                 ["users", "remove"], ["users", "passwd"]):
+                 ["users", "remove"], ["users", "passwd"], ["users", "role"],
+                 ["users", "unlock"]):
         result = CliRunner().invoke(cli, [*args, "--help"])
         assert result.exit_code == 0, args
         assert "Usage:" in result.output
@@ -162,3 +166,67 @@ def test_serve_without_secret_outside_demo_mode_refuses(home: Path) -> None:
     result = run(home, "serve", COCKPIT_SECRET_KEY="")
     assert result.exit_code == 1
     assert "COCKPIT_SECRET_KEY" in result.output
+
+
+def _audit(home: Path, action: str) -> list[tuple[str, dict]]:
+    with sqlite3.connect(home / "app.sqlite") as conn:
+        rows = conn.execute("SELECT user_name, detail FROM audit_log WHERE action = ?"
+                            " ORDER BY id", (action,)).fetchall()
+    return [(user, json.loads(detail)) for user, detail in rows]
+
+
+def test_user_changes_are_audited_with_the_operating_system_user(home: Path) -> None:
+    actor = getpass.getuser()
+    assert run(home, "users", "add", "auditiert", "--role", "committee", "--password-stdin",
+               stdin="ein-gutes-passwort\n").exit_code == 0
+    assert run(home, "users", "passwd", "auditiert", "--password-stdin",
+               stdin="noch-ein-passwort\n").exit_code == 0
+    result = run(home, "users", "role", "auditiert", "--role", "department",
+                 "--department", "jugendamt")
+    assert result.exit_code == 0, result.output
+    assert "department" in result.output
+    assert run(home, "users", "remove", "auditiert").exit_code == 0
+    added = _audit(home, "user_added")[-1]
+    assert added == (actor, {"via": "cli", "user": "auditiert", "role": "committee",
+                             "area": None, "department": None})
+    assert _audit(home, "password_changed")[-1] == (actor, {"via": "cli", "user": "auditiert"})
+    changed = _audit(home, "role_changed")[-1]
+    assert changed[0] == actor
+    assert changed[1]["role"] == "department" and changed[1]["department"] == "jugendamt"
+    assert changed[1]["previous"]["role"] == "committee"
+    assert _audit(home, "user_removed")[-1] == (actor, {"via": "cli", "user": "auditiert"})
+
+
+def test_users_role_rejects_bad_input_and_changes_nothing(home: Path) -> None:
+    assert run(home, "users", "add", "rolle", "--role", "committee", "--password-stdin",
+               stdin="ein-gutes-passwort\n").exit_code == 0
+    before = run(home, "users", "list").output
+    for args, message in ((["--role", "king"], "Unbekannte Rolle"),
+                          (["--role", "district"], "Gebiet"),
+                          (["--role", "district", "--area", "9999"], "Unbekanntes Gebiet"),
+                          (["--role", "committee", "--department", "jugendamt"], "Fachbereich")):
+        result = run(home, "users", "role", "rolle", *args)
+        assert result.exit_code == 2, (args, result.output)
+        assert message in result.output
+    assert run(home, "users", "role", "niemand", "--role", "committee").exit_code == 2
+    assert run(home, "users", "list").output == before
+    result = run(home, "users", "role", "rolle", "--role", "district", "--area", "0203")
+    assert result.exit_code == 0, result.output
+    assert "0203" in run(home, "users", "list").output
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "cockpit.example"])
+def test_demo_mode_refuses_to_listen_on_the_network(home: Path, tmp_path: Path,
+                                                    host: str) -> None:
+    result = run(home, "serve", "--demo", "--host", host)
+    assert result.exit_code == 2
+    assert "Demo-Modus" in result.output and host in result.output
+    # Without a store, serve would build the demo: the same refusal, and nothing built.
+    result = run(tmp_path / "leer", "serve", "--host", host)
+    assert result.exit_code == 2
+    assert not (tmp_path / "leer" / "store").exists()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"])
+def test_loopback_addresses_count_as_local(host: str) -> None:
+    assert is_loopback(host)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from cockpit.roles import CLASSIFICATIONS, LEVELS
 from cockpit.store.schema import DIMENSIONS
 
 _ID_RULE = re.compile(r"^[a-z][a-z0-9_]*$")
+DEFAULT_MIN_COUNT = 3  # as in official statistics: 1 and 2 are kept secret
 _REQUIRED = ("title", "source", "department", "classification", "unit", "levels")
 
 
@@ -44,6 +46,9 @@ class Dataset:
     # Plausibility thresholds: relative tolerance of sums, relative year-on-year jump.
     sum_tolerance: float = 0.0
     jump_threshold: float = 0.5
+    # Counts below this are kept secret in every indicator built on this dataset;
+    # an indicator may raise it (its own min_count) but never lower it.
+    min_count: int = DEFAULT_MIN_COUNT
 
     def delivery_columns(self) -> list[dict[str, object]]:
         """Columns a delivery file must have: name, type, required."""
@@ -65,6 +70,11 @@ class Catalog:
 
     datasets: dict[str, Dataset]
     departments: dict[str, str]
+
+    def min_count(self, dataset_ids: Iterable[str]) -> int:
+        """The largest `min_count` of the named datasets (the default for none or unknown)."""
+        return max((self.datasets[name].min_count for name in dataset_ids
+                    if name in self.datasets), default=DEFAULT_MIN_COUNT)
 
 
 def _fail(path: Path, problem: str) -> DefinitionError:
@@ -122,6 +132,9 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
             if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
                 raise _fail(path, f"checks.{key} muss eine Zahl ab 0 sein")
             thresholds[key] = float(number)
+    min_count = raw.get("min_count", DEFAULT_MIN_COUNT)
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+        raise _fail(path, f"min_count muss eine ganze Zahl ab 1 sein, nicht {min_count!r}")
     return Dataset(
         id=dataset_id,
         title=str(raw["title"]),
@@ -139,6 +152,7 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
         path=path,
         not_greater_than=not_greater_than,
         genesis_columns=genesis_columns,
+        min_count=min_count,
         **thresholds,
     )
 

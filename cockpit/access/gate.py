@@ -194,11 +194,15 @@ class Gate:
         areas = self.areas_info()
         frame = compute_indicator(self.inst.store.read(version), indicator)
         parents = areas.parents if indicator.aggregation != "none" else {}
-        frame["suppressed"] = suppress_area_frame(frame, parents, indicator.min_count)
+        frame["suppressed"] = suppress_area_frame(frame, parents, self.min_count(indicator))
         names = areas.frame.set_index("code")
         frame["area_name"] = frame["area_code"].map(names["name"])
         frame["parent_code"] = frame["area_code"].map(names["parent_code"])
         return frame[VALUE_COLUMNS].reset_index(drop=True)
+
+    def min_count(self, indicator: Indicator) -> int:
+        """The indicator's min_count, never below the minimum of any dataset it reads."""
+        return max(indicator.min_count, self.inst.catalog.min_count(indicator.datasets))
 
     def warm(self) -> None:
         """Compute every indicator once, so the first request does not wait."""

@@ -11,6 +11,7 @@ import flask_login
 from dash import _callback, _pages, dcc, html
 from flask_wtf.csrf import generate_csrf
 
+from cockpit.app.callback_inputs import install_request_guard, validated
 from cockpit.app.i18n import t
 from cockpit.app.session import current_lang
 from cockpit.resources import bundled_dir
@@ -120,7 +121,9 @@ def create_dash(server: flask.Flask) -> dash.Dash:
         dash.State("nav-collapse", "is_open"),
         prevent_initial_call=True,
     )
+    @validated
     def toggle_navigation(clicks: int | None, is_open: bool | None) -> bool:
         return not is_open
 
+    install_request_guard(server, app)
     return app

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from cockpit.indicators.model import Indicator
+from cockpit.indicators.sandbox import run_sandboxed
 
 RESULT = ["area_code", "level", "period", "value", "numerator", "denominator"]
 
@@ -58,9 +59,13 @@ class ComputeError(RuntimeError):
 def run_indicator_sql(
     conn: duckdb.DuckDBPyConnection, indicator: Indicator, period: str | None = None
 ) -> pd.DataFrame:
-    """Run the indicator's own SQL with bound parameters; rows as the module returns them."""
+    """Run the indicator's own SQL with bound parameters; rows as the module returns them.
+
+    The SQL runs in a sandbox that holds only the datasets its header declares
+    (see sandbox.py), so a header cannot understate what the query reads.
+    """
     params = {"period": period} if "period" in indicator.parameters else None
-    return conn.execute(indicator.sql, params).df()
+    return run_sandboxed(conn, indicator.sql, indicator.datasets, params)
 
 
 def compute_indicator(

@@ -6,14 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import yaml
 
 from cockpit.catalog import Catalog
 from cockpit.indicators.header import HeaderProblem, ParsedFile, parse_indicator_file
 from cockpit.indicators.model import DEFAULT_MIN_COUNT, Indicator
 from cockpit.indicators.rules import RULES, Problem, RuleContext
-from cockpit.store.schema import create_schema
+from cockpit.indicators.sandbox import empty_sandbox
 
 
 class RegistryError(ValueError):
@@ -83,8 +82,7 @@ def check_registry(
     queries_dir: Path, catalog: Catalog, topics: dict[str, dict[str, str]]
 ) -> tuple[Registry, list[Problem]]:
     """Validate every *.sql file; return the valid indicators and all problems found."""
-    empty_store = duckdb.connect()
-    create_schema(empty_store)
+    empty_store = empty_sandbox()
     ctx = RuleContext(catalog=catalog, topics=topics, empty_store=empty_store)
     problems: list[Problem] = []
     found: list[Indicator] = []

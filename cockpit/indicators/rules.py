@@ -14,13 +14,17 @@ from cockpit.indicators.header import ParsedFile, find_parameters
 from cockpit.indicators.model import (
     AGGREGATIONS,
     ALLOWED_PARAMETERS,
+    DEFAULT_MIN_COUNT,
     DIRECTIONS,
     RESULT_COLUMNS,
 )
+from cockpit.indicators.sandbox import SandboxError, check_single_select
 from cockpit.roles import CLASSIFICATIONS
 
 _ID_RULE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _SQL_LINE = re.compile(r"LINE (\d+):")
+_STRING_LITERAL = re.compile(r"'((?:[^']|'')*)'")
+_LINE_COMMENT = re.compile(r"--[^\n]*")
 
 REQUIRED_FIELDS: tuple[str, ...] = (
     "id", "title_de", "title_en", "description", "unit", "topic", "direction",
@@ -45,7 +49,11 @@ class Problem:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What the rules need besides the file: known datasets, topics, an empty store."""
+    """What the rules need besides the file: known datasets, topics, an empty store.
+
+    `empty_store` is a sandbox (sandbox.empty_sandbox): SQL checked there can read
+    no file and change no setting either.
+    """
 
     catalog: Catalog
     topics: dict[str, dict[str, str]]
@@ -157,6 +165,58 @@ def datasets_exist(path: Path, parsed: ParsedFile, ctx: RuleContext) -> list[Pro
     return problems
 
 
+def min_count_not_below_datasets(path: Path, parsed: ParsedFile,
+                                 ctx: RuleContext) -> list[Problem]:
+    """min_count may raise the minimum of the indicator's datasets, never lower it."""
+    names = parsed.fields.get("datasets")
+    min_count = parsed.fields.get("min_count", DEFAULT_MIN_COUNT)
+    if not isinstance(names, list) or isinstance(min_count, bool) or not isinstance(
+            min_count, int):
+        return []  # datasets_exist and numbers_are_valid report these
+    strictest = max(((ctx.catalog.datasets[n].min_count, n) for n in names
+                     if isinstance(n, str) and n in ctx.catalog.datasets), default=None)
+    if strictest is None or min_count >= strictest[0]:
+        return []
+    return [_at(path, parsed, "min_count",
+                f"min_count {min_count} ist kleiner als die Mindestfallzahl des Datensatzes "
+                f"'{strictest[1]}' ({strictest[0]}); setzen Sie min_count: {strictest[0]} "
+                "oder höher (oder lassen Sie das Feld weg)")]
+
+
+def reads_only_declared_datasets(path: Path, parsed: ParsedFile,
+                                 ctx: RuleContext) -> list[Problem]:
+    """The SQL names no dataset id that the header does not declare under 'datasets'.
+
+    The sandbox already hides undeclared datasets when the SQL runs; this names the
+    mistake with its line instead of letting the indicator silently lose rows.
+    """
+    names = parsed.fields.get("datasets")
+    declared = set(names) if isinstance(names, list) else set()
+    problems = []
+    for match in _STRING_LITERAL.finditer(_LINE_COMMENT.sub(_blank, parsed.sql)):
+        value = match.group(1).replace("''", "'")
+        if value in ctx.catalog.datasets and value not in declared:
+            line = parsed.sql_first_line + parsed.sql.count("\n", 0, match.start())
+            problems.append(Problem(
+                path, line, f"SQL liest den Datensatz '{value}', der nicht unter 'datasets' "
+                            f"steht; tragen Sie ihn dort ein (datasets: "
+                            f"[{', '.join([*sorted(declared), value])}])"))
+    return problems
+
+
+def _blank(match: re.Match) -> str:
+    return " " * len(match.group(0))  # keeps offsets, so line numbers stay right
+
+
+def sql_is_one_select(path: Path, parsed: ParsedFile, ctx: RuleContext) -> list[Problem]:
+    """The SQL is exactly one SELECT: no ATTACH, SET, COPY, PRAGMA or second statement."""
+    try:
+        check_single_select(parsed.sql)
+    except SandboxError as exc:
+        return [Problem(path, parsed.sql_first_line, str(exc))]
+    return []
+
+
 def parameters_match(path: Path, parsed: ParsedFile, ctx: RuleContext) -> list[Problem]:
     """Parameters used in the SQL are declared in the header and known to the engine."""
     declared = parsed.fields.get("parameters") or []
@@ -191,6 +251,10 @@ def sql_runs_with_expected_columns(
         return []  # parameters_match already reports this
     header_lines = parsed.sql_first_line - 1
     try:
+        check_single_select(parsed.sql)
+    except SandboxError:
+        return []  # sql_is_one_select reports this
+    try:
         cursor = ctx.empty_store.cursor()
         result = cursor.execute(parsed.sql, params or None)
         columns = [d[0] for d in result.description or []]
@@ -212,6 +276,9 @@ RULES: tuple[Rule, ...] = (
     known_values,
     numbers_are_valid,
     datasets_exist,
+    min_count_not_below_datasets,
+    reads_only_declared_datasets,
+    sql_is_one_select,
     parameters_match,
     sql_runs_with_expected_columns,
 )

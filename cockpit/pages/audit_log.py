@@ -17,6 +17,7 @@ import flask
 from dash import Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
+from cockpit.app.callback_inputs import Key, Text, validated
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
 from cockpit.appdb.audit_log import (
@@ -175,8 +176,9 @@ def _row(entry) -> dict:  # noqa: ANN001 - an AuditEntry
     Input(DATES, "start_date"), Input(DATES, "end_date"), Input(USER, "value"),
     Input(ACTION, "value"), Input(TEXT, "value"), Input(PAGER, "active_page"),
 )
-def show_entries(start: object, end: object, user: object, action: object, text: object,
-                 page: object) -> tuple:
+@validated
+def show_entries(start: Key | None, end: Key | None, user: Key | None, action: Key | None,
+                 text: Text | None, page: int | None) -> tuple:
     """One page of the entries that match the filters, newest first."""
     _require_admin()
     lang = current_lang()
@@ -203,8 +205,9 @@ def show_entries(start: object, end: object, user: object, action: object, text:
     State(ACTION, "value"), State(TEXT, "value"),
     prevent_initial_call=True,
 )
-def download_entries(clicks: object, start: object, end: object, user: object,
-                     action: object, text: object) -> tuple:
+@validated
+def download_entries(clicks: int | None, start: Key | None, end: Key | None, user: Key | None,
+                     action: Key | None, text: Text | None) -> tuple:
     """The filtered entries as CSV (UTF-8 with BOM, `;`, formula-safe cells)."""
     _require_admin()
     if not clicks:

@@ -6,6 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
+from cockpit.app.callback_inputs import Text, validated
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
 from cockpit.indicators.model import Indicator
@@ -41,7 +42,7 @@ def _matches(indicator: Indicator, query: str) -> bool:
     return all(word in haystack for word in query.lower().split())
 
 
-def _sheet(indicator: Indicator, topic: str, lang: str) -> dbc.Card:
+def _sheet(indicator: Indicator, topic: str, lang: str, min_count: int) -> dbc.Card:
     rows = [
         ("label.description", indicator.description),
         ("catalogue.formula", indicator.formula()),
@@ -52,7 +53,7 @@ def _sheet(indicator: Indicator, topic: str, lang: str) -> dbc.Card:
         ("source", indicator.source),
         ("catalogue.cycle", indicator.update_cycle),
         ("catalogue.classification", t(f"classification.{indicator.classification}", lang)),
-        ("catalogue.min_count", str(indicator.min_count)),
+        ("catalogue.min_count", str(min_count)),
     ]
     if indicator.notes:
         rows.append(("catalogue.notes", indicator.notes))
@@ -81,13 +82,15 @@ def layout(q: str | None = None, **_: str) -> html.Div:
 
 
 @callback(Output(RESULTS, "children"), Input(SEARCH, "value"))
-def show_sheets(query: str | None) -> list:
+@validated
+def show_sheets(query: Text | None) -> list:
     gate, viewer, lang = current_gate(), current_viewer(), current_lang()
     query = (query or "")[:100]
     found = [ind for ind in gate.visible_indicators(viewer) if _matches(ind, query)]
     topics = gate.registry.topics
     return [html.P(t("catalogue.count", lang, n=len(found)), className="text-body-secondary"),
-            *[_sheet(ind, topics.get(ind.topic, {}).get(lang, ind.topic), lang)
+            *[_sheet(ind, topics.get(ind.topic, {}).get(lang, ind.topic), lang,
+                     gate.min_count(ind))
               for ind in found]]
 
 

@@ -11,6 +11,7 @@ from dash.exceptions import PreventUpdate
 
 from cockpit.access.errors import GateError
 from cockpit.access.gate import AREA_PATTERN
+from cockpit.app.callback_inputs import CellClick, ClickData, Key, validated
 from cockpit.app.components import (
     error_notice,
     indicator_caption,
@@ -134,8 +135,9 @@ def layout(indicator: str | None = None, period: str | None = None, level: str |
     Input(INDICATOR, "value"),
     State(PERIOD, "value"), State(LEVEL, "value"),
 )
-def choose_period_and_level(indicator_id: str | None, period: str | None,
-                            level: str | None) -> tuple:
+@validated
+def choose_period_and_level(indicator_id: Key | None, period: Key | None,
+                            level: Key | None) -> tuple:
     """Offer the periods and levels the indicator has; keep the choice if still valid."""
     if not indicator_id:
         raise PreventUpdate
@@ -216,8 +218,9 @@ def table_rows(current: pd.DataFrame, previous: pd.DataFrame | None, highlight: 
     Input(INDICATOR, "value"), Input(PERIOD, "value"), Input(LEVEL, "value"),
     Input(METHOD, "value"), Input(RAW, "value"), Input(HIGHLIGHT, "data"),
 )
-def show_comparison(indicator_id: str | None, period: str | None, level: str | None,
-                    method: str | None, raw: bool | None, highlight: str | None) -> tuple:
+@validated
+def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | None,
+                    method: Key | None, raw: bool | None, highlight: Key | None) -> tuple:
     """Ranking, map and table of one indicator for one period and level."""
     if not indicator_id or not period or not level:
         raise PreventUpdate
@@ -270,8 +273,9 @@ def _clicked_area(click: dict | None) -> str | None:
     State(HIGHLIGHT, "data"),
     prevent_initial_call=True,
 )
-def choose_highlight(bar_click: dict | None, map_click: dict | None, cell: dict | None,
-                     current: str | None) -> str | None:
+@validated
+def choose_highlight(bar_click: ClickData | None, map_click: ClickData | None,
+                     cell: CellClick | None, current: Key | None) -> str | None:
     """The area clicked last in any of the three views; a second click clears it."""
     if ctx.triggered_id == GRID:
         code = (cell or {}).get("rowId")

@@ -22,6 +22,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 from cockpit.access import Gate, Viewer
 from cockpit.access.errors import AccessDenied, GateError
 from cockpit.access.gate import require_login
+from cockpit.app.callback_inputs import validated
 from cockpit.app.components import error_notice
 from cockpit.app.figures import sparkline
 from cockpit.app.formatting import (
@@ -383,6 +384,7 @@ def layout(raw: str | None = None, **_: str) -> html.Div:
 
 
 @callback(Output(CARDS, "children"), Input(RAW, "value"), prevent_initial_call=True)
+@validated
 def toggle_raw(raw: bool | None) -> list:
     """Rebuild the cards with or without suppression (the gate decides who may)."""
     return _cards(current_viewer(raw=bool(raw)), current_lang())

@@ -13,9 +13,11 @@ import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
+from pydantic import TypeAdapter, ValidationError
 
 from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
+from cockpit.app.callback_inputs import Key, SeriesEntry, SparkId, bad_request, validated
 from cockpit.app.components import error_notice
 from cockpit.app.figures import sparkline
 from cockpit.app.formatting import (
@@ -49,6 +51,7 @@ SERIES = "profile-series"
 SPARK = "profile-spark"
 MAX_PERIODS = 120  # bounds of the series the browser sends back for drawing
 MAX_SPARKLINES = 200
+SERIES_ENTRY = TypeAdapter(SeriesEntry)  # strict, see callback_inputs
 BLANK_FIGURE = {"data": [], "layout": {
     "height": 40, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
     "xaxis": {"visible": False}, "yaxis": {"visible": False},
@@ -185,10 +188,12 @@ def periods_text(periods: list[str], lang: str) -> str:
     return ", ".join(format_period(p, lang) for p, _ in Counter(periods).most_common())
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)
 def _sparkline_json(periods: tuple[str, ...], values: tuple[float | None, ...],
                     direction: str) -> dict:
-    # Keyed only by the data drawn, so the cache cannot carry one viewer's data to another.
+    # Keyed only by the data drawn, so the cache cannot carry one viewer's data to another;
+    # callers pass validated values only (periods as the server writes them, at most
+    # MAX_PERIODS, a known direction), so no key is larger than a few kilobytes.
     return sparkline(list(periods), list(values), direction=direction).to_plotly_json()
 
 
@@ -210,18 +215,20 @@ def _finite(value: object) -> float | None:
 def sparkline_figure(entry: object) -> dict:
     """Figure JSON of a series entry; a blank figure for anything malformed.
 
-    The entry comes back from the browser, so it is checked; it only ever holds data the
-    viewer was already sent. Figures are cached because building plotly objects is slow.
+    The entry comes back from the browser, so it is checked before it can become a
+    cache key: periods must look like the server's, the direction must be known, and
+    there are at most MAX_PERIODS points. It only ever holds data the viewer was
+    already sent. Figures are cached because building plotly objects is slow.
     """
     try:
-        periods = tuple(str(p) for p in entry["periods"])  # type: ignore[index]
-        values = tuple(_finite(v) for v in entry["values"])  # type: ignore[index]
-        direction = str(entry["direction"])  # type: ignore[index]
-        if not periods or len(periods) > MAX_PERIODS:
-            return BLANK_FIGURE
-        return copy.deepcopy(_sparkline_json(periods, values, direction))
-    except (TypeError, KeyError, ValueError):
+        checked = SERIES_ENTRY.validate_python(entry)
+    except ValidationError:
         return BLANK_FIGURE
+    periods = tuple(checked["periods"])
+    if not periods or len(periods) > MAX_PERIODS or len(checked["values"]) != len(periods):
+        return BLANK_FIGURE
+    values = tuple(_finite(v) for v in checked["values"])
+    return copy.deepcopy(_sparkline_json(periods, values, checked["direction"]))
 
 
 # -- components -------------------------------------------------------------------------------
@@ -385,7 +392,8 @@ def layout(area: str | None = None, raw: str | None = None, **_: str) -> html.Di
     Input(RAW, "value", allow_optional=True),  # the switch exists for admin/controlling only
     prevent_initial_call=True,  # the layout already carries the profile of the URL's area
 )
-def show_profile(area: str | None, raw: bool | None) -> list:
+@validated
+def show_profile(area: Key | None, raw: bool | None) -> list:
     return profile_content(current_gate(), current_viewer(raw=bool(raw)), area,
                            current_lang())
 
@@ -395,12 +403,19 @@ def show_profile(area: str | None, raw: bool | None) -> list:
     Input(SERIES, "data"),
     State({"type": SPARK, "indicator": ALL}, "id"),
 )
-def draw_sparklines(series: dict | None, ids: list[dict]) -> list[dict]:
-    """The trend line of every row, from the series sent with the table."""
-    series = series if isinstance(series, dict) else {}
-    return [sparkline_figure(series.get(str(key.get("indicator"))))
-            if n < MAX_SPARKLINES and isinstance(key, dict) else BLANK_FIGURE
-            for n, key in enumerate(ids)]
+@validated
+def draw_sparklines(series: dict[Key, object] | None, ids: list[SparkId]) -> list[dict]:
+    """The trend line of every row, from the series sent with the table.
+
+    A malformed entry gets a blank figure (sparkline_figure checks each), so one bad
+    row does not blank the others.
+    """
+    if len(ids) != len(dash.ctx.outputs_list):
+        # Dash would fail on a figure count that differs from the graphs asked for.
+        raise bad_request("input.outputs")
+    series = series or {}
+    return [sparkline_figure(series.get(key["indicator"])) if n < MAX_SPARKLINES
+            else BLANK_FIGURE for n, key in enumerate(ids)]
 
 
 clientside_callback(

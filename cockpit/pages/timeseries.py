@@ -13,6 +13,7 @@ from dash.exceptions import PreventUpdate
 from cockpit.access import Gate, Viewer
 from cockpit.access.errors import BadParameter, GateError
 from cockpit.access.gate import check_period
+from cockpit.app.callback_inputs import Key, validated
 from cockpit.app.components import error_notice, indicator_caption, indicator_options
 from cockpit.app.figures import time_series
 from cockpit.app.formatting import (
@@ -350,8 +351,9 @@ def layout(indicator: str | None = None, areas: str | None = None, index: str | 
     State(AREAS, "value"), State(BASE, "value"),
     prevent_initial_call=True,
 )
-def choose_areas_and_base(indicator_id: str | None, areas: list | None,
-                          base: str | None) -> tuple:
+@validated
+def choose_areas_and_base(indicator_id: Key | None, areas: list[Key] | None,
+                          base: Key | None) -> tuple:
     """Offer the areas and periods of the new indicator; keep the choices still valid."""
     if not indicator_id:
         raise PreventUpdate
@@ -385,8 +387,9 @@ def _caption(indicator: Indicator, base: str | None, lang: str) -> html.Div:
     Input(INDICATOR, "value"), Input(AREAS, "value"), Input(INDEX, "value"),
     Input(BASE, "value"), Input(RAW, "value"),
 )
-def show_series(indicator_id: str | None, areas: list | None, indexed: bool | None,
-                base: str | None, raw: bool | None) -> tuple:
+@validated
+def show_series(indicator_id: Key | None, areas: list[Key] | None, indexed: bool | None,
+                base: Key | None, raw: bool | None) -> tuple:
     """Line chart and table of one indicator over all periods for the chosen areas."""
     if not indicator_id:
         raise PreventUpdate

@@ -14,7 +14,7 @@ import base64
 import binascii
 import csv
 import io
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import dash
 import dash_ag_grid as dag
@@ -24,6 +24,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from cockpit.access.errors import GateError
+from cockpit.app.callback_inputs import Key, Text, UploadData, validated
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
 from cockpit.ingest.problems import COLUMN_LABELS_DE
@@ -120,23 +121,6 @@ def layout(**_: str) -> html.Div:
     ])
 
 
-def _bad_request(message: str) -> NoReturn:
-    """Answer a malformed callback request with 400 and a German message, never a 500."""
-    flask.abort(flask.Response(message, status=400, mimetype="text/plain"))
-
-
-def _expect(value: object, kind: type, what: str) -> None:
-    """Refuse a callback input of the wrong type (None is always allowed: 'not set').
-
-    Kept local to this page on purpose; `True` is no click count here, although
-    Python counts bool as int.
-    """
-    if value is None:
-        return
-    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        _bad_request(f"Ungültige Anfrage: {what} hat die falsche Form.")
-
-
 def _desk() -> DeliveryDesk:
     try:
         return current_gate().deliveries(current_viewer())
@@ -166,11 +150,10 @@ def _decode(contents: str) -> bytes | None:
     State(FILE, "filename"),
     prevent_initial_call=True,
 )
-def check_upload(contents: str | None, dataset_id: str | None, filename: str | None) -> tuple:
+@validated
+def check_upload(contents: UploadData | None, dataset_id: Key | None,
+                 filename: Text | None) -> tuple:
     """Store the uploaded file on the server (for this user only) and show the check report."""
-    _expect(contents, str, "Der Dateiinhalt")
-    _expect(dataset_id, str, "Der Datensatz")
-    _expect(filename, str, "Der Dateiname")
     lang = current_lang()
     if not contents:
         raise PreventUpdate
@@ -200,14 +183,11 @@ def check_upload(contents: str | None, dataset_id: str | None, filename: str | N
     State(TOKEN, "data"), State(DATASET, "value"), State(CONFIRM, "value"),
     prevent_initial_call=True,
 )
-def publish_upload(clicks: int | None, token: str | None, dataset_id: str | None,
+@validated
+def publish_upload(clicks: int | None, token: Key | None, dataset_id: Key | None,
                    confirmed: bool | None) -> dbc.Alert:
     """Check the stored file again and publish it all or nothing (publishing the same
     file twice changes nothing). Only the user who uploaded the file may publish it."""
-    _expect(clicks, int, "Der Klickzähler")
-    _expect(token, str, "Die Lieferungskennung")
-    _expect(dataset_id, str, "Der Datensatz")
-    _expect(confirmed, bool, "Die Bestätigung")
     lang = current_lang()
     desk = _desk()
     dataset = _permitted_dataset(desk, dataset_id)
@@ -240,11 +220,9 @@ def publish_upload(clicks: int | None, token: str | None, dataset_id: str | None
     State(TOKEN, "data"), State(DATASET, "value"),
     prevent_initial_call=True,
 )
-def download_report(clicks: int | None, token: str | None, dataset_id: str | None) -> dict:
+@validated
+def download_report(clicks: int | None, token: Key | None, dataset_id: Key | None) -> dict:
     """The check report as a CSV file (German column names, formula-safe cells)."""
-    _expect(clicks, int, "Der Klickzähler")
-    _expect(token, str, "Die Lieferungskennung")
-    _expect(dataset_id, str, "Der Datensatz")
     if not clicks or not token:
         raise PreventUpdate
     desk = _desk()

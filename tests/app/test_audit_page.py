@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
-import importlib
+import inspect
 import io
 import json
 from typing import Any
 
+import dash
 import pytest
 
 from cockpit.appdb import audit
@@ -209,9 +210,17 @@ def test_download_is_filtered_bom_semicolon_and_formula_safe(clients, seeded) ->
     assert json.loads(umlaut[6]) == {"ort": "Köln; Süd"}
 
 
-def test_download_is_capped_with_a_note(clients, seeded, monkeypatch) -> None:
-    page = importlib.import_module("cockpit.pages.audit_log")
-    monkeypatch.setattr(page, "MAX_DOWNLOAD", 10)
+def _served_globals(app_server, output: str) -> dict:
+    """The module namespace of the callback the app really serves for `output` (a page
+    module imported again in a test would be a second copy)."""
+    app = dash.get_app()
+    assert app.server is app_server
+    spec = next(spec for key, spec in app.callback_map.items() if output in key)
+    return inspect.unwrap(spec["callback"]).__globals__
+
+
+def test_download_is_capped_with_a_note(app_server, clients, seeded, monkeypatch) -> None:
+    monkeypatch.setitem(_served_globals(app_server, "audit-download.data"), "MAX_DOWNLOAD", 10)
     response = download(clients["admin"], action="test_paging")
     content = out(response, "audit-download", "data")["content"]
     table = list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))

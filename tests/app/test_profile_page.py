@@ -394,13 +394,20 @@ def test_unknown_area_in_url_shows_message_and_no_profile(clients, search: str,
         assert "Datenstand" not in body
 
 
-@pytest.mark.parametrize("area", ["9999", "<script>", None, "", 42, ["01"]])
+@pytest.mark.parametrize("area", ["9999", "<script>", None, ""])
 def test_bad_area_in_callback_shows_message(clients, area) -> None:
     response = show(clients["leadership"], area)
     assert response.status_code == 200
     tree = content_tree(response)
     assert rows(tree) == {}
     assert "Gebiet" in text(tree)
+
+
+@pytest.mark.parametrize("area", [42, ["01"], {"code": "01"}])
+def test_area_of_the_wrong_type_is_a_bad_request(clients, area) -> None:
+    response = show(clients["leadership"], area)
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.get_data(as_text=True)
 
 
 def test_anonymous_callback_gets_401_and_no_data(app_server) -> None:

@@ -404,8 +404,6 @@ def test_missing_period_is_null_in_figure_and_dash_in_table(ts) -> None:
     ("sgb2_quote", ["xx!!"], False, None, "Ungültiger Gebietsschlüssel"),
     ("sgb2_quote", ["9999"], False, None, "Unbekanntes Gebiet"),
     ("sgb2_quote", [], False, None, "mindestens ein Gebiet"),
-    ("sgb2_quote", "00", False, None, "mindestens ein Gebiet"),
-    ("sgb2_quote", [None, 5, {"a": 1}], False, None, "mindestens ein Gebiet"),
     ("sgb2_quote", ["00"], True, "1999", "absolute Werte"),
     ("sgb2_quote", ["00"], True, "20'15", "absolute Werte"),
     ("sgb2_quote", ["00"], True, None, "absolute Werte"),
@@ -422,16 +420,25 @@ def test_bad_callback_input_gives_a_message(clients, indicator, areas, indexed, 
     assert "Index" not in json.dumps(figure.get("layout", {}).get("yaxis", {}))
 
 
+@pytest.mark.parametrize("areas", ["00", [None, 5, {"a": 1}], {"00": 1}, ["x" * 100_000]])
+def test_areas_of_the_wrong_type_are_a_bad_request(clients, areas) -> None:
+    response = series(clients["leadership"], "sgb2_quote", areas)
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.get_data(as_text=True)
+
+
 def test_too_many_areas_are_capped(clients) -> None:
     codes = ["00", "01", "02", "03", "04", "05", "06", "0101", "0102", "0103", "0104",
              "0201", "0202", "0203"]
     response = series(clients["admin"], "einwohner", codes)
     assert list(traces(response)) == codes[:12]
     assert "höchstens 12 Gebiete" in text(response)
-    # a flood of junk codes gives a bounded answer
-    response = series(clients["admin"], "einwohner", [f"x{i}!" for i in range(2000)])
+    # a flood of junk codes gives a bounded answer, a larger one is refused
+    response = series(clients["admin"], "einwohner", [f"x{i}!" for i in range(400)])
     assert response.status_code == 200
     assert text(response).count("Ungültiger Gebietsschlüssel") == 48
+    response = series(clients["admin"], "einwohner", [f"x{i}!" for i in range(2000)])
+    assert response.status_code == 400
 
 
 def test_anonymous_callback_gets_401_and_no_data(app_server) -> None:

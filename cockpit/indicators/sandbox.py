@@ -1,0 +1,236 @@
+"""Run an indicator's SQL where it can read only the datasets its header declares.
+
+The gate decides classification, scope and `min_count` from the header, so the
+header must not be able to understate what the query reads. Each query runs on
+a fresh in-memory DuckDB connection that holds `observations` of the declared
+datasets only (plus `datasets`, `areas`, `area_geometries` and `meta`), with
+file access, extension loading and configuration changes switched off. The
+snapshot's tables are fetched once per snapshot file as Arrow tables (zero-copy
+views in the sandbox), so the sandbox costs little per indicator.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Collection
+from functools import lru_cache
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cockpit.store.schema import create_schema
+
+# Tables a query may read besides `observations`; `import_log` (user names,
+# file names) is not among them.
+SHARED_TABLES: tuple[str, ...] = ("areas", "area_geometries", "meta")
+
+# Locked before any data is registered: no ATTACH of files, no read_csv/glob/COPY,
+# no INSTALL/LOAD, no SET (so none of this can be switched back on).
+_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+    "lock_configuration": True,
+}
+
+_WORD = re.compile(r"[a-z_][a-z0-9_]*")
+_KEEP_SOURCES = 2  # the current snapshot and the one before (while a new one is warming)
+
+
+class SandboxError(ValueError):
+    """The indicator SQL is not a single SELECT statement."""
+
+
+def check_single_select(sql: str) -> None:
+    """Raise SandboxError unless `sql` is exactly one SELECT (WITH ... SELECT counts)."""
+    problem = _single_select_problem(sql)
+    if problem is not None:
+        raise SandboxError(problem)
+
+
+@lru_cache(maxsize=1024)  # keyed by indicator SQL from the server's own files
+def _single_select_problem(sql: str) -> str | None:
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        return f"SQL nicht lesbar: {str(exc).splitlines()[0]}"
+    if len(statements) != 1:
+        return f"SQL muss genau eine SELECT-Abfrage sein, nicht {len(statements)} Anweisungen"
+    if statements[0].type != duckdb.StatementType.SELECT:
+        kind = str(statements[0].type).rsplit(".", 1)[-1]
+        return f"SQL muss eine SELECT-Abfrage sein, nicht {kind}"
+    return None
+
+
+def _fetch(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pa.Table:
+    cursor = conn.cursor()  # cursors are per thread; the gate computes in several
+    try:
+        relation = cursor.sql(sql, params=params)
+        # DuckDB 2.x names it to_arrow_table; in 1.x arrow() returns the table.
+        fetch = getattr(relation, "to_arrow_table", None) or relation.arrow
+        return fetch()
+    finally:
+        cursor.close()
+
+
+class SourceTables:
+    """The readable tables of one source, fetched lazily as Arrow tables and kept.
+
+    Holds data only, never the connection: the caller passes the connection it
+    has, so a cached entry outlives the connection that filled it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tables: dict[str, pa.Table] = {}
+        self._observations: dict[str, pa.Table] = {}
+
+    def table(self, conn: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
+        """One of SHARED_TABLES or `datasets`, whole."""
+        with self._lock:
+            table = self._tables.get(name)
+            if table is None:
+                table = self._tables[name] = _fetch(conn, f"SELECT * FROM {name}")
+            return table
+
+    def observations(self, conn: duckdb.DuckDBPyConnection,
+                     datasets: Collection[str]) -> pa.Table:
+        """The observations of the given datasets only."""
+        wanted = sorted(set(datasets))
+        with self._lock:
+            for name in wanted:
+                if name not in self._observations:
+                    self._observations[name] = _fetch(
+                        conn, "SELECT * FROM observations WHERE dataset_id = ?", [name])
+            parts = [self._observations[name] for name in wanted]
+        if not parts:
+            return _fetch(conn, "SELECT * FROM observations LIMIT 0")
+        return pa.concat_tables(parts)
+
+    def datasets(self, conn: duckdb.DuckDBPyConnection, datasets: Collection[str]) -> pa.Table:
+        """The `datasets` rows of the given datasets only."""
+        table = self.table(conn, "datasets")
+        return table.filter(pc.is_in(table.column("id"), pa.array(sorted(set(datasets)),
+                                                                   type=pa.string())))
+
+
+_sources: OrderedDict[tuple, SourceTables] = OrderedDict()
+_sources_lock = threading.Lock()
+
+
+_keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _source_key(conn: duckdb.DuckDBPyConnection) -> tuple | None:
+    """_file_key of `conn`, looked up once per connection (the store keeps one per snapshot)."""
+    try:
+        return _keys[conn]
+    except KeyError:
+        key = _keys[conn] = _file_key(conn)
+        return key
+
+
+def _file_key(conn: duckdb.DuckDBPyConnection) -> tuple | None:
+    """A key for a published snapshot opened read-only: its file and the file's stat.
+
+    Published snapshots are never written again, so their tables can be kept;
+    in-memory or writable databases (tests, a snapshot being built) are read anew.
+    """
+    cursor = conn.cursor()
+    try:
+        result = cursor.execute("SELECT * FROM duckdb_databases() "
+                                "WHERE database_name = current_database()")
+        names = [d[0] for d in result.description]
+        row = dict(zip(names, result.fetchone() or (), strict=False))
+    finally:
+        cursor.close()
+    path = row.get("path")
+    if not path or row.get("readonly") is False:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (path, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def source_tables(conn: duckdb.DuckDBPyConnection) -> SourceTables:
+    """The tables of `conn`, shared with earlier calls when `conn` is a published snapshot."""
+    key = _source_key(conn)
+    if key is None:
+        return SourceTables()
+    with _sources_lock:
+        tables = _sources.get(key)
+        if tables is None:
+            tables = _sources[key] = SourceTables()
+            while len(_sources) > _KEEP_SOURCES:
+                _sources.popitem(last=False)
+        else:
+            _sources.move_to_end(key)
+        return tables
+
+
+_database: tuple[int, duckdb.DuckDBPyConnection] | None = None
+_database_lock = threading.Lock()
+
+
+def _sandbox_database() -> duckdb.DuckDBPyConnection:
+    """One empty, locked in-memory database per process (opening one costs ~15 ms).
+
+    Each query gets its own cursor on it: a cursor is a separate connection
+    with its own temporary catalogue, so the views registered for one query are
+    invisible to every other, and the main catalogue stays empty. Only single
+    SELECTs run here, so no query can leave anything behind.
+    """
+    global _database
+    with _database_lock:
+        if _database is None or _database[0] != os.getpid():  # not across a fork
+            _database = (os.getpid(), duckdb.connect(":memory:", config=_CONFIG))
+        return _database[1]
+
+
+def open_sandbox(conn: duckdb.DuckDBPyConnection, datasets: Collection[str],
+                 sql: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh locked connection whose tables show only what `datasets` may read.
+
+    With `sql`, only the tables it names are registered (each registration costs
+    about a millisecond); a table it does not name cannot be read by it anyway.
+    """
+    source = source_tables(conn)
+    sandbox = _sandbox_database().cursor()
+    words = None if sql is None else set(_WORD.findall(sql.lower()))
+    if words is None or "observations" in words:
+        sandbox.register("observations", source.observations(conn, datasets))
+    if words is None or "datasets" in words:
+        sandbox.register("datasets", source.datasets(conn, datasets))
+    for name in SHARED_TABLES:
+        if words is None or name in words:
+            sandbox.register(name, source.table(conn, name))
+    return sandbox
+
+
+def empty_sandbox() -> duckdb.DuckDBPyConnection:
+    """The store schema without rows, locked like a sandbox (for checking SQL without data)."""
+    sandbox = duckdb.connect(":memory:", config=_CONFIG)
+    create_schema(sandbox)
+    sandbox.execute("DROP TABLE import_log")
+    return sandbox
+
+
+def run_sandboxed(conn: duckdb.DuckDBPyConnection, sql: str, datasets: Collection[str],
+                  params: dict | None = None) -> pd.DataFrame:
+    """Run one SELECT on `conn`'s data restricted to `datasets`; returns the result frame."""
+    check_single_select(sql)
+    sandbox = open_sandbox(conn, datasets, sql)
+    try:
+        return sandbox.execute(sql, params).df()
+    finally:
+        sandbox.close()

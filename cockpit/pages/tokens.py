@@ -18,6 +18,7 @@ import flask
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
+from cockpit.app.callback_inputs import Key, Text, validated
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
 from cockpit.appdb.tokens import (
@@ -205,8 +206,9 @@ def _clicked(value: object) -> bool:
     State(NAME, "value"), State(EXPIRY, "value"),
     prevent_initial_call=True,
 )
-def change_tokens(create_clicks: object, revoke_clicks: object, name: object,
-                  expiry: object) -> tuple:
+@validated
+def change_tokens(create_clicks: int | None, revoke_clicks: list[int | None],
+                  name: Text | None, expiry: Key | None) -> tuple:
     """Create or revoke one token of the logged-in person; answer with the new list."""
     lang, user_name = current_lang(), _user_name()
     if user_name is None:

@@ -140,13 +140,10 @@ def test_nobody_revokes_someone_elses_token(app_server, clients, demo) -> None:
 @pytest.mark.parametrize(("name", "expiry", "words"), [
     ("", None, "Namen"),
     (None, None, "Namen"),
-    (["liste"], None, "Namen"),
-    ({"a": 1}, None, "Namen"),
     ("x" * 65, None, "höchstens 64"),
     ("ok", "2001-01-01", "Vergangenheit"),
     ("ok", "morgen", "Ablaufdatum"),
     ("ok", "2026-02-30", "Ablaufdatum"),
-    ("ok", 20991231, "Ablaufdatum"),
     ("ok", "9999-12-31", "drei Jahre"),
 ])
 def test_bad_input_gets_a_german_message_and_changes_nothing(app_server, clients, demo,
@@ -159,10 +156,22 @@ def test_bad_input_gets_a_german_message_and_changes_nothing(app_server, clients
     assert stored(demo, user_of(app_server, "leadership")) == []
 
 
-@pytest.mark.parametrize("clicks", [0, None, "1", True, -3, [1]])
-def test_tampered_clicks_change_nothing(app_server, clients, demo, clicks) -> None:
+@pytest.mark.parametrize("clicks", [0, None, -3])
+def test_clicks_that_are_no_click_change_nothing(app_server, clients, demo, clicks) -> None:
     response = create(clients["district"], "ok", clicks=clicks)
     assert response.status_code == 204  # PreventUpdate: nothing to do
+    assert stored(demo, user_of(app_server, "district")) == []
+
+
+@pytest.mark.parametrize(("name", "expiry", "clicks"), [
+    (["liste"], None, 1), ({"a": 1}, None, 1), ("ok", 20991231, 1), ("ok", None, "1"),
+    ("ok", None, True), ("ok", None, [1]), ("x" * 1001, None, 1),
+])
+def test_wrong_types_are_a_german_400_and_change_nothing(app_server, clients, demo, name,
+                                                         expiry, clicks) -> None:
+    response = create(clients["district"], name, expiry, clicks=clicks)
+    assert response.status_code == 400
+    assert "Ungültige Anfrage" in response.get_data(as_text=True)
     assert stored(demo, user_of(app_server, "district")) == []
 
 

@@ -77,7 +77,6 @@ def install_security(server: flask.Flask, dash_app: dash.Dash, settings: Setting
                          MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES)
     server.session_interface = _SessionInterface()
 
-    @server.before_request
     def allow_large_upload() -> None:
         request = flask.request
         length = request.content_length
@@ -95,6 +94,10 @@ def install_security(server: flask.Flask, dash_app: dash.Dash, settings: Setting
                 for item in inputs):
             # A large body is only accepted for the file upload itself.
             raise RequestEntityTooLarge()
+
+    # First of all request hooks: any hook that reads the body (the callback input
+    # guard does) must already see the upload's larger limit.
+    server.before_request_funcs.setdefault(None, []).insert(0, allow_large_upload)
 
     @server.errorhandler(RequestEntityTooLarge)
     def too_large(_exc: RequestEntityTooLarge) -> tuple[flask.Response, int]:

@@ -105,6 +105,16 @@ class Areas:
         return cls(frame, parents, {code: below(code) for code in parents}, geometries)
 
 
+class _Unseen(NotFound, AccessDenied):
+    """An indicator that does not exist for this viewer: answered as 404 like an unknown id.
+
+    It stays an AccessDenied too, so callers that skip forbidden indicators silently (the
+    overview cards) still do; to the person asking it looks exactly like NotFound.
+    """
+
+    status = 404
+
+
 class Gate:
     """Hands out indicator data, scoped and suppressed for one viewer at a time."""
 
@@ -230,13 +240,17 @@ class Gate:
         return [ind for ind in self.registry if self.scope(viewer, ind).allowed]
 
     def indicator(self, viewer: Viewer | None, indicator_id: str) -> Indicator:
-        """Return one indicator, or raise NotFound / AccessDenied."""
+        """Return one indicator, or raise NotFound.
+
+        A viewer whose scope excludes the indicator entirely (committee for a restricted
+        one, a department for another department's) may not learn that it exists, so it
+        gets exactly the answer for an unknown id. Roles that see it for some areas get
+        AccessDenied for the others (in `rows`).
+        """
         require_login(viewer)
         indicator = self.registry.get(indicator_id) if isinstance(indicator_id, str) else None
-        if indicator is None:
-            raise NotFound(f"Unbekannter Indikator „{str(indicator_id)[:64]}“.")
-        if not self.scope(viewer, indicator).allowed:
-            raise AccessDenied("Für diesen Indikator fehlt Ihnen die Berechtigung.")
+        if indicator is None or not self.scope(viewer, indicator).allowed:
+            raise _Unseen(f"Unbekannter Indikator „{str(indicator_id)[:64]}“.")
         return indicator
 
     # -- values ----------------------------------------------------------------

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import math
+from contextlib import closing
 
 import flask
+import pandas as pd
 
+from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
+from cockpit.api.openapi import build_spec
+from cockpit.app.api_tokens import token_name
 from cockpit.app.session import current_gate, current_viewer
+from cockpit.appdb import audit
 from cockpit.indicators.model import Indicator
 
 api = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -18,6 +25,7 @@ _ALLOWED_PARAMS = {
     "areas": {"level"},
     "areas_geojson": {"level"},
     "indicators": set(),
+    "openapi": set(),
 }
 
 
@@ -77,14 +85,37 @@ def indicators() -> flask.Response:
 @api.get("/indicators/<indicator_id>/values")
 def values(indicator_id: str) -> flask.Response:
     args = flask.request.args
-    rows = current_gate().values(current_viewer(), indicator_id, level=args.get("level"),
-                                 period=args.get("period"), area=args.get("area"))
+    gate, viewer = current_gate(), current_viewer()
+    rows = gate.values(viewer, indicator_id, level=args.get("level"),
+                       period=args.get("period"), area=args.get("area"))
+    if gate.registry.get(indicator_id).classification == "restricted":
+        _audit_restricted_export(gate, viewer, indicator_id, rows)
     return flask.jsonify([
         {"area_code": r.area_code, "area_name": r.area_name, "level": r.level,
          "period": r.period, "value": _number(r.value), "numerator": _number(r.numerator),
          "denominator": _number(r.denominator), "suppressed": bool(r.suppressed)}
         for r in rows.itertuples()
     ])
+
+
+def _audit_restricted_export(gate: Gate, viewer: Viewer, indicator_id: str,
+                             rows: pd.DataFrame) -> None:
+    """Restricted data leaving the cockpit: who, what, how much, via session or which token."""
+    args = flask.request.args
+    name = token_name()
+    detail = {
+        "indicator": indicator_id,
+        "level": args.get("level") or None,
+        "period": args.get("period") or (max(rows["period"]) if len(rows) else None),
+        "area": args.get("area") or None,
+        "rows": len(rows),
+        "via": "token" if name else "session",
+        "token": name,
+    }
+    with closing(gate.inst.app_db()) as conn:
+        audit(conn, viewer.name, "restricted_export",
+              json.dumps(detail, ensure_ascii=False, sort_keys=True),
+              source="api", address=flask.request.remote_addr)
 
 
 @api.get("/areas")
@@ -95,6 +126,16 @@ def areas() -> flask.Response:
          "parent_code": r.parent_code if isinstance(r.parent_code, str) else None}
         for r in frame.itertuples()
     ])
+
+
+@api.get("/openapi.json")
+def openapi() -> flask.Response:
+    app = flask.current_app
+    rules = [rule for rule in app.url_map.iter_rules()
+             if rule.endpoint.startswith(f"{api.name}.")]
+    prefix = api.url_prefix or ""
+    return flask.jsonify(build_spec(rules, prefix, _ALLOWED_PARAMS,
+                                    flask.request.script_root + prefix))
 
 
 @api.get("/<path:unknown>")

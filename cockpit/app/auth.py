@@ -17,6 +17,7 @@ import flask_login
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from markupsafe import escape
 
+from cockpit.app.api_tokens import install_token_auth
 from cockpit.app.i18n import LANGUAGES, register_strings, t
 from cockpit.app.redirects import safe_next
 from cockpit.app.session import current_lang
@@ -187,6 +188,7 @@ def install_auth(server: flask.Flask, inst: Installation) -> flask_login.LoginMa
                            timedelta(minutes=settings.login_lockout_minutes))
     manager = flask_login.LoginManager()
     manager.init_app(server)
+    install_token_auth(server, manager, inst)  # Bearer tokens, for /api/v1/ only
 
     @manager.user_loader
     def load_user(name: str) -> SessionUser | None:

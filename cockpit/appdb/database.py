@@ -85,6 +85,19 @@ MIGRATIONS: list[str] = [
         locked_until TEXT
     );
     """,
+    # 4: personal API tokens (SHA-256 of the token only; see cockpit/appdb/tokens.py)
+    """
+    CREATE TABLE api_tokens (
+        id           INTEGER PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        name         TEXT NOT NULL,
+        token_hash   TEXT NOT NULL UNIQUE,
+        created_at   TEXT NOT NULL,
+        expires_at   TEXT,
+        last_used_at TEXT,
+        UNIQUE (user_id, name)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

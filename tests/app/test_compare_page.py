@@ -69,7 +69,7 @@ def test_committee_gets_no_restricted_indicator(clients, demo) -> None:
     response = compare(clients["committee"], "hze_je_1000_unter_21")
     assert response.status_code == 200
     body = response_text(response)
-    assert "Berechtigung" in body
+    assert "Unbekannter Indikator" in body  # as if it did not exist (finding 12)
     assert _rows(response) == []
     secret = Gate(demo).values(Viewer("x", "admin"), "hze_je_1000_unter_21",
                                level="subdistrict", period="2024")

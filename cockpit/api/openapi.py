@@ -1,0 +1,257 @@
+"""The OpenAPI 3.1 description of /api/v1, built from the registered routes.
+
+Drift between description and handlers is prevented by construction where possible:
+paths and methods come from Flask's URL map, query parameters from the API's own
+allow-list, and parameter patterns and value sets from the gate's validators
+(`PERIOD_PATTERN`, `AREA_PATTERN`, `LEVELS`). What cannot be derived (what an endpoint
+answers) is declared here per endpoint, and building the description fails loudly for a
+route or parameter that has none, so a new endpoint cannot ship undescribed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from werkzeug.routing import Rule
+
+from cockpit import __version__
+from cockpit.access.gate import AREA_PATTERN, PERIOD_PATTERN
+from cockpit.indicators.model import DIRECTIONS
+from cockpit.roles import CLASSIFICATIONS, LEVELS
+
+OPENAPI_VERSION = "3.1.0"
+# Routes that are not endpoints of the API: the JSON 404 for unknown API paths.
+UNDESCRIBED_ENDPOINTS = frozenset({"not_found"})
+_METHODS = ("get", "post", "put", "patch", "delete")
+_CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+_PERIOD = {"type": "string", "pattern": PERIOD_PATTERN.pattern,
+           "description": "Jahr (2024) oder Monat (2024-06)."}
+_LEVEL = {"type": "string", "enum": list(LEVELS)}
+
+QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
+    "level": {"description": "Gebietsebene (leer: alle Ebenen des Indikators).",
+              "schema": _LEVEL},
+    "period": {"description": "Zeitraum (leer: der jüngste mit Werten).", "schema": _PERIOD},
+    "area": {"description": "Schlüssel eines einzelnen Gebiets.",
+             "schema": {"type": "string", "pattern": AREA_PATTERN.pattern}},
+}
+PATH_PARAMETERS: dict[str, dict[str, Any]] = {
+    "indicator_id": {
+        "description": "Kennung des Indikators. Unbekannte Kennungen und Indikatoren, "
+                       "deren Existenz die Rolle nicht erfahren darf, ergeben 404.",
+        "schema": {"type": "string", "minLength": 1},
+    },
+}
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "string", "minLength": 1,
+                                 "description": "Meldung auf Deutsch."}},
+        "additionalProperties": False,
+    },
+    "Indicator": {
+        "type": "object",
+        "required": ["id", "kind", "title", "title_en", "description", "unit", "decimals",
+                     "topic", "classification", "direction", "numerator", "denominator",
+                     "source", "update_cycle", "min_count", "levels", "periods"],
+        "properties": {
+            "id": {"type": "string"},
+            "kind": {"type": "string", "enum": ["indicator", "index"]},
+            "title": {"type": "string"},
+            "title_en": {"type": "string"},
+            "description": {"type": "string"},
+            "unit": {"type": "string"},
+            "decimals": {"type": "integer", "minimum": 0},
+            "topic": {"type": "string"},
+            "classification": {"type": "string", "enum": list(CLASSIFICATIONS)},
+            "direction": {"type": "string", "enum": list(DIRECTIONS)},
+            "numerator": {"type": "string"},
+            "denominator": _nullable({"type": "string"}),
+            "source": {"type": "string"},
+            "update_cycle": {"type": "string"},
+            "min_count": {"type": "integer", "minimum": 1},
+            "levels": {"type": "array", "items": _LEVEL, "uniqueItems": True},
+            "periods": {"type": "array", "items": _PERIOD, "uniqueItems": True},
+            "classes": {"type": "array", "items": {"type": "string"}},
+        },
+        "additionalProperties": False,
+    },
+    "Value": {
+        "type": "object",
+        "description": "Ein Wert; ein geheim gehaltener Wert hat value und numerator null.",
+        "required": ["area_code", "area_name", "level", "period", "value", "numerator",
+                     "denominator", "suppressed"],
+        "properties": {
+            "area_code": {"type": "string"},
+            "area_name": {"type": "string"},
+            "level": _LEVEL,
+            "period": _PERIOD,
+            "value": _nullable({"type": "number"}),
+            "numerator": _nullable({"type": "number"}),
+            "denominator": _nullable({"type": "number"}),
+            "suppressed": {"type": "boolean"},
+        },
+        "additionalProperties": False,
+    },
+    "Area": {
+        "type": "object",
+        "required": ["code", "name", "level", "parent_code"],
+        "properties": {
+            "code": {"type": "string"},
+            "name": {"type": "string"},
+            "level": _LEVEL,
+            "parent_code": _nullable({"type": "string"}),
+        },
+        "additionalProperties": False,
+    },
+    "FeatureCollection": {
+        "type": "object",
+        "required": ["type", "features"],
+        "properties": {
+            "type": {"const": "FeatureCollection"},
+            "features": {"type": "array", "items": {
+                "type": "object",
+                "required": ["type", "id", "properties", "geometry"],
+                "properties": {
+                    "type": {"const": "Feature"},
+                    "id": {"type": "string"},
+                    "properties": {
+                        "type": "object",
+                        "required": ["code", "name", "level"],
+                        "properties": {"code": {"type": "string"}, "name": {"type": "string"},
+                                       "level": _LEVEL},
+                        "additionalProperties": False,
+                    },
+                    "geometry": {
+                        "type": "object", "required": ["type", "coordinates"],
+                        "properties": {"type": {"enum": ["Polygon", "MultiPolygon"]},
+                                       "coordinates": {"type": "array"}},
+                    },
+                },
+            }},
+        },
+        "additionalProperties": False,
+    },
+    "OpenApi": {"type": "object", "required": ["openapi", "info", "paths"]},
+}
+
+ERRORS: dict[str, str] = {
+    "400": "Ungültiger oder unbekannter Parameter.",
+    "401": "Nicht angemeldet, oder das API-Token ist ungültig, abgelaufen oder widerrufen.",
+    "403": "Für dieses Gebiet fehlt die Berechtigung.",
+    "404": "Unbekannter Indikator (oder einer, den die Rolle nicht kennen darf).",
+    "405": "Die API ist nur lesbar (GET).",
+    "429": "Zu viele ungültige API-Tokens von dieser Adresse; später erneut versuchen.",
+}
+
+
+def _array_of(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}}
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+# Every operation can answer these: bad or unknown parameter, no login or a bad token,
+# another method than GET, too many bad tokens from one address.
+COMMON_ERRORS = ("400", "401", "405", "429")
+# What each endpoint (view function name) answers: summary, 200 body, its own errors.
+OPERATIONS: dict[str, dict[str, Any]] = {
+    "indicators": {"summary": "Indikatoren, die die angemeldete Person sehen darf.",
+                   "body": _array_of("Indicator"), "errors": ()},
+    "values": {"summary": "Werte eines Indikators, gefiltert und geheim gehalten wie für "
+                          "die angemeldete Person; Abrufe vertraulicher Daten werden "
+                          "protokolliert.",
+               "body": _array_of("Value"), "errors": ("403", "404")},
+    "areas": {"summary": "Gebiete, optional einer Ebene.", "body": _array_of("Area"),
+              "errors": ()},
+    "areas_geojson": {"summary": "Gebietsgrenzen einer Ebene als GeoJSON (Standard: die "
+                                 "unterste Ebene).",
+                      "body": _ref("FeatureCollection"), "errors": ()},
+    "openapi": {"summary": "Diese Beschreibung der API (OpenAPI 3.1).", "body": _ref("OpenApi"),
+                "errors": ()},
+}
+
+
+def openapi_path(rule: str) -> str:
+    """Flask's `/x/<indicator_id>/values` as OpenAPI's `/x/{indicator_id}/values`."""
+    return _CONVERTER.sub(r"{\1}", rule)
+
+
+def build_spec(rules: Iterable[Rule], prefix: str, allowed_params: Mapping[str, Iterable[str]],
+               server_url: str) -> dict[str, Any]:
+    """The OpenAPI document for the rules of one blueprint (endpoint names `<bp>.<view>`).
+
+    `prefix` is the blueprint's URL prefix (paths are relative to `server_url`, which ends
+    with it); `allowed_params` maps view names to their accepted query parameters.
+    Raises LookupError for a route or parameter that has no description here.
+    """
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(rules, key=lambda r: r.rule):
+        view = rule.endpoint.rpartition(".")[2]
+        if view in UNDESCRIBED_ENDPOINTS:
+            continue
+        if view not in OPERATIONS:
+            raise LookupError(f"API-Route {rule.rule} ({view}) ist nicht beschrieben.")
+        methods = sorted(m.lower() for m in rule.methods or () if m.lower() in _METHODS)
+        item = paths.setdefault(openapi_path(rule.rule.removeprefix(prefix) or "/"), {})
+        for method in methods:
+            item[method] = _operation(view, rule, allowed_params.get(view, ()))
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "Kommunales Datencockpit – API",
+            "version": __version__,
+            "description": (
+                "Nur lesende JSON-API. Anmeldung über die Sitzung der Weboberfläche oder "
+                "mit einem persönlichen API-Token (Seite „API-Tokens“) im Kopf "
+                "`Authorization: Bearer <Token>`. Jede Antwort enthält nur, was die Rolle "
+                "der Person sehen darf; kleine Fallzahlen sind geheim gehalten."),
+        },
+        "servers": [{"url": server_url}],
+        "security": [{"bearerToken": []}, {"sessionCookie": []}],
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "responses": {status: {"description": text, "content": {
+                "application/json": {"schema": _ref("Error")}}} for status, text in
+                ERRORS.items()},
+            "securitySchemes": {
+                "bearerToken": {"type": "http", "scheme": "bearer",
+                                "description": "Persönliches API-Token (beginnt mit ck_)."},
+                "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
+    }
+
+
+def _operation(view: str, rule: Rule, allowed: Iterable[str]) -> dict[str, Any]:
+    spec = OPERATIONS[view]
+    parameters = []
+    for name in sorted(rule.arguments):
+        if name not in PATH_PARAMETERS:
+            raise LookupError(f"Pfadparameter {name} von {rule.rule} ist nicht beschrieben.")
+        parameters.append({"name": name, "in": "path", "required": True,
+                           **PATH_PARAMETERS[name]})
+    for name in sorted(allowed):
+        if name not in QUERY_PARAMETERS:
+            raise LookupError(f"Parameter {name} von {rule.rule} ist nicht beschrieben.")
+        parameters.append({"name": name, "in": "query", "required": False,
+                           **QUERY_PARAMETERS[name]})
+    responses: dict[str, Any] = {"200": {"description": "Erfolg.", "content": {
+        "application/json": {"schema": spec["body"]}}}}
+    for status in sorted({*COMMON_ERRORS, *spec["errors"]}):
+        responses[status] = {"$ref": f"#/components/responses/{status}"}
+    return {"operationId": view, "summary": spec["summary"], "parameters": parameters,
+            "responses": responses}

@@ -47,7 +47,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from cockpit.access.gate import Gate
 from cockpit.access.suppression import is_protected, is_small
@@ -430,6 +429,8 @@ def _solve(model: _Model, members: list[Var], constraints: list, wanted: list[Va
             ub_rows.append(row)
             ub_rhs.append(rhs)
     bounds = [(None, None) if var in free else (0, None) for var in members]
+    from scipy.optimize import linprog  # lazily, see cockpit.access.suppression.interval
+
     found = {}
     for var in wanted:
         ends = []

@@ -38,7 +38,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 # Integer slack for LP results: counts are whole numbers.
 _EPS = 1e-6
@@ -111,6 +110,10 @@ def interval(
     bounds = (None, None) if signed else (0, None)
     if cell not in index:
         return float(counts[cell]), float(counts[cell])
+    # Imported here, not at the top: scipy's BLAS starts threads when loaded, and a
+    # gunicorn master that loaded it would fork workers that hang or abort at exit.
+    from scipy.optimize import linprog
+
     objective = np.zeros(len(unknowns))
     objective[index[cell]] = 1.0
     found = []

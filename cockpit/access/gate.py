@@ -212,9 +212,12 @@ class Gate:
         """The indicator's min_count, never below the minimum of any dataset it reads."""
         return max(indicator.min_count, self.inst.catalog.min_count(indicator.datasets))
 
-    def warm(self) -> None:
-        """Compute every indicator once, so the first request does not wait."""
+    def warm(self, stop: threading.Event | None = None) -> None:
+        """Compute every indicator once, so the first request does not wait; `stop`
+        ends the loop between two indicators (a worker that shuts down)."""
         for indicator in self.registry:
+            if stop is not None and stop.is_set():
+                return
             try:
                 self._frame(indicator)
             except Exception:  # noqa: BLE001 - a broken indicator fails on request, loudly

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 
 import flask
@@ -48,5 +49,24 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
     install_security(server, dash_app, inst.settings)
     if warm and inst.store.exists():
         # Committee members should not wait for the first computation.
-        threading.Thread(target=gate.warm, name="gate-warm", daemon=True).start()
+        _start_warming(gate)
     return server
+
+
+def _start_warming(gate: Gate) -> None:
+    """Warm the gate in the background and stop it cleanly when the process exits.
+
+    A daemon thread still inside DuckDB while the interpreter shuts down aborts
+    the process (SIGABRT, "exception not rethrown"); a gunicorn worker stopped
+    soon after its start would die that way. So at exit the thread is told to
+    stop after the indicator it is computing, and is waited for.
+    """
+    stop = threading.Event()
+    thread = threading.Thread(target=gate.warm, args=(stop,), name="gate-warm", daemon=True)
+
+    def finish() -> None:
+        stop.set()
+        thread.join(timeout=20)
+
+    atexit.register(finish)
+    thread.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import sys
 
 import click
 from gunicorn.app.base import BaseApplication
@@ -89,4 +90,18 @@ def serve(inst: Installation, host: str, port: int, workers: int, demo: bool) ->
         "errorlog": "-",
         # The control socket would live outside COCKPIT_HOME; nothing here uses it.
         "control_socket_disable": True,
+        "worker_exit": _leave_worker,
     }).run()
+
+
+def _leave_worker(_server: object, _worker: object) -> None:
+    """End a stopped worker at once, without the interpreter's clean-up.
+
+    Every request has finished and committed by now (the app database commits per
+    request; the analytic store is read-only). What the clean-up would do is run
+    DuckDB's native destructors while a background thread may still be inside
+    DuckDB, which aborts the worker (SIGABRT) or makes it hang until gunicorn kills it.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

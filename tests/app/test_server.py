@@ -76,10 +76,16 @@ def test_serve_builds_the_demo_and_answers_within_60_seconds(tmp_path: Path) -> 
         assert body is not None, "no answer within 60 s"
         assert '"status":"ok"' in body
     finally:
+        # Stopped right after start, while the workers are still warming the gate.
+        stopping = time.monotonic()
         proc.terminate()
         output, _ = proc.communicate(timeout=30)
     assert "demo-admin" in output
     assert (tmp_path / "home" / "demo-logins.txt").exists()
+    # Workers end cleanly and at once: no abort inside DuckDB, no wait for a hung worker.
+    assert time.monotonic() - stopping < 10
+    assert "SIGABRT" not in output and "terminate called" not in output, output[-2000:]
+    assert "SIGKILL" not in output, output[-2000:]
 
 
 def test_language_switch_returns_to_the_page_shown(clients) -> None:

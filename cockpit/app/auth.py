@@ -212,7 +212,9 @@ def install_auth(server: flask.Flask, inst: Installation) -> flask_login.LoginMa
         return flask.redirect(flask.url_for("login", next=flask.request.full_path.rstrip("?")))
 
     def record(conn, user_name: str | None, action: str, **fields: object) -> None:  # noqa: ANN001
-        audit(conn, user_name, action, _detail(address=client_address(), **fields))
+        address = client_address()
+        audit(conn, user_name, action, _detail(address=address, **fields), source="web",
+              address=address)
 
     def attempt(name: str, password: str) -> tuple[User | None, int]:
         """Check one login; return (user, HTTP status of a refusal)."""

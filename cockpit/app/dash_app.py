@@ -86,7 +86,7 @@ def shell() -> html.Div:
                 ], navbar=True),
             ], id="nav-collapse", navbar=True),
         ], fluid=True),
-        color="primary", dark=True, className="mb-3 no-print", expand="xl",
+        color="primary", dark=True, className="mb-3 no-print", expand="xxl",
     )
     return html.Div([
         html.A(t("skip_to_content", lang), href="#main", className="visually-hidden-focusable"),

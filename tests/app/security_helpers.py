@@ -57,7 +57,8 @@ def post_login(client, name: str, password: str, **extra: str) -> Any:
 
 def audit_rows(inst: Installation, action: str, since_id: int = 0) -> list[dict]:
     with inst.app_db() as conn:
-        rows = conn.execute("SELECT id, user_name, action, detail FROM audit_log"
+        rows = conn.execute("SELECT id, user_name, action, detail, source, address"
+                            " FROM audit_log"
                             " WHERE action = ? AND id > ? ORDER BY id",
                             (action, since_id)).fetchall()
     return [dict(row) for row in rows]

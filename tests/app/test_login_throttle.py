@@ -105,6 +105,8 @@ def test_failed_logins_and_the_lockout_are_audited_without_the_password(setup) -
     assert all(r["user_name"] == name for r in failed)
     details = [json.loads(r["detail"]) for r in failed]
     assert all(d["address"] == "127.0.0.1" for d in details)
+    # The Protokoll page filters and shows the columns, not only the JSON detail.
+    assert all((r["source"], r["address"]) == ("web", "127.0.0.1") for r in failed)
     assert [d["reason"] for d in details] == ["credentials"] * 10 + ["locked"]
     assert len(audit_rows(demo, "lockout", since)) == 1
     with demo.app_db() as conn:

@@ -204,3 +204,26 @@ def test_b04_no_content_security_policy_violation_and_logout_by_button(server, b
     context.close()
     assert recorder.foreign == []
     assert recorder.errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 1440, 1920])
+def test_b05_admin_navigation_fits_and_logout_is_reachable(server, browser, width: int) -> None:
+    """The admin has the longest menu: it fits the screen or collapses, never runs off it."""
+    base, logins = server
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    _login(page, base, *logins["admin"])
+    page.goto(base + "/protokoll")
+    _settle(page)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{overflow}px wider than the screen"
+    toggler = page.locator("#nav-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.wait_for_timeout(500)
+    logout = page.get_by_role("button", name="Abmelden")
+    logout.scroll_into_view_if_needed()
+    box = logout.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    page.screenshot(path=str(ARTIFACTS / f"navbar-admin-{width}.png"))
+    context.close()

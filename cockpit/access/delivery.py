@@ -103,7 +103,8 @@ class DeliveryDesk:
         outcome = publish_delivery(self.inst.store, self.inst.settings.archive_dir,
                                    dataset=dataset, observations=result.observations,
                                    source=path, user=self.viewer.name,
-                                   warnings=len(result.report.warnings))
+                                   warnings=len(result.report.warnings),
+                                   reading={"format": guess_format(path), "sheet": None})
         self._record("delivery_published", _detail(
             dataset=dataset.id, file=path.name, sha256=outcome.sha256,
             import_id=outcome.import_id, outcome=outcome.outcome, rows=outcome.rows,

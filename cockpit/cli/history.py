@@ -8,7 +8,7 @@ from cockpit.cli.load import audit_cli, open_audit_log, os_user
 from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
 from cockpit.context import Installation
 from cockpit.ingest.checks import check_delivery
-from cockpit.ingest.publish import archived_file, publish_delivery
+from cockpit.ingest.publish import archived_file, archived_reading, publish_delivery
 from cockpit.ingest.reading import read_delivery
 
 
@@ -51,14 +51,18 @@ def rollback(inst: Installation, import_id: str) -> None:
         fail(f"Die archivierte Datei von {import_id} fehlt ({source}).")
     user = os_user()
     audit_log = open_audit_log(inst)
-    report, observations = check_delivery(read_delivery(source), dataset, inst.store.read())
+    # Read exactly as when it was published: same format, same sheet, same mapping.
+    reading = archived_reading(inst.settings.archive_dir, sha256, import_id)
+    delivery = read_delivery(source, reading.get("format"), reading.get("sheet"),
+                             dataset.genesis_columns)
+    report, observations = check_delivery(delivery, dataset, inst.store.read())
     if not report.ok:
         click.echo(report.to_text())
         fail("Die archivierte Lieferung besteht die heutigen Prüfungen nicht; nichts geändert.",
              code=EXIT_BAD_INPUT)
     result = publish_delivery(inst.store, inst.settings.archive_dir, dataset=dataset,
                               observations=observations, source=source,
-                              user=user, restoring=import_id)
+                              user=user, restoring=import_id, reading=reading)
     audit_cli(audit_log, user, "rollback", dataset=dataset.id, restored_import_id=import_id,
               import_id=result.import_id, file=file_name, sha256=result.sha256,
               rows=result.rows, data_version=result.version)

@@ -104,7 +104,8 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
     try:
         result = publish_delivery(inst.store, inst.settings.archive_dir, dataset=dataset,
                                   observations=observations, source=file, user=user,
-                                  warnings=len(report.warnings))
+                                  warnings=len(report.warnings),
+                                  reading={"format": file_format, "sheet": sheet})
     except OSError as exc:
         click.echo(f"Fehler beim Veröffentlichen: {exc}. Der Datenbestand bleibt unverändert.",
                    err=True)

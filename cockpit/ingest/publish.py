@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,11 +81,14 @@ def publish_delivery(
     user: str,
     warnings: int = 0,
     restoring: str | None = None,
+    reading: Mapping[str, str | None] | None = None,
 ) -> ImportResult:
     """Archive `source` and publish its observations, replacing the periods it covers.
 
     `restoring` names an earlier import whose archived file is published again
     (a rollback); then an identical earlier publication does not stop it.
+    `reading` is how the file was read (format, sheet); it is archived with the
+    import so that a rollback reads the file exactly the same way.
     """
     started = datetime.now(UTC).replace(tzinfo=None)
     sha256 = file_sha256(source)
@@ -92,8 +96,9 @@ def publish_delivery(
     if previous is not None and restoring is None:
         return ImportResult(previous, "unchanged", 0, sha256, store.current_version(),
                             "Diese Datei ist bereits veröffentlicht; nichts geändert.")
-    archive_file(archive_dir, source, sha256)
+    archived = archive_file(archive_dir, source, sha256)
     import_id = f"{dataset.id}-{started:%Y%m%dT%H%M%S%f}"
+    _write_reading(archived.parent / f"{import_id}.reading.json", reading or {})
     frame = observations[list(OBSERVATION_COLUMNS)]
     periods = sorted(set(frame["period"]))
     with store.publish() as conn:
@@ -126,6 +131,23 @@ def publish_delivery(
 def archived_file(archive_dir: Path, sha256: str, file_name: str) -> Path:
     """Where `archive_file` keeps a delivery."""
     return archive_dir / sha256[:2] / sha256 / file_name
+
+
+def archived_reading(archive_dir: Path, sha256: str, import_id: str) -> dict[str, str | None]:
+    """How the file of an import was read (format, sheet); empty for imports archived
+    before this was recorded (their format then follows the file name)."""
+    path = archive_dir / sha256[:2] / sha256 / f"{import_id}.reading.json"
+    if not path.is_file():
+        return {}
+    recorded = json.loads(path.read_text(encoding="utf-8"))
+    return {key: recorded.get(key) for key in ("format", "sheet")}
+
+
+def _write_reading(path: Path, reading: Mapping[str, str | None]) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps({key: reading.get(key) for key in ("format", "sheet")},
+                                  ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, path)
 
 
 def log_rejection(log_dir: Path, *, dataset_id: str, source: Path, user: str,

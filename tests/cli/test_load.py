@@ -233,3 +233,79 @@ def test_area_valid_at_another_time_is_named(home: Path, tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "gilt für diesen Zeitraum (2024) nicht" in result.output
     assert _checksum(home) == before
+
+
+def _hze_values(home: Path, period: str) -> list[tuple]:
+    inst = Installation(load_settings(home=str(home)))
+    rows = inst.store.read().execute(
+        "SELECT area_code, category, value FROM observations WHERE dataset_id = 'hze' "
+        "AND period = ? ORDER BY area_code, category", [period]).fetchall()
+    inst.store.close()
+    return rows
+
+
+def _import_id(home: Path, dataset: str, file_name: str) -> str:
+    listing = run(home, "history", "--dataset", dataset).output
+    return [line.split()[0] for line in listing.splitlines() if file_name in line][-1]
+
+
+def test_rollback_of_an_xlsx_sheet_restores_exactly_what_was_published(
+    home: Path, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    draft = book.active
+    draft.title = "Entwurf"
+    for row in (["area_code", "period", "category", "value"], ["0103", "2034", "ambulant", 999]):
+        draft.append(row)
+    final = book.create_sheet("Final")
+    for row in (["area_code", "period", "category", "value"], ["0103", "2034", "ambulant", 5]):
+        final.append(row)
+    source = tmp_path / "hze-sheets.xlsx"
+    book.save(source)
+    loaded = run(home, "load", str(source), "--dataset", "hze", "--sheet", "Final", "--yes")
+    assert loaded.exit_code == 0, loaded.output
+    published = _hze_values(home, "2034")
+    assert published == [("0103", "ambulant", 5.0)]
+    later = tmp_path / "hze-later.csv"
+    later.write_text("area_code;period;category;value\n0103;2034;ambulant;8\n", encoding="utf-8")
+    assert run(home, "load", str(later), "--dataset", "hze", "--yes").exit_code == 0
+    assert _hze_values(home, "2034") == [("0103", "ambulant", 8.0)]
+    result = run(home, "rollback", _import_id(home, "hze", "hze-sheets.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert _hze_values(home, "2034") == published  # the sheet "Final", not the first one
+
+
+def test_rollback_of_a_genesis_delivery_restores_exactly_what_was_published(
+    home: Path, tmp_path: Path
+) -> None:
+    def genesis(total: int) -> bytes:
+        lines = ["Lebendgeborene nach Geschlecht", "Musterstadt, Stadtteile",
+                 ";;Lebendgeborene", ";;Insgesamt;männlich;weiblich",
+                 f"2035;0101;{total};{total - 10};10", "__________",
+                 "© Statistisches Landesamt, 2036"]
+        return "\n".join(lines).encode("cp1252")
+
+    def births() -> list[tuple]:
+        inst = Installation(load_settings(home=str(home)))
+        rows = inst.store.read().execute(
+            "SELECT area_code, sex, value FROM observations WHERE dataset_id = 'geburten' "
+            "AND period = '2035' ORDER BY area_code, sex").fetchall()
+        inst.store.close()
+        return rows
+
+    first = tmp_path / "12612-v1.csv"
+    first.write_bytes(genesis(30))
+    second = tmp_path / "12612-v2.csv"
+    second.write_bytes(genesis(40))
+    for source in (first, second):
+        loaded = run(home, "load", str(source), "--dataset", "geburten", "--format", "genesis",
+                     "--yes")
+        assert loaded.exit_code == 0, loaded.output
+        if source is first:
+            published = births()
+    assert births() != published
+    result = run(home, "rollback", _import_id(home, "geburten", "12612-v1.csv"))
+    assert result.exit_code == 0, result.output
+    assert births() == published

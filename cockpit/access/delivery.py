@@ -14,13 +14,13 @@ is the one that opens the store for them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 from cockpit.access.errors import AccessDenied, BadParameter
 from cockpit.access.policy import may_deliver
 from cockpit.access.viewer import Viewer
+from cockpit.appdb import audit_detail
 from cockpit.catalog import Dataset
 from cockpit.context import Installation
 from cockpit.ingest.checks import DeliveryCheck, run_checks
@@ -32,7 +32,7 @@ AuditSink = Callable[[str, str, str], None]  # (user name, action, JSON detail)
 
 
 def _detail(**fields: object) -> str:
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True)
+    return audit_detail(fields)
 
 
 class DeliveryDesk:

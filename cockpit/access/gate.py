@@ -23,6 +23,7 @@ from cockpit.access.errors import AccessDenied, BadParameter, NotFound, NotLogge
 from cockpit.access.policy import Scope, indicator_scope
 from cockpit.access.suppression import derived_flags, suppress_indicator_frame
 from cockpit.access.viewer import Viewer
+from cockpit.appdb import audit_detail
 from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.model import Indicator
@@ -422,7 +423,7 @@ class Gate:
         every audit entry's detail is."""
         if self._audit is not None:
             if not isinstance(detail, str):
-                detail = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+                detail = audit_detail(detail)
             self._audit(viewer.name, action, detail)
 
     # -- deliveries --------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from contextlib import closing
 
@@ -113,8 +112,7 @@ def _audit_restricted_export(gate: Gate, viewer: Viewer, indicator_id: str,
         "token": name,
     }
     with closing(gate.inst.app_db()) as conn:
-        audit(conn, viewer.name, "restricted_export",
-              json.dumps(detail, ensure_ascii=False, sort_keys=True),
+        audit(conn, viewer.name, "restricted_export", detail,
               source="api", address=flask.request.remote_addr)
 
 

@@ -10,7 +10,6 @@ is malformed, unknown, revoked or expired gets 401, even if it also carries a se
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import OrderedDict, deque
@@ -109,8 +108,7 @@ def _token_user(inst: Installation) -> TokenUser | None:
                                  token.name)
                 detail = {"token": token.name, "method": flask.request.method,
                           "path": flask.request.path[:200]}
-                audit(conn, owner.name, "token_used",
-                      json.dumps(detail, ensure_ascii=False, sort_keys=True),
+                audit(conn, owner.name, "token_used", detail,
                       source="api", address=flask.request.remote_addr)
     setattr(flask.g, _RESOLVED, user)
     return user

@@ -9,7 +9,6 @@ cockpit.app.throttle) and lock an account for a while (cockpit.appdb.lockout).
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import flask
@@ -22,7 +21,7 @@ from cockpit.app.i18n import LANGUAGES, register_strings, t
 from cockpit.app.redirects import safe_next
 from cockpit.app.session import current_lang
 from cockpit.app.throttle import install_login_throttle
-from cockpit.appdb import User, audit, authenticate
+from cockpit.appdb import User, audit, audit_detail, authenticate
 from cockpit.appdb.lockout import (
     LockoutPolicy,
     clear_failures,
@@ -163,7 +162,7 @@ def _logout_page(status: int = 200) -> flask.Response:
 
 
 def _detail(**fields: object) -> str:
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True)
+    return audit_detail(fields)
 
 
 def _csrf_ok() -> bool:

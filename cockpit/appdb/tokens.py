@@ -18,7 +18,6 @@ TokenError with one German sentence and writes nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
 import sqlite3
@@ -217,5 +216,4 @@ def _expiry(valid_until: date | None, today: date) -> str | None:
 def _audit(conn: sqlite3.Connection, user_name: str, action: str, token: ApiToken,
            source: str | None, address: str | None) -> None:
     detail = {"token": token.name, "token_id": token.id, "expires_at": token.expires_at}
-    audit(conn, user_name, action, json.dumps(detail, ensure_ascii=False, sort_keys=True),
-          source=source, address=address)
+    audit(conn, user_name, action, detail, source=source, address=address)

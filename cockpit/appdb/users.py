@@ -6,10 +6,11 @@ Errors meant for the operator are raised as UserError with a one-line German mes
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -239,19 +240,28 @@ def create_demo_users(
 
 
 def audit(
-    conn: sqlite3.Connection, user_name: str | None, action: str, detail: str | None = None,
+    conn: sqlite3.Connection, user_name: str | None, action: str,
+    detail: str | Mapping[str, object] | None = None,
     *, source: str | None = None, address: str | None = None,
 ) -> None:
     """Append one row to the audit log, stamped with the current UTC time.
 
-    `source` says where it happened (web, api, cli), `address` the client's IP address.
+    A mapping `detail` is stored as the JSON object string that every entry's detail
+    is; `source` says where it happened (web, api, cli), `address` the client's IP.
     """
+    if isinstance(detail, Mapping):
+        detail = audit_detail(detail)
     with conn:
         conn.execute(
             "INSERT INTO audit_log (at, user_name, action, detail, source, address)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (utc_now(), user_name, action, detail, source, address),
         )
+
+
+def audit_detail(fields: Mapping[str, object]) -> str:
+    """The detail of an audit entry: a JSON object, keys sorted, umlauts kept."""
+    return json.dumps(dict(fields), ensure_ascii=False, sort_keys=True)
 
 
 # --- helpers -----------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import json
 import sqlite3
 import sys
 import time
@@ -42,8 +41,7 @@ def open_audit_log(inst: Installation) -> sqlite3.Connection:
 
 def audit_cli(conn: sqlite3.Connection, user: str, action: str, **detail: object) -> None:
     """One audit entry of a command-line action (source `cli`)."""
-    audit(conn, user, action, json.dumps(detail, ensure_ascii=False, sort_keys=True),
-          source="cli")
+    audit(conn, user, action, detail, source="cli")
 
 
 @cli.command()

@@ -7,7 +7,6 @@ ran the command as the actor, and every session it ends is recorded too.
 from __future__ import annotations
 
 import getpass
-import json
 import sys
 
 import click
@@ -46,8 +45,7 @@ def operator() -> str:
 
 
 def _audit(conn, action: str, **fields: object) -> None:  # noqa: ANN001
-    audit(conn, operator(), action,
-          json.dumps({"via": "cli", **fields}, ensure_ascii=False, sort_keys=True))
+    audit(conn, operator(), action, {"via": "cli", **fields})
 
 
 def _audit_revoked(conn, name: str, ended: int, reason: str) -> None:  # noqa: ANN001

@@ -12,6 +12,7 @@ from cockpit.demo.generator import generate_observations
 from cockpit.demo.geometry import CITY_CODE, CITY_NAME, build_demo_areas
 from cockpit.store import Store
 from cockpit.store.schema import OBSERVATION_COLUMNS
+from cockpit.territory.levels import demo_levels, write_levels
 
 # A fixed "last update" keeps two demo builds byte-identical in their data.
 DEMO_UPDATED_AT = datetime(2026, 3, 31, 12, 0)
@@ -33,6 +34,7 @@ def build_demo_store(store: Store, catalog: Catalog) -> str:
             "INSERT INTO meta VALUES (?, ?)",
             [("municipality", CITY_NAME), ("demo", "true")],
         )
+        write_levels(conn, demo_levels())
         conn.executemany(
             "INSERT INTO areas (code, name, level, parent_code) VALUES (?, ?, ?, ?)",
             [(a.code, a.name, a.level, a.parent_code) for a in areas],

@@ -28,7 +28,7 @@ from cockpit.store.schema import create_schema
 
 # Tables a query may read besides `observations`; `import_log` (user names,
 # file names) is not among them.
-SHARED_TABLES: tuple[str, ...] = ("areas", "area_geometries", "meta")
+SHARED_TABLES: tuple[str, ...] = ("levels", "areas", "area_geometries", "meta")
 
 # Locked before any data is registered: no ATTACH of files, no read_csv/glob/COPY,
 # no INSTALL/LOAD, no SET (so none of this can be switched back on).

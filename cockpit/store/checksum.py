@@ -8,7 +8,7 @@ import duckdb
 
 # Tables whose content is the published data; meta and import_log record the
 # publishing itself and change with every publish.
-DATA_TABLES: tuple[str, ...] = ("areas", "area_geometries", "datasets", "observations")
+DATA_TABLES: tuple[str, ...] = ("levels", "areas", "area_geometries", "datasets", "observations")
 
 
 def data_checksum(conn: duckdb.DuckDBPyConnection) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from cockpit.periods import PERIOD_SQL_PATTERN
+
 # Breakdown columns of an observation. '_T' (SDMX "total") marks "not broken
 # down", so the uniqueness key works without NULLs.
 DIMENSIONS: tuple[str, ...] = ("sex", "age_group", "nationality", "category", "measure", "variant")
@@ -18,16 +20,24 @@ CREATE TABLE meta (
     value VARCHAR NOT NULL
 );
 
+-- The territory's levels, top (depth 0) first; areas.level names one of them.
+CREATE TABLE levels (
+    id VARCHAR PRIMARY KEY,
+    depth INTEGER NOT NULL UNIQUE CHECK (depth >= 0),
+    name_de VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL
+);
+
+-- An area is valid from valid_from up to and including valid_to (NULL: still valid).
 CREATE TABLE areas (
     code VARCHAR NOT NULL,
     name VARCHAR NOT NULL,
-    level VARCHAR NOT NULL CHECK (level IN ('city', 'district', 'subdistrict')),
+    level VARCHAR NOT NULL,
     parent_code VARCHAR,
     valid_from DATE NOT NULL DEFAULT DATE '1900-01-01',
     valid_to DATE,
     PRIMARY KEY (code, valid_from),
-    CHECK (valid_to IS NULL OR valid_to > valid_from),
-    CHECK ((level = 'city') = (parent_code IS NULL))
+    CHECK (valid_to IS NULL OR valid_to >= valid_from)
 );
 
 CREATE TABLE area_geometries (
@@ -53,7 +63,7 @@ CREATE TABLE datasets (
 CREATE TABLE observations (
     dataset_id VARCHAR NOT NULL,
     area_code VARCHAR NOT NULL,
-    period VARCHAR NOT NULL CHECK (regexp_full_match(period, '[0-9]{{4}}(-(0[1-9]|1[0-2]))?')),
+    period VARCHAR NOT NULL CHECK (regexp_full_match(period, '{PERIOD_SQL_PATTERN}')),
     {_DIMENSION_COLUMNS},
     value DOUBLE,
     value_status VARCHAR,
@@ -77,7 +87,7 @@ CREATE TABLE import_log (
 """
 
 TABLES: tuple[str, ...] = (
-    "meta", "areas", "area_geometries", "datasets", "observations", "import_log",
+    "meta", "levels", "areas", "area_geometries", "datasets", "observations", "import_log",
 )
 
 

@@ -27,13 +27,15 @@ def test_observation_dimensions_default_to_total(conn: duckdb.DuckDBPyConnection
     assert set(row) == {"_T"}
 
 
-@pytest.mark.parametrize("period", ["2024", "2024-01", "2024-12"])
+@pytest.mark.parametrize("period", [
+    "2024", "2024-01", "2024-12", "2024-H1", "2024-H2", "2024-Q1", "2024-Q4"])
 def test_valid_periods_are_accepted(conn: duckdb.DuckDBPyConnection, period: str) -> None:
     conn.execute("INSERT INTO observations (dataset_id, area_code, period, value) "
                  "VALUES ('d', '01', ?, 1)", [period])
 
 
-@pytest.mark.parametrize("period", ["24", "2024-13", "2024-00", "2024-6", "2024/06", "x"])
+@pytest.mark.parametrize("period", [
+    "24", "2024-13", "2024-00", "2024-6", "2024/06", "x", "2024-H3", "2024-Q0", "2024-h1"])
 def test_invalid_periods_are_rejected(conn: duckdb.DuckDBPyConnection, period: str) -> None:
     with pytest.raises(duckdb.ConstraintException):
         conn.execute("INSERT INTO observations (dataset_id, area_code, period, value) "
@@ -56,13 +58,20 @@ def test_value_or_status_is_required(conn: duckdb.DuckDBPyConnection) -> None:
                  "VALUES ('d', '01', '2024', '.')")
 
 
-def test_area_levels_and_parents_are_checked(conn: duckdb.DuckDBPyConnection) -> None:
-    conn.execute("INSERT INTO areas (code, name, level) VALUES ('00', 'Stadt', 'city')")
+def test_levels_have_unique_depths(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("INSERT INTO levels VALUES ('land', 0, 'Land', 'State')")
     with pytest.raises(duckdb.ConstraintException):
-        conn.execute("INSERT INTO areas (code, name, level) VALUES ('01', 'X', 'quarter')")
+        conn.execute("INSERT INTO levels VALUES ('kreis', 0, 'Kreis', 'District')")
     with pytest.raises(duckdb.ConstraintException):
-        # only the city has no parent
-        conn.execute("INSERT INTO areas (code, name, level) VALUES ('01', 'X', 'district')")
+        conn.execute("INSERT INTO levels VALUES ('land', 1, 'Land', 'State')")
+
+
+def test_area_validity_must_not_end_before_it_starts(conn: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(duckdb.ConstraintException):
+        conn.execute("INSERT INTO areas (code, name, level, valid_from, valid_to) "
+                     "VALUES ('01', 'X', 'kreis', DATE '2021-01-01', DATE '2020-12-31')")
+    conn.execute("INSERT INTO areas (code, name, level, valid_from, valid_to) "
+                 "VALUES ('01', 'X', 'kreis', DATE '2021-01-01', DATE '2021-01-01')")
 
 
 @pytest.mark.parametrize("column,value", [("classification", "secret"), ("source", "web")])

@@ -1,0 +1,1 @@
+"""The installation's territory: its levels, areas, boundaries and periods."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from cockpit.ingest.code_table import CodeTable, parse_code_table
 from cockpit.roles import CLASSIFICATIONS, LEVELS
 from cockpit.store.schema import DIMENSIONS
 
@@ -49,6 +50,8 @@ class Dataset:
     # Counts below this are kept secret in every indicator built on this dataset;
     # an indicator may raise it (its own min_count) but never lower it.
     min_count: int = DEFAULT_MIN_COUNT
+    # A statistics office's own long table (row codes -> dimensions); see ingest/code_table.py
+    code_table: CodeTable | None = None
 
     def delivery_columns(self) -> list[dict[str, object]]:
         """Columns a delivery file must have: name, type, required."""
@@ -132,6 +135,12 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
             if isinstance(number, bool) or not isinstance(number, int | float) or number < 0:
                 raise _fail(path, f"checks.{key} muss eine Zahl ab 0 sein")
             thresholds[key] = float(number)
+    code_table = None
+    if raw.get("code_table") is not None:
+        try:
+            code_table = parse_code_table(raw["code_table"], dimensions)
+        except ValueError as exc:
+            raise _fail(path, str(exc)) from exc
     min_count = raw.get("min_count", DEFAULT_MIN_COUNT)
     if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
         raise _fail(path, f"min_count muss eine ganze Zahl ab 1 sein, nicht {min_count!r}")
@@ -153,6 +162,7 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
         not_greater_than=not_greater_than,
         genesis_columns=genesis_columns,
         min_count=min_count,
+        code_table=code_table,
         **thresholds,
     )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cockpit.catalog import Dataset
+from cockpit.ingest.code_table import Territory, apply_code_table
 from cockpit.ingest.csv_reader import Delivery
 from cockpit.ingest.plausibility import assess_plausibility
 from cockpit.ingest.problems import Report, info
@@ -48,6 +49,10 @@ def run_checks(delivery: Delivery, dataset: Dataset, conn, *,  # noqa: ANN001
     # Codes of any validity pass the row checks, so the plausibility check can say
     # "valid until …" instead of a bare "unknown" after a boundary change.
     areas = dict(conn.execute("SELECT DISTINCT code, level FROM areas").fetchall())
+    if dataset.code_table is not None:
+        delivery = apply_code_table(delivery, dataset.code_table, dataset.dimensions,
+                                    dataset.levels, Territory.from_store(conn),
+                                    tolerance=dataset.sum_tolerance)
     report, observations = validate_delivery(delivery, dataset, areas)
     if not compare_published:
         report.problems.append(info(NO_COMPARISON_NOTE))

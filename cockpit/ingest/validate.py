@@ -16,6 +16,7 @@ import pandas as pd
 from cockpit.catalog import Dataset
 from cockpit.ingest.csv_reader import Delivery
 from cockpit.ingest.problems import ERROR, Problem, Report, error, quote, warning
+from cockpit.periods import PeriodError, period_of_cell
 from cockpit.roles import LEVEL_LABELS_DE
 from cockpit.store.schema import DIMENSIONS, OBSERVATION_COLUMNS, TOTAL
 
@@ -24,7 +25,6 @@ MAX_MAGNITUDE = 1e15
 
 # '=', '@' always start a formula in a spreadsheet; '+'/'-' only when no number follows.
 _FORMULA = re.compile(r"[=@]|[+-](?=[^\d.,])")
-_PERIOD = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2]))?")
 _EXP = r"(?:[eE][+-]?\d+)?"
 # decimal separator -> (number pattern, thousands separator)
 _NUMBER: dict[str, tuple[re.Pattern[str], str]] = {
@@ -54,13 +54,17 @@ def validate_delivery(
     if any(p.severity == ERROR for p in header_problems):
         return report, _observations(dataset, pd.DataFrame(), pd.Series(dtype=float))
     checks = _Checks(_cell_frame(delivery.rows, indices))
+    periods: dict[str, str] = {}  # cell as delivered -> period (30.06.2024 -> 2024-H1)
     column_checks = {
         "area_code": _area_checker(areas, dataset.levels),
-        "period": _period_checker(first_year, last_year),
+        "period": _period_checker(dataset, periods, first_year, last_year),
         **{dim: _code_checker(dim, allowed) for dim, allowed in dataset.dimensions.items()},
     }
     for column, check in column_checks.items():
         checks.add(column, _flag_distinct(checks.cells[column], _first_of(_formula, _empty, check)))
+    # Key dates become periods before duplicates are looked for: "30.06.2024" and "2024-H1"
+    # in one file are the same period twice.
+    checks.cells["period"] = checks.cells["period"].map(lambda cell: periods.get(cell, cell))
     numbers = _check_values(checks, dataset, delivery.detected.get("decimal", ","))
     key = ["area_code", "period", *dataset.dimensions]
     checks.add_rows(_duplicate_keys(checks.open_rows(key)))
@@ -193,13 +197,19 @@ def _zero_hint(code: str, by_digits: dict[str, str]) -> str:
     return f" – führende Null verloren? Bekannt ist {quote(known)}" if known else ""
 
 
-def _period_checker(first_year: int, last_year: int) -> Callable[[str], str | None]:
-    def check(period: str) -> str | None:
-        if not _PERIOD.fullmatch(period):
-            return (f"Zeitraum {quote(period)} ist ungültig – erwartet JJJJ oder JJJJ-MM "
-                    "(Monat 01–12)")
+def _period_checker(dataset: Dataset, periods: dict[str, str], first_year: int,
+                    last_year: int) -> Callable[[str], str | None]:
+    """Periods of the dataset's period type, or key dates that end one (recorded in
+    `periods`); a period of another type or a date inside a period is an error."""
+
+    def check(cell: str) -> str | None:
+        try:
+            period = period_of_cell(cell, dataset.period_type, dataset.key_date)
+        except PeriodError as exc:
+            return str(exc)
         if not first_year <= int(period[:4]) <= last_year:
-            return f"Zeitraum {quote(period)} liegt außerhalb von {first_year}–{last_year}"
+            return f"Zeitraum {quote(cell)} liegt außerhalb von {first_year}–{last_year}"
+        periods[cell] = period
         return None
 
     return check

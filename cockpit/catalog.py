@@ -20,6 +20,7 @@ from cockpit.periods import (
 )
 from cockpit.roles import CLASSIFICATIONS, LEVELS
 from cockpit.store.schema import DIMENSIONS
+from cockpit.territory.keys import KEY_SYSTEMS
 
 _ID_RULE = re.compile(r"^[a-z][a-z0-9_]*$")
 DEFAULT_MIN_COUNT = 3  # as in official statistics: 1 and 2 are kept secret
@@ -69,6 +70,11 @@ class Dataset:
     def key_date_text(self) -> str:
         """The Stichtag as shown in the metadata („31.12.“), empty when none is declared."""
         return format_key_date(*self.key_date) if self.key_date else ""
+    # Key system of the deliveries' area codes (cockpit/territory/keys.py): local | ags.
+    keys: str = "local"
+    # What GENESIS "-" means for an area that existed: zero | missing (stock figures such as
+    # population, where the statistic writes "-" for "no figure", never for a real zero).
+    genesis_dash: str = "zero"
 
     def delivery_columns(self) -> list[dict[str, object]]:
         """Columns a delivery file must have: name, type, required."""
@@ -164,6 +170,7 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
     value = raw.get("value") or {}
     not_greater_than = _parse_not_greater_than(path, raw.get("not_greater_than"), dimensions)
     genesis_columns = _parse_genesis(path, raw.get("genesis"), dimensions)
+    keys, genesis_dash = _parse_keys_and_dash(path, raw)
     checks = raw.get("checks") or {}
     thresholds = {}
     for key in ("sum_tolerance", "jump_threshold"):
@@ -203,6 +210,8 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
         code_table=code_table,
         period_type=period_type,
         key_date=key_date,
+        keys=keys,
+        genesis_dash=genesis_dash,
         **thresholds,
     )
 
@@ -260,6 +269,8 @@ def _parse_genesis(path: Path, raw: object,
     if raw is None:
         return {}
     columns = raw.get("columns") if isinstance(raw, dict) else None
+    if isinstance(raw, dict) and columns is None and "dash" in raw:
+        columns = {}  # only the meaning of "-" is declared
     if not isinstance(columns, dict):
         raise _fail(path, "genesis braucht 'columns: {Spalte: Regel}'")
     for name, rule in columns.items():
@@ -274,6 +285,22 @@ def _parse_genesis(path: Path, raw: object,
             if bad:
                 raise _fail(path, f"genesis-Spalte {name!r}: Codes {bad} gibt es in {dim} nicht")
     return {str(k): dict(v) for k, v in columns.items()}
+
+
+GENESIS_DASH = ("zero", "missing")
+
+
+def _parse_keys_and_dash(path: Path, raw: dict) -> tuple[str, str]:
+    """`keys: local|ags` (default local) and `genesis: {dash: zero|missing}` (default zero)."""
+    keys = raw.get("keys", "local")
+    if keys not in KEY_SYSTEMS:
+        raise _fail(path, f"keys muss eines von {', '.join(KEY_SYSTEMS)} sein, nicht {keys!r}")
+    genesis = raw.get("genesis")
+    dash = genesis.get("dash", "zero") if isinstance(genesis, dict) else "zero"
+    if dash not in GENESIS_DASH:
+        raise _fail(path, f"genesis.dash muss eines von {', '.join(GENESIS_DASH)} sein, "
+                          f"nicht {dash!r}")
+    return keys, dash
 
 
 def load_catalog(data_dir: Path) -> Catalog:

@@ -12,6 +12,7 @@ from cockpit.ingest.csv_reader import Delivery
 from cockpit.ingest.plausibility import assess_plausibility
 from cockpit.ingest.problems import Report, info
 from cockpit.ingest.validate import validate_delivery
+from cockpit.territory.lookup import TerritoryLookup
 
 # Shown to uploaders who may not see raw values instead of the comparison with published
 # data: that comparison would reveal hidden small counts (even through a percentage).
@@ -48,12 +49,11 @@ def run_checks(delivery: Delivery, dataset: Dataset, conn, *,  # noqa: ANN001
     dataset definition and the territory, never on published observations."""
     # Codes of any validity pass the row checks, so the plausibility check can say
     # "valid until …" instead of a bare "unknown" after a boundary change.
-    areas = dict(conn.execute("SELECT DISTINCT code, level FROM areas").fetchall())
     if dataset.code_table is not None:
         delivery = apply_code_table(delivery, dataset.code_table, dataset.dimensions,
                                     dataset.levels, Territory.from_store(conn),
                                     tolerance=dataset.sum_tolerance)
-    report, observations = validate_delivery(delivery, dataset, areas)
+    report, observations = validate_delivery(delivery, dataset, TerritoryLookup.from_store(conn))
     if not compare_published:
         report.problems.append(info(NO_COMPARISON_NOTE))
     if not report.ok or observations.empty:

@@ -26,7 +26,9 @@ from cockpit.periods import is_period
 _BOM = b"\xef\xbb\xbf"
 LATIN = f"{CP1252} (ISO-8859-1)"
 
-# GENESIS special signs. "-" is a real zero ("nichts vorhanden"); the others are missing
+# GENESIS special signs. "-" means "nichts vorhanden" (exactly zero) for an area that
+# existed; it is passed on as "-" because only the checks know whether the area existed
+# then and whether the dataset reads it as missing (stock figures). The others are missing
 # values with a reason and must never end up as a number.
 ZERO_SIGN = "-"
 MISSING_SIGNS: dict[str, str] = {
@@ -36,6 +38,9 @@ MISSING_SIGNS: dict[str, str] = {
     "…": "noch nicht verfügbar",
     "/": "keine verlässliche Angabe",
 }
+
+# The label of a column without a breakdown under a group label (its total).
+TOTAL_LABEL = "Insgesamt"
 
 _NUMBER = re.compile(r"[+-]?\d[\d.]*(?:,\d+)?|[+-]?\d*,\d+|[+-]?\d+(?:\.\d+)?")
 _YEAR = re.compile(r"(1[89]\d\d|2[01]\d\d)")
@@ -249,6 +254,7 @@ def _read_table(records: list[_Record], detected: dict[str, str]) -> Delivery:
     detected["decimal"] = ","
 
     rows: list[tuple[int, list[str]]] = []
+    names: dict[str, tuple[str, int]] = {}
     block_period = start_period or global_period
     for record in body:
         if not _is_data(record):
@@ -274,6 +280,8 @@ def _read_table(records: list[_Record], detected: dict[str, str]) -> Delivery:
                 problems.append(error(record.line, "period", (
                     f"Zeitraum {quote(cells[roles.period])} ist weder Jahr noch Stichtag")))
                 continue
+        if roles.name is not None and cells[roles.name] and code not in names:
+            names[code] = (" ".join(cells[roles.name].split()), record.line)
         labels = [cells[j] for j in label_dims]
         for j in value_cols:
             value = _value(cells[j], record.line, _column_label(headers, j), problems)
@@ -282,13 +290,12 @@ def _read_table(records: list[_Record], detected: dict[str, str]) -> Delivery:
             period = period_by_col.get(j, row_period) or ""
             rows.append((record.line, [code, period, *labels, *dims_by_col[j], value]))
     header_line = header_rows[-1].line if header_rows else max(data[0].line - 1, 1)
-    return Delivery(header, rows, detected, problems, header_line)
+    return Delivery(header, rows, detected, problems, header_line, names)
 
 
 def _value(cell: str, line: int, column: str, problems: list[Problem]) -> str | None:
-    """The cell as passed on, or None (with a warning) for a missing-with-reason sign."""
-    if cell == ZERO_SIGN:
-        return "0"
+    """The cell as passed on ("-" too), or None (with a warning) for a missing-with-reason
+    sign."""
     if cell in MISSING_SIGNS:
         problems.append(warning(line, column, (
             f"Wert {quote(cell)} ({MISSING_SIGNS[cell]}) übernommen als fehlend")))
@@ -350,14 +357,7 @@ def _label_roles(headers: list[list[str]], data: list[_Record], n_labels: int) -
 def _header_dimensions(headers: list[list[str]], value_cols: list[int], n_labels: int
                        ) -> tuple[dict[int, str], dict[int, list[str]], list[str]]:
     """Per value column: period (wide layout) and the dimension values from header lines."""
-    filled: list[list[str]] = []
-    for level, header in enumerate(headers):
-        row = list(header)
-        if level < len(headers) - 1:
-            # Upper header lines may leave a spanned label only above its first column.
-            for j in value_cols[1:]:
-                row[j] = row[j] or row[j - 1]
-        filled.append(row)
+    filled = _spanned_labels(headers, value_cols)
     period_by_col: dict[int, str] = {}
     dims_by_col: dict[int, list[str]] = {j: [] for j in value_cols}
     names: list[str] = []
@@ -374,6 +374,33 @@ def _header_dimensions(headers: list[list[str]], value_cols: list[int], n_labels
         for j in value_cols:
             dims_by_col[j].append(row[j])
     return period_by_col, dims_by_col, names
+
+
+def _spanned_labels(headers: list[list[str]], value_cols: list[int]) -> list[list[str]]:
+    """Header lines with every value column's own label.
+
+    Upper header lines may leave a spanned label only above the first column of its group
+    ("Arbeitslose;;;;Arbeitslosenquote …;;"); the label carries on to the right, but never
+    across the border of a group in a line above: under "Arbeitslosenquote bezogen auf alle
+    zivilen Erwerbspersonen" an empty sub-label is that group's total ("Insgesamt"), not
+    the last sub-label of the group before it ("langzeitarbeitslos", table 13211-02-05).
+    The last line (units, or the only line) is taken as it is.
+    """
+    filled: list[list[str]] = []
+    for level, header in enumerate(headers):
+        row = list(header)
+        if level < len(headers) - 1:
+            for j in value_cols[1:]:
+                if row[j]:
+                    continue
+                if all(above[j] == above[j - 1] for above in filled):
+                    row[j] = row[j - 1]
+                elif any(row[k] for k in value_cols):
+                    row[j] = TOTAL_LABEL
+            if filled and not row[value_cols[0]] and any(row[k] for k in value_cols):
+                row[value_cols[0]] = TOTAL_LABEL
+        filled.append(row)
+    return filled
 
 
 def _column_label(headers: list[list[str]], j: int) -> str:
@@ -453,8 +480,12 @@ def _read_ffcsv(records: list[_Record], detected: dict[str, str]) -> Delivery:
     header = ["area_code", "period", *dim_names, *(["measure"] if with_measure else []),
               "value"]
     rows: list[tuple[int, list[str]]] = []
+    names: dict[str, tuple[str, int]] = {}
     for record in rows_in:
         code = cell(record, f"{area_var}_variable_attribute_code")
+        name = cell(record, f"{area_var}_variable_attribute_label")
+        if name and code not in names:
+            names[code] = (" ".join(name.split()), record.line)
         period = normalize_period(cell(record, "time"))
         if period is None:
             problems.append(error(record.line, "period", (
@@ -473,4 +504,4 @@ def _read_ffcsv(records: list[_Record], detected: dict[str, str]) -> Delivery:
     values = [cells[-1] for _, cells in rows]
     detected["decimal"] = "." if any("." in v for v in values) and not any(
         "," in v for v in values) else ","
-    return Delivery(header, rows, detected, problems, 1)
+    return Delivery(header, rows, detected, problems, 1, names)

@@ -14,11 +14,13 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from cockpit.catalog import Dataset
+from cockpit.ingest.area_checks import place_rows, resolve_dashes
 from cockpit.ingest.csv_reader import Delivery
 from cockpit.ingest.problems import ERROR, Problem, Report, error, quote, warning
 from cockpit.periods import PeriodError, period_of_cell
-from cockpit.roles import LEVEL_LABELS_DE
 from cockpit.store.schema import DIMENSIONS, OBSERVATION_COLUMNS, TOTAL
+from cockpit.territory.keys import KeyPlacer
+from cockpit.territory.lookup import TerritoryLookup
 
 # Larger magnitudes are typing or export accidents (1e308), not municipal statistics.
 MAX_MAGNITUDE = 1e15
@@ -33,17 +35,24 @@ _NUMBER: dict[str, tuple[re.Pattern[str], str]] = {
 }
 _NOT_FINITE = {"nan", "inf", "infinity"}
 _SHOWN_CODES = 8
+# Optional columns naming the area (checked against the territory's names, never joined on).
+AREA_NAME_COLUMNS = ("area_name", "gebietsname", "name")
 
 
 def validate_delivery(
     delivery: Delivery,
     dataset: Dataset,
-    areas: Mapping[str, str],
+    areas: Mapping[str, str] | TerritoryLookup,
     *,
     first_year: int = 1990,
     last_year: int = 2100,
 ) -> tuple[Report, pd.DataFrame]:
-    """Check `delivery`; return the report and the observations of the rows without errors."""
+    """Check `delivery`; return the report and the observations of the rows without errors.
+
+    `areas` is the territory (`TerritoryLookup.from_store`) or just code -> level.
+    """
+    territory = areas if isinstance(areas, TerritoryLookup) else TerritoryLookup.from_levels(
+        areas)
     report = Report(list(delivery.problems), dict(delivery.detected),
                     {"rows": len(delivery.rows), "valid_rows": 0})
     if not delivery.header:
@@ -53,10 +62,18 @@ def validate_delivery(
     report.problems += header_problems
     if any(p.severity == ERROR for p in header_problems):
         return report, _observations(dataset, pd.DataFrame(), pd.Series(dtype=float))
-    checks = _Checks(_cell_frame(delivery.rows, indices))
+    # Rows of other levels and of areas outside the territory are skipped (and counted)
+    # before any cell is checked; the others carry the territory's code from here on.
+    cells, placed = place_rows(_cell_frame(delivery.rows, indices), dataset, territory,
+                               _area_names(delivery, indices))
+    report.problems += placed.problems
+    if placed.skipped_rows:
+        report.counts["skipped_rows"] = placed.skipped_rows
+    checks = _Checks(cells)
     periods: dict[str, str] = {}  # cell as delivered -> period (30.06.2024 -> 2024-H1)
+    placer = KeyPlacer(territory.levels(), dataset.levels, dataset.keys)
     column_checks = {
-        "area_code": _area_checker(areas, dataset.levels),
+        "area_code": _area_checker(placer, territory),
         "period": _period_checker(dataset, periods, first_year, last_year),
         **{dim: _code_checker(dim, allowed) for dim, allowed in dataset.dimensions.items()},
     }
@@ -65,6 +82,12 @@ def validate_delivery(
     # Key dates become periods before duplicates are looked for: "30.06.2024" and "2024-H1"
     # in one file are the same period twice.
     checks.cells["period"] = checks.cells["period"].map(lambda cell: periods.get(cell, cell))
+    if delivery.detected.get("format") == "GENESIS":
+        skip, checks.cells["value"], dash_problems = resolve_dashes(
+            checks.cells, ~checks.flagged[["area_code", "period"]].any(axis=1), dataset,
+            territory)
+        checks.skip(skip)
+        report.problems += dash_problems
     numbers = _check_values(checks, dataset, delivery.detected.get("decimal", ","))
     key = ["area_code", "period", *dataset.dimensions]
     checks.add_rows(_duplicate_keys(checks.open_rows(key)))
@@ -82,12 +105,17 @@ class _Checks:
         self.flagged = pd.DataFrame(False, index=cells.index,
                                     columns=[c for c in cells.columns if c != "line"])
         self.bad_rows = pd.Series(False, index=cells.index)
+        self.skipped = pd.Series(False, index=cells.index)
         self.problems: list[Problem] = []
 
     def open_rows(self, columns: list[str]) -> pd.DataFrame:
         """Rows whose `columns` are all unflagged, with their file line."""
-        ok = ~self.flagged[columns].any(axis=1)
+        ok = ~self.flagged[columns].any(axis=1) & ~self.skipped
         return self.cells.loc[ok, ["line", *columns]]
+
+    def skip(self, rows: pd.Series) -> None:
+        """Rows left out without an error (a GENESIS "-" that is no value)."""
+        self.skipped |= rows
 
     def add(self, column: str, messages: pd.Series) -> None:
         """Record one error per failing cell (index -> message) in `column`."""
@@ -106,7 +134,7 @@ class _Checks:
 
     def valid_rows(self) -> pd.Series:
         """Rows without any problem."""
-        return ~(self.flagged.any(axis=1) | self.bad_rows)
+        return ~(self.flagged.any(axis=1) | self.bad_rows | self.skipped)
 
 
 def _match_columns(header: list[str], required: list[str],
@@ -116,7 +144,9 @@ def _match_columns(header: list[str], required: list[str],
     indices: dict[str, int] = {}
     for position, name in enumerate(header):
         key = name.strip().lower()
-        if key in required:
+        if key in AREA_NAME_COLUMNS and key not in indices:
+            indices[key] = position  # optional: the area's name, checked against the territory
+        elif key in required:
             if key in indices:
                 problems.append(error(line, key, f"Spalte {quote(name)} kommt mehrfach vor"))
             indices.setdefault(key, position)
@@ -132,7 +162,20 @@ def _match_columns(header: list[str], required: list[str],
         present = ", ".join(header) or "keine"
         problems.insert(0, error(line, None, (
             f"{label}: {', '.join(missing)} (vorhanden: {present})")))
-    return {name: indices[name] for name in required if name in indices}, problems
+    names = [name for name in AREA_NAME_COLUMNS if name in indices][:1]
+    return {name: indices[name] for name in [*required, *names] if name in indices}, problems
+
+
+def _area_names(delivery: Delivery, indices: dict[str, int]) -> dict[str, tuple[str, int]]:
+    """Names by delivered code: from the reader (GENESIS) or a name column (CSV, XLSX)."""
+    names = dict(delivery.area_names)
+    column = next((indices[name] for name in AREA_NAME_COLUMNS if name in indices), None)
+    if column is not None and "area_code" in indices:
+        code_at = indices["area_code"]
+        for line, cells in delivery.rows:
+            if len(cells) > max(column, code_at) and cells[column].strip():
+                names.setdefault(cells[code_at], (cells[column].strip(), line))
+    return names
 
 
 def _cell_frame(rows: list[tuple[int, list[str]]], indices: dict[str, int]) -> pd.DataFrame:
@@ -174,27 +217,17 @@ def _empty(cell: str) -> str | None:
     return "Wert fehlt (leere Zelle)" if not cell else None
 
 
-def _area_checker(areas: Mapping[str, str], levels: tuple[str, ...]) -> Callable[[str], str | None]:
-    """Unknown area codes, and areas at a level the dataset is not delivered for."""
-    by_digits = {code.lstrip("0"): code for code in areas if code.isdigit()}
-    allowed = ", ".join(LEVEL_LABELS_DE.get(level, level) for level in levels)
+def _area_checker(placer: KeyPlacer, territory: TerritoryLookup
+                  ) -> Callable[[str], str | None]:
+    """Codes left after placing: unknown codes, with a hint when leading zeros were lost."""
 
     def check(code: str) -> str | None:
-        level = areas.get(code)
-        if level is None:
-            return f"Gebietsschlüssel {quote(code)} ist unbekannt{_zero_hint(code, by_digits)}"
-        if level not in levels:
-            return (f"Gebiet {quote(code)} hat die Ebene {LEVEL_LABELS_DE.get(level, level)}; "
-                    f"der Datensatz erlaubt nur: {allowed}")
-        return None
+        if code in territory.versions:
+            return None
+        placement = placer.place(code)
+        return f"Gebietsschlüssel {quote(code)} ist unbekannt{placement.hint}"
 
     return check
-
-
-def _zero_hint(code: str, by_digits: dict[str, str]) -> str:
-    # Spreadsheets turn "0101" into the number 101; say so instead of just "unknown".
-    known = by_digits.get(code.lstrip("0")) if code.isdigit() else None
-    return f" – führende Null verloren? Bekannt ist {quote(known)}" if known else ""
 
 
 def _period_checker(dataset: Dataset, periods: dict[str, str], first_year: int,

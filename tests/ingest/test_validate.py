@@ -162,9 +162,11 @@ CORPUS: list[tuple[str, bytes | str, str, int | None, str | None, str]] = [
     ("leading-zero-lost", hze("101;2023;ambulant;12"),
      "hze", 2, "area_code",
      "Gebietsschlüssel „101“ ist unbekannt – führende Null verloren? Bekannt ist „0101“"),
+    # Rows of other levels are skipped and counted (mixed-level files); a file with no row
+    # at the dataset's levels is refused.
     ("wrong-level", hze("01;2023;ambulant;12"),
-     "hze", 2, "area_code", "Gebiet „01“ hat die Ebene Stadtbezirk; der Datensatz erlaubt nur: "
-                            "Stadtteil"),
+     "hze", None, "area_code", "Keine Zeile der Lieferung gehört zu einer Ebene des Datensatzes "
+                               "(Stadtteil)"),
     ("negative-count", hze("0101;2023;ambulant;-3"),
      "hze", 2, "value", "Wert „-3“ ist negativ – erlaubt sind Werte ab 0"),
     ("text-in-number", hze("0101;2023;ambulant;zwölf"),

@@ -16,7 +16,6 @@ import pandas as pd
 from cockpit.catalog import Dataset
 from cockpit.ingest.csv_reader import Delivery
 from cockpit.ingest.problems import ERROR, Problem, Report, error, quote, warning
-from cockpit.roles import LEVEL_LABELS_DE
 from cockpit.store.schema import DIMENSIONS, OBSERVATION_COLUMNS, TOTAL
 
 # Larger magnitudes are typing or export accidents (1e308), not municipal statistics.
@@ -42,8 +41,11 @@ def validate_delivery(
     *,
     first_year: int = 1990,
     last_year: int = 2100,
+    level_names: Mapping[str, str] | None = None,
 ) -> tuple[Report, pd.DataFrame]:
-    """Check `delivery`; return the report and the observations of the rows without errors."""
+    """Check `delivery`; return the report and the observations of the rows without errors.
+
+    `level_names` are the territory's German level names for messages (ids otherwise)."""
     report = Report(list(delivery.problems), dict(delivery.detected),
                     {"rows": len(delivery.rows), "valid_rows": 0})
     if not delivery.header:
@@ -55,7 +57,7 @@ def validate_delivery(
         return report, _observations(dataset, pd.DataFrame(), pd.Series(dtype=float))
     checks = _Checks(_cell_frame(delivery.rows, indices))
     column_checks = {
-        "area_code": _area_checker(areas, dataset.levels),
+        "area_code": _area_checker(areas, dataset.levels, level_names or {}),
         "period": _period_checker(first_year, last_year),
         **{dim: _code_checker(dim, allowed) for dim, allowed in dataset.dimensions.items()},
     }
@@ -170,17 +172,18 @@ def _empty(cell: str) -> str | None:
     return "Wert fehlt (leere Zelle)" if not cell else None
 
 
-def _area_checker(areas: Mapping[str, str], levels: tuple[str, ...]) -> Callable[[str], str | None]:
+def _area_checker(areas: Mapping[str, str], levels: tuple[str, ...],
+                  level_names: Mapping[str, str]) -> Callable[[str], str | None]:
     """Unknown area codes, and areas at a level the dataset is not delivered for."""
     by_digits = {code.lstrip("0"): code for code in areas if code.isdigit()}
-    allowed = ", ".join(LEVEL_LABELS_DE.get(level, level) for level in levels)
+    allowed = ", ".join(level_names.get(level, level) for level in levels)
 
     def check(code: str) -> str | None:
         level = areas.get(code)
         if level is None:
             return f"Gebietsschlüssel {quote(code)} ist unbekannt{_zero_hint(code, by_digits)}"
         if level not in levels:
-            return (f"Gebiet {quote(code)} hat die Ebene {LEVEL_LABELS_DE.get(level, level)}; "
+            return (f"Gebiet {quote(code)} hat die Ebene {level_names.get(level, level)}; "
                     f"der Datensatz erlaubt nur: {allowed}")
         return None
 

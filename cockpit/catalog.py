@@ -18,9 +18,10 @@ from cockpit.periods import (
     format_key_date,
     parse_key_date,
 )
-from cockpit.roles import CLASSIFICATIONS, LEVELS
+from cockpit.roles import CLASSIFICATIONS
 from cockpit.store.schema import DIMENSIONS
 from cockpit.territory.keys import KEY_SYSTEMS
+from cockpit.territory.levels import LEVEL_ID, Levels
 
 _ID_RULE = re.compile(r"^[a-z][a-z0-9_]*$")
 DEFAULT_MIN_COUNT = 3  # as in official statistics: 1 and 2 are kept secret
@@ -154,9 +155,12 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
     if raw["department"] not in departments:
         raise _fail(path, f"unbekannte department {raw['department']!r} "
                           f"(erlaubt: {', '.join(departments)})")
-    levels = tuple(raw["levels"])
-    if not levels or any(level not in LEVELS for level in levels):
-        raise _fail(path, f"levels muss aus {', '.join(LEVELS)} sein, nicht {list(levels)}")
+    # Which levels exist is the store's business (declared at `cockpit init`); here only
+    # the form is checked, `undeclared_levels` compares with a territory.
+    levels = tuple(raw["levels"]) if isinstance(raw["levels"], list) else ()
+    if not levels or not all(isinstance(lv, str) and LEVEL_ID.fullmatch(lv) for lv in levels):
+        raise _fail(path, f"levels muss eine Liste von Ebenen-Kennungen sein "
+                          f"(z. B. [stadtteil]), nicht {raw['levels']!r}")
     dims_raw = raw.get("dimensions") or {}
     if not isinstance(dims_raw, dict):
         raise _fail(path, "dimensions muss eine Zuordnung Dimension -> Codes sein")
@@ -317,17 +321,22 @@ def load_catalog(data_dir: Path) -> Catalog:
     return Catalog(datasets=datasets, departments=departments)
 
 
-def load_level_labels(data_dir: Path) -> dict[str, dict[str, str]]:
-    """Display names of the levels (data/levels.yaml); the ids are fixed, the names are not."""
-    path = data_dir / "levels.yaml"
-    if not path.exists():
-        return {}
-    raw = _load_yaml(path)
-    if not isinstance(raw, dict) or any(level not in LEVELS for level in raw):
-        raise _fail(path, f"erwartet {', '.join(LEVELS)} mit Namen je Sprache (de, en)")
-    labels = {}
-    for level, names in raw.items():
-        if not isinstance(names, dict) or not names.get("de"):
-            raise _fail(path, f"Ebene {level!r} braucht mindestens einen deutschen Namen (de)")
-        labels[level] = {str(k): str(v) for k, v in names.items()}
-    return labels
+def undeclared_levels(catalog: Catalog, levels: Levels) -> list[str]:
+    """A German problem per dataset whose `levels` name a level the territory does not
+    declare (the catalogue is read before any store, so this runs where both are known:
+    `cockpit check` and every delivery)."""
+    problems = []
+    for dataset in catalog.datasets.values():
+        problem = dataset_level_problem(dataset, levels)
+        if problem:
+            problems.append(f"{dataset.path}: {problem}")
+    return problems
+
+
+def dataset_level_problem(dataset: Dataset, levels: Levels) -> str | None:
+    """The problem of one dataset's `levels` against the declared levels, or None."""
+    unknown = [lv for lv in dataset.levels if lv not in levels]
+    if not unknown:
+        return None
+    return (f"Datensatz {dataset.id}: levels nennt {', '.join(unknown)}, das ist keine "
+            f"Ebene dieses Gebiets (erklärt sind: {', '.join(levels.ids)})")

@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
@@ -30,7 +30,7 @@ from cockpit.indicators.model import Indicator
 from cockpit.periods import PERIOD_PATTERN as _PERIOD_RULE
 from cockpit.periods import sort_key as period_sort_key
 from cockpit.periods import sort_periods
-from cockpit.roles import LEVELS
+from cockpit.territory.levels import Levels, demo_levels, read_levels
 
 if TYPE_CHECKING:
     from cockpit.access.delivery import DeliveryDesk
@@ -83,6 +83,8 @@ class Areas:
     parents: dict[str, str | None]
     descendants: dict[str, frozenset[str]]
     geometries: dict[str, dict]
+    # The snapshot's declared levels, top first (pages, API and audit take them from here).
+    levels: Levels = field(default_factory=demo_levels)
 
     @classmethod
     def load(cls, conn) -> Areas:  # noqa: ANN001 - a DuckDB cursor
@@ -108,7 +110,8 @@ class Areas:
             for code, geojson in conn.execute(
                 "SELECT code, geojson FROM area_geometries").fetchall()
         }
-        return cls(frame, parents, {code: below(code) for code in parents}, geometries)
+        return cls(frame, parents, {code: below(code) for code in parents}, geometries,
+                   read_levels(conn))
 
 
 class _Unseen(NotFound, AccessDenied):
@@ -162,6 +165,15 @@ class Gate:
         self._sync()
         assert self._areas is not None
         return self._areas
+
+    def declared_levels(self) -> Levels:
+        """The installation's levels in the current snapshot, top first (public, like the
+        area names)."""
+        return self.areas_info().levels
+
+    def check_level(self, level: str | None) -> str | None:
+        """Return the level if it is one of the installation's levels (or None for none)."""
+        return check_level(level, self.declared_levels())
 
     def _frame(self, indicator: Indicator) -> pd.DataFrame:
         """All values of an indicator with their suppression flags, computed once."""
@@ -299,7 +311,7 @@ class Gate:
         indicator = self.indicator(viewer, indicator_id)
         assert viewer is not None
         scope = self.scope(viewer, indicator)
-        level = check_level(level)
+        level = self.check_level(level)
         period = check_period(period)
         table = self._table(indicator)
         if area is not None:
@@ -352,8 +364,7 @@ class Gate:
         for record in records:
             by_level.setdefault(record[_LEVEL], set()).add(record[_AREA])
         areas: dict[str, Any] = {}
-        for level in sorted(by_level, key=lambda lv: (LEVELS.index(lv) if lv in LEVELS
-                                                      else len(LEVELS), lv)):
+        for level in sorted(by_level, key=self.declared_levels().sort_key):
             returned = by_level[level]
             territory = set(codes[code_levels == level])  # numpy: a profile asks ~80 times
             missing = territory - returned
@@ -384,7 +395,7 @@ class Gate:
         """Levels an indicator has values for, top level first."""
         indicator = self.indicator(viewer, indicator_id)
         present = self._table(indicator).levels
-        return [level for level in LEVELS if level in present]
+        return [level for level in self.declared_levels().ids if level in present]
 
     # -- areas -------------------------------------------------------------------
     def check_area(self, area: str) -> str:
@@ -398,15 +409,17 @@ class Gate:
     def areas(self, viewer: Viewer | None, level: str | None = None) -> pd.DataFrame:
         """Areas (code, name, level, parent_code), optionally of one level."""
         require_login(viewer)
-        level = check_level(level)
+        level = self.check_level(level)
         frame = self.areas_info().frame
         if level is not None:
             frame = frame[frame["level"] == level]
         return frame.reset_index(drop=True)
 
-    def geojson(self, viewer: Viewer | None, level: str) -> dict[str, Any]:
-        """A FeatureCollection of the areas of one level, `properties.code` as key."""
-        frame = self.areas(viewer, check_level(level) or "subdistrict")
+    def geojson(self, viewer: Viewer | None, level: str | None = None) -> dict[str, Any]:
+        """A FeatureCollection of the areas of one level (default: the lowest level),
+        `properties.code` as key."""
+        level = self.check_level(level) or self.declared_levels().bottom.id
+        frame = self.areas(viewer, level)
         key = f"geojson:{level}"
         cached = self._geojson.get(key)
         if cached is not None:
@@ -448,12 +461,14 @@ def require_login(viewer: Viewer | None) -> Viewer:
     return viewer
 
 
-def check_level(level: str | None) -> str | None:
-    """Return the level if it is one of city, district, subdistrict (or None)."""
+def check_level(level: str | None, levels: Levels) -> str | None:
+    """Return the level if it is one of the declared `levels` (or None for none given)."""
     if level in (None, ""):
         return None
-    if level not in LEVELS:
-        raise BadParameter(f"Unbekannte Ebene; erlaubt sind {', '.join(LEVELS)}.")
+    if not isinstance(level, str) or level not in levels:
+        shown = str(level)[:32]
+        raise BadParameter(f"Unbekannte Ebene „{shown}“; erlaubt sind "
+                           f"{', '.join(levels.ids)}.")
     return level
 
 

@@ -1,4 +1,4 @@
-"""GET /api/v1/indicators, /indicators/{id}/values, /areas, /areas/geojson."""
+"""GET /api/v1/indicators, /indicators/{id}/values, /areas, /areas/geojson, /levels."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pandas as pd
 
 from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
+from cockpit.access.gate import require_login
 from cockpit.api.openapi import build_spec
 from cockpit.app.api_tokens import token_name
+from cockpit.app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from cockpit.app.session import current_gate, current_viewer
 from cockpit.appdb import audit
 from cockpit.catalog import Catalog
@@ -25,6 +27,7 @@ _ALLOWED_PARAMS = {
     "values": {"level", "period", "area"},
     "areas": {"level"},
     "areas_geojson": {"level"},
+    "levels": set(),
     "indicators": set(),
     "openapi": set(),
 }
@@ -133,14 +136,28 @@ def areas() -> flask.Response:
     ])
 
 
+@api.get("/levels")
+def levels() -> flask.Response:
+    """The installation's levels, top first, named in the request's language."""
+    gate = current_gate()
+    require_login(current_viewer())
+    lang = flask.request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    return flask.jsonify([{"id": lv.id, "name": lv.name(lang), "depth": lv.depth}
+                          for lv in gate.declared_levels()])
+
+
 @api.get("/openapi.json")
 def openapi() -> flask.Response:
     app = flask.current_app
     rules = [rule for rule in app.url_map.iter_rules()
              if rule.endpoint.startswith(f"{api.name}.")]
     prefix = api.url_prefix or ""
+    try:  # the level ids of this installation; without a snapshot only their form
+        level_ids: tuple[str, ...] | None = current_gate().declared_levels().ids
+    except GateError:
+        level_ids = None
     return flask.jsonify(build_spec(rules, prefix, _ALLOWED_PARAMS,
-                                    flask.request.script_root + prefix))
+                                    flask.request.script_root + prefix, level_ids))
 
 
 @api.get("/<path:unknown>")
@@ -161,5 +178,6 @@ def install_error_handlers(server: flask.Flask) -> None:
 
 @api.get("/areas/geojson")
 def areas_geojson() -> flask.Response:
-    level = flask.request.args.get("level") or "subdistrict"
+    # Without a level: the lowest level of the installation (the gate decides).
+    level = flask.request.args.get("level") or None
     return flask.jsonify(current_gate().geojson(current_viewer(), level))

@@ -220,8 +220,12 @@ def ranking_bar(
     highlight: str | None = None,
     lang: str = "de",
     title: str | None = None,
+    city_label: str | None = None,
 ) -> go.Figure:
-    """Horizontal ranking of areas, highest on top, suppressed areas as '·' at the bottom."""
+    """Horizontal ranking of areas, highest on top, suppressed areas as '·' at the bottom.
+
+    `city_value` is the top level's value (the whole municipality), marked as a line
+    labelled `city_label` (the top level's name; "Stadt" when not given)."""
     t = _texts(lang)
     rows = _rows(df)
     shown = sorted((r for r in rows if r.value is not None),
@@ -297,7 +301,7 @@ def ranking_bar(
                       line={"color": TEXT_COLOUR, "width": 2, "dash": "dash"})
         fig.add_annotation(
             x=city, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
-            text=f"{t['city']}: {format_value(city, unit, decimals, lang)}",
+            text=f"{city_label or t['city']}: {format_value(city, unit, decimals, lang)}",
             font={"size": SMALL_FONT_SIZE, "color": TEXT_COLOUR}, bgcolor="#ffffff",
         )
     if any(r.suppressed for r in hidden):

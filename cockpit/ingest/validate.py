@@ -46,13 +46,17 @@ def validate_delivery(
     *,
     first_year: int = 1990,
     last_year: int = 2100,
+    level_names: Mapping[str, str] | None = None,
 ) -> tuple[Report, pd.DataFrame]:
     """Check `delivery`; return the report and the observations of the rows without errors.
 
-    `areas` is the territory (`TerritoryLookup.from_store`) or just code -> level.
+    `areas` is the territory (`TerritoryLookup.from_store`) or just code -> level;
+    `level_names` are the territory's German level names for messages (ids otherwise).
     """
     territory = areas if isinstance(areas, TerritoryLookup) else TerritoryLookup.from_levels(
         areas)
+    if level_names:
+        territory.level_names = {**territory.level_names, **level_names}
     report = Report(list(delivery.problems), dict(delivery.detected),
                     {"rows": len(delivery.rows), "valid_rows": 0})
     if not delivery.header:

@@ -13,6 +13,7 @@ from cockpit.access.errors import GateError
 from cockpit.access.gate import AREA_PATTERN
 from cockpit.app.callback_inputs import CellClick, ClickData, Key, validated
 from cockpit.app.components import (
+    default_level,
     error_notice,
     indicator_caption,
     indicator_options,
@@ -148,12 +149,12 @@ def choose_period_and_level(indicator_id: Key | None, period: Key | None,
         levels = gate.levels(viewer, indicator_id)
     except GateError:
         return [], None, [], None
-    below = [lv for lv in levels if lv != "city"]
-    level_choices = level_options(levels, lang, below_city=bool(below))
+    declared = gate.declared_levels()
+    below = [lv for lv in levels if lv != declared.top.id]
+    level_choices = level_options(levels, lang, declared, below_city=bool(below))
     allowed_levels = [o["value"] for o in level_choices]
-    default_level = "subdistrict" if "subdistrict" in allowed_levels else allowed_levels[0]
     return (period_options(periods, lang), pick(period, periods, periods[-1]),
-            level_choices, pick(level, allowed_levels, default_level))
+            level_choices, pick(level, allowed_levels, default_level(allowed_levels, declared)))
 
 
 def _grid_columns(lang: str, decimals: int, unit: str) -> list[dict]:
@@ -230,7 +231,9 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
         indicator = gate.indicator(viewer, indicator_id)
         rows = gate.values(viewer, indicator_id, level=level, period=period)
         periods = gate.periods(viewer, indicator_id)
-        city = gate.values(viewer, indicator_id, level="city", period=period)
+        top = gate.declared_levels().top  # the whole municipality, the reference line
+        city = (gate.values(viewer, indicator_id, level=top.id, period=period)
+                if top.id in gate.levels(viewer, indicator_id) else rows.iloc[0:0])
         # The previous period of the same type by end date (2024-H1 → 2023-H2).
         before = previous_in(periods, period)
         previous = (gate.values(viewer, indicator_id, level=level, period=before)
@@ -245,7 +248,7 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     highlight = highlight if highlight in set(rows["area_code"]) else None
     unit, decimals = indicator.unit, indicator.decimals
     bar = ranking_bar(rows, unit=unit, decimals=decimals, city_value=city_value,
-                      highlight=highlight, lang=lang)
+                      highlight=highlight, lang=lang, city_label=top.name(lang))
     geojson = gate.geojson(viewer, level)
     area_map = choropleth_map(rows, geojson, unit=unit, decimals=decimals,
                               method=method if method in METHODS else "quantile",

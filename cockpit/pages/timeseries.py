@@ -208,9 +208,13 @@ def area_choices(gate: Gate, viewer: Viewer | None, indicator_id: str,
 
 
 def _defaults(gate: Gate, viewer: Viewer | None, allowed: list[str]) -> list[str]:
+    """The top area plus the viewer's own area, or the first area of the level below."""
     frame = gate.areas(viewer)
-    cities = frame.loc[frame["level"] == "city", "code"].tolist()
-    districts = frame.loc[frame["level"] == "district", "code"].tolist()
+    levels = gate.declared_levels()
+    second = levels.child_of(levels.top.id)
+    cities = frame.loc[frame["level"] == levels.top.id, "code"].tolist()
+    districts = (frame.loc[frame["level"] == second.id, "code"].tolist()
+                 if second is not None else [])
     own = viewer.area_code if viewer is not None and viewer.role == "district" else None
     return default_areas(allowed, cities[0] if cities else None, own,
                          districts[0] if districts else None)

@@ -19,7 +19,9 @@ from cockpit.ingest.problems import Problem, Report
 from cockpit.ingest.validate import validate_delivery
 from cockpit.resources import bundled_dir
 from cockpit.store.schema import OBSERVATION_COLUMNS
+from cockpit.territory.levels import demo_levels
 
+DEMO_NAMES = {lv.id: lv.name_de for lv in demo_levels()}
 AREAS = {"00": "city", "01": "district", "0101": "subdistrict", "0102": "subdistrict"}
 BOM = b"\xef\xbb\xbf"
 HZE = "area_code;period;category;value\n0101;2023;ambulant;12\n0102;2023;stationaer;3\n"
@@ -34,7 +36,8 @@ def check(tmp_path: Path, catalog: Catalog, content: bytes | str, dataset: str =
           **kwargs: int) -> tuple[Report, pd.DataFrame]:
     path = tmp_path / "lieferung.csv"
     path.write_bytes(content.encode() if isinstance(content, str) else content)
-    return validate_delivery(read_csv_delivery(path), catalog.datasets[dataset], AREAS, **kwargs)
+    return validate_delivery(read_csv_delivery(path), catalog.datasets[dataset], AREAS,
+                             level_names=DEMO_NAMES, **kwargs)
 
 
 def find(report: Report, line: int | None, column: str | None, text: str) -> Problem:

@@ -64,7 +64,9 @@ def validate_delivery(
         checks.add(column, _flag_distinct(checks.cells[column], _first_of(_formula, _empty, check)))
     # Key dates become periods before duplicates are looked for: "30.06.2024" and "2024-H1"
     # in one file are the same period twice.
-    checks.cells["period"] = checks.cells["period"].map(lambda cell: periods.get(cell, cell))
+    delivered = checks.cells["period"]
+    checks.cells["period"] = pd.Series([periods.get(cell, cell) for cell in delivered],
+                                       index=delivered.index, dtype="str")
     numbers = _check_values(checks, dataset, delivery.detected.get("decimal", ","))
     key = ["area_code", "period", *dataset.dimensions]
     checks.add_rows(_duplicate_keys(checks.open_rows(key)))

@@ -19,8 +19,9 @@ from cockpit.cli import cli
 from cockpit.context import Installation
 from cockpit.resources import bundled_dir
 from cockpit.settings import load_settings
-from tests.app.conftest import callback, login
+from tests.app.conftest import callback, login, response_text
 from tests.app.test_compare_page import compare
+from tests.app.test_timeseries_page import series, traces
 
 DATASET = """\
 title: Einwohner am Halbjahresende
@@ -168,3 +169,16 @@ def test_time_series_places_half_years_at_their_end_date(inst: Installation) -> 
                                                "2. Hj. 2024"]
     english = time_series(frame, unit="Personen", decimals=0, lang="en")
     assert list(english.layout.xaxis.ticktext)[-1] == "H2 2024"
+
+
+def test_timeseries_page_draws_half_years_in_time_order(client) -> None:
+    response = series(client, "einwohner_hj", ["0101", "0102"])
+    assert response.status_code == 200
+    lines = traces(response)
+    assert lines["0101"]["x"] == ["2023-06-30", "2023-12-31", "2024-06-30", "2024-12-31"]
+    assert lines["0101"]["y"] == [1000, 1100, 1200, 1300]
+    assert lines["0102"]["y"] == [2000, 2100, 2200, 2300]
+    table = response_text(response)
+    assert table.index("1. Hj. 2023") < table.index("2. Hj. 2023") < table.index("2. Hj. 2024")
+    indexed = traces(series(client, "einwohner_hj", ["0101"], indexed=True, base="2023-H2"))
+    assert indexed["0101"]["y"][1] == 100

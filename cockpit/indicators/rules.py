@@ -29,7 +29,7 @@ _LINE_COMMENT = re.compile(r"--[^\n]*")
 # text (2024, 2024-H1, 2024-Q3, 2024-06); such SQL breaks on every sub-year period.
 _PERIOD_AS_NUMBER = re.compile(
     r"(?:TRY_)?CAST\s*\(\s*(?:\w+\.)?period\s+AS\s+(?:U?(?:BIG|SMALL|TINY|HUGE)?INT(?:EGER)?\d*"
-    r"|DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC)\b"
+    r"|DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC)\b[^)]*\)"
     r"|\bperiod\s*::\s*(?:U?(?:BIG|SMALL|TINY|HUGE)?INT(?:EGER)?\d*|DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC)\b"
     r"|\bperiod\s*[-+*/]\s*\d",
     re.IGNORECASE)

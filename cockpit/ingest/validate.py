@@ -85,7 +85,9 @@ def validate_delivery(
         checks.add(column, _flag_distinct(checks.cells[column], _first_of(_formula, _empty, check)))
     # Key dates become periods before duplicates are looked for: "30.06.2024" and "2024-H1"
     # in one file are the same period twice.
-    checks.cells["period"] = checks.cells["period"].map(lambda cell: periods.get(cell, cell))
+    delivered = checks.cells["period"]
+    checks.cells["period"] = pd.Series([periods.get(cell, cell) for cell in delivered],
+                                       index=delivered.index, dtype="str")
     if delivery.detected.get("format") == "GENESIS":
         skip, checks.cells["value"], dash_problems = resolve_dashes(
             checks.cells, ~checks.flagged[["area_code", "period"]].any(axis=1), dataset,

@@ -8,8 +8,9 @@ Three questions per delivery, answered before the values are looked at:
 2. Do the names the delivery carries fit the territory's names for those codes? A few
    differences are warnings; when most names disagree the keys mean something else here
    and the delivery is refused.
-3. What does GENESIS "-" mean for each row: an area that did not exist at the period's
-   key date ("Gebiet bestand nicht"), a missing stock figure, or a real zero?
+3. What does a GENESIS special sign mean for each row: "-" for an area that did not
+   exist at the period's key date ("Gebiet bestand nicht"), a missing stock figure, or a
+   real zero; ".", "x", "...", "/" a missing value with a reason (a warning).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pandas as pd
 
 from cockpit.catalog import Dataset
 from cockpit.ingest.area_names import compare_names
+from cockpit.ingest.genesis_reader import MISSING_SIGNS
 from cockpit.ingest.problems import Problem, error, german_int, info, quote, warning
 from cockpit.periods import PeriodError, period_end
 from cockpit.territory.keys import (
@@ -150,19 +152,29 @@ def check_names(placements: Mapping[str, Placement], territory: TerritoryLookup,
     return problems
 
 
-def resolve_dashes(cells: pd.DataFrame, open_rows: pd.Series, dataset: Dataset,
-                   territory: TerritoryLookup) -> tuple[pd.Series, pd.Series, list[Problem]]:
-    """GENESIS "-" per row: (rows to skip, the value column with "-" turned into "0" where
-    it is a real zero, the report lines).
+def resolve_signs(cells: pd.DataFrame, open_rows: pd.Series, dataset: Dataset,
+                  territory: TerritoryLookup) -> tuple[pd.Series, pd.Series, list[Problem]]:
+    """GENESIS special signs per row: (rows to skip, the value column with "-" turned into
+    "0" where it is a real zero, the report lines).
 
-    `open_rows` are rows whose area and period passed their checks; on the others the
-    sign is read as 0 so that only the real problem is reported.
+    `open_rows` are rows whose area and period passed their checks; on the others "-" is
+    read as 0 so that only the real problem is reported.
     """
     values = cells["value"]
-    dash = values == DASH
     skip = pd.Series(False, index=cells.index)
+    problems: list[Problem] = []
+    signs = values.isin(list(MISSING_SIGNS))
+    for index in cells.index[signs]:
+        sign = values[index]
+        problems.append(warning(int(cells.at[index, "line"]), "value", (
+            f"Wert {quote(sign)} ({MISSING_SIGNS[sign]}) für {cells.at[index, 'period']} "
+            "übernommen als fehlend")))
+    skip |= signs
+    dash = values == DASH
+    # Skipped rows are never published; "0" only keeps them out of the number checks.
+    values = values.mask(signs, "0")
     if not dash.any():
-        return skip, values, []
+        return skip, values, problems
     gone: dict[str, set[str]] = {}
     missing: dict[str, set[str]] = {}
     candidates = cells[dash & open_rows]
@@ -178,7 +190,6 @@ def resolve_dashes(cells: pd.DataFrame, open_rows: pd.Series, dataset: Dataset,
         else:
             continue
         skip.loc[index] = True
-    problems = []
     if gone:
         count = sum(len(p) for p in gone.values())
         problems.append(info(
@@ -190,7 +201,7 @@ def resolve_dashes(cells: pd.DataFrame, open_rows: pd.Series, dataset: Dataset,
         problems.append(info(
             f"„-“ als fehlender Wert übernommen (Bestandszahl, genesis.dash: missing), nicht "
             f"als 0: {_periods_text(missing, territory, with_validity=False)}"))
-    return skip, values.mask(dash & ~skip, "0"), problems
+    return skip, values.mask(dash, "0"), problems
 
 
 def _periods_text(periods: Mapping[str, Iterable[str]], territory: TerritoryLookup, *,

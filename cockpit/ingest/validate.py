@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from cockpit.catalog import Dataset
-from cockpit.ingest.area_checks import place_rows, resolve_dashes
+from cockpit.ingest.area_checks import place_rows, resolve_signs
 from cockpit.ingest.csv_reader import Delivery
 from cockpit.ingest.problems import ERROR, Problem, Report, error, quote, warning
 from cockpit.store.schema import DIMENSIONS, OBSERVATION_COLUMNS, TOTAL
@@ -79,11 +79,11 @@ def validate_delivery(
     for column, check in column_checks.items():
         checks.add(column, _flag_distinct(checks.cells[column], _first_of(_formula, _empty, check)))
     if delivery.detected.get("format") == "GENESIS":
-        skip, checks.cells["value"], dash_problems = resolve_dashes(
+        skip, checks.cells["value"], sign_problems = resolve_signs(
             checks.cells, ~checks.flagged[["area_code", "period"]].any(axis=1), dataset,
             territory)
         checks.skip(skip)
-        report.problems += dash_problems
+        report.problems += sign_problems
     numbers = _check_values(checks, dataset, delivery.detected.get("decimal", ","))
     key = ["area_code", "period", *dataset.dimensions]
     checks.add_rows(_duplicate_keys(checks.open_rows(key)))

@@ -182,7 +182,7 @@ def test_period_in_title_line(tmp_path: Path) -> None:
     assert delivery.detected["variant"] == "Zeitraum in Titelzeile"
 
 
-def test_special_signs(tmp_path: Path) -> None:
+def test_special_signs_are_passed_on(tmp_path: Path) -> None:
     text = (
         ";;;Insgesamt;männlich;weiblich\n"
         "2015;01001;Flensburg;-;.;x\n"
@@ -190,22 +190,12 @@ def test_special_signs(tmp_path: Path) -> None:
         "2015;01003;Lübeck;1.234,5;12;0\n"
     )
     delivery = read(tmp_path, text)
-    # "-" is passed on: only the checks know whether the area existed then (see
-    # tests/ingest/test_area_checks.py); the other signs are missing values.
-    assert values(delivery) == [
-        ["01001", "2015", "Insgesamt", "-"],
-        ["01003", "2015", "Insgesamt", "1.234,5"],
-        ["01003", "2015", "männlich", "12"],
-        ["01003", "2015", "weiblich", "0"],
-    ]
+    # Whether "-" is a zero and whether a missing value is worth a warning depends on the
+    # row's area (territory, level, validity): the checks decide (test_area_checks.py).
+    assert [cells[-1] for cells in values(delivery)] == [
+        "-", ".", "x", "...", "/", "…", "1.234,5", "12", "0"]
     assert delivery.detected["decimal"] == ","
-    assert all(p.severity == "warning" for p in delivery.problems)
-    assert [(p.line, p.column) for p in delivery.problems] == [
-        (2, "männlich"), (2, "weiblich"), (3, "Insgesamt"), (3, "männlich"), (3, "weiblich")]
-    assert delivery.problems[0].message == (
-        "Wert „.“ (unbekannt oder geheim) übernommen als fehlend")
-    assert "noch nicht verfügbar" in delivery.problems[2].message
-    assert "keine verlässliche Angabe" in delivery.problems[3].message
+    assert delivery.problems == []
 
 
 @pytest.mark.parametrize("text", [
@@ -262,8 +252,13 @@ def test_ffcsv(tmp_path: Path) -> None:
     )
     delivery = read(tmp_path, text)
     assert delivery.header == ["area_code", "period", "ges", "value"]
-    assert values(delivery) == [["01001", "2015", "GESM", "449"], ["01001", "2015", "GESW", "-"]]
-    assert [(p.severity, p.line) for p in delivery.problems] == [("warning", 4), ("warning", 5)]
+    # Special signs are passed on (the value_q sign when the value is empty); the checks
+    # report them for the rows that belong to the territory.
+    assert values(delivery) == [["01001", "2015", "GESM", "449"], ["01001", "2015", "GESW", "-"],
+                                ["01002", "2015", "GESW", "."], ["01003", "2015", "GESW", "..."]]
+    assert delivery.problems == []
+    assert delivery.area_names == {"01001": ("Flensburg", 2), "01002": ("Kiel", 4),
+                                   "01003": ("Lübeck", 5)}
     assert delivery.detected["variant"].startswith("ffcsv")
 
 

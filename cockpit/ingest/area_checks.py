@@ -66,8 +66,10 @@ def place_rows(cells: pd.DataFrame, dataset: Dataset, territory: TerritoryLookup
                                         names)
     placed.problems += check_names(placements, territory, names)
     kept = cells[~skip].copy()
-    mapped = {code: p.code for code, p in placements.items() if p.outcome == KEEP and p.code}
-    kept["area_code"] = kept["area_code"].map(lambda code: mapped.get(code, code))
+    renamed = {code: p.code for code, p in placements.items()
+               if p.outcome == KEEP and p.code and p.code != code}
+    if renamed:  # 10/11/12-digit and kreisfreie-Stadt keys become the territory's AGS
+        kept["area_code"] = kept["area_code"].replace(renamed)
     if placed.skipped_rows and kept.empty:
         placed.problems.append(error(None, "area_code", (
             "Keine Zeile der Lieferung gehört zu einer Ebene des Datensatzes ("

@@ -36,7 +36,8 @@ _NUMBER: dict[str, tuple[re.Pattern[str], str]] = {
 _NOT_FINITE = {"nan", "inf", "infinity"}
 _SHOWN_CODES = 8
 # Optional columns naming the area (checked against the territory's names, never joined on).
-AREA_NAME_COLUMNS = ("area_name", "gebietsname", "name")
+# Not plain "name": a budget file's "name" column names a product, not the area.
+AREA_NAME_COLUMNS = ("area_name", "gebietsname")
 
 
 def validate_delivery(

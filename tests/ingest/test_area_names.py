@@ -66,3 +66,11 @@ def test_codes_without_names_are_not_compared() -> None:
     check = compare_names([("01", "", 3), ("09", "Hamburg", 4), ("02", "Nord", 5),
                            ("02", "Hamburg", 6)], {"01": "Mitte", "02": "Nord"})
     assert (check.compared, check.mismatches, check.refused) == (1, [], False)
+
+
+def test_any_earlier_name_of_a_code_counts() -> None:
+    known = {"16077": ("Altenburg", "Altenburger Land")}
+    check = compare_names([("16077", "Altenburg, Kreis", 3)], known)
+    assert (check.compared, check.mismatches) == (1, [])
+    check = compare_names([("16077", "Greiz, Kreis", 3)], known)
+    assert check.mismatches[0].known == "Altenburger Land"

@@ -121,8 +121,9 @@ def _counted(kinds: Counter[str], dataset: Dataset, territory: TerritoryLookup) 
         if kind in KIND_ORDER:
             parts.append(f"{german_int(n)} {kind_label(kind, n)}")
         else:
+            levels = " oder ".join(territory.level_label(level) for level in kind.split("|"))
             parts.append(f"{german_int(n)} {'Gebiet' if n == 1 else 'Gebiete'} der Ebene "
-                         f"{territory.level_label(kind)}")
+                         f"{levels}")
     return ", ".join(parts)
 
 

@@ -115,6 +115,10 @@ def test_local_codes_match_exactly_with_leading_zeros() -> None:
     assert placer.place("01").kind == "district"
     unknown = placer.place("0199")
     assert unknown.outcome == UNKNOWN and unknown.hint == ""
+    # A code of a width that only uncovered levels have is of one of them.
+    assert placer.place("07").outcome == OTHER_LEVEL
+    assert placer.place("07").kind == "city|district"
+    assert placer.place("DG").outcome == UNKNOWN
     # Local keys are never read as official ones: no 10 -> 8 digit mapping, no "000".
     local = KeyPlacer({"10041100": "gemeinde", "01001000": "gemeinde"}, ["gemeinde"])
     assert local.place("100410100100").outcome == UNKNOWN

@@ -8,8 +8,9 @@ Three questions per delivery, answered before the values are looked at:
 2. Do the names the delivery carries fit the territory's names for those codes? A few
    differences are warnings; when most names disagree the keys mean something else here
    and the delivery is refused.
-3. What does GENESIS "-" mean for each row: an area that did not exist at the period's
-   key date ("Gebiet bestand nicht"), a missing stock figure, or a real zero?
+3. What does a GENESIS special sign mean for each row: "-" for an area that did not
+   exist at the period's key date ("Gebiet bestand nicht"), a missing stock figure, or a
+   real zero; ".", "x", "...", "/" a missing value with a reason (a warning).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import pandas as pd
 
 from cockpit.catalog import Dataset
 from cockpit.ingest.area_names import compare_names
+from cockpit.ingest.genesis_reader import MISSING_SIGNS
 from cockpit.ingest.problems import Problem, error, german_int, info, quote, warning
 from cockpit.periods import PeriodError, period_end
 from cockpit.territory.keys import (
@@ -64,8 +66,10 @@ def place_rows(cells: pd.DataFrame, dataset: Dataset, territory: TerritoryLookup
                                         names)
     placed.problems += check_names(placements, territory, names)
     kept = cells[~skip].copy()
-    mapped = {code: p.code for code, p in placements.items() if p.outcome == KEEP and p.code}
-    kept["area_code"] = kept["area_code"].map(lambda code: mapped.get(code, code))
+    renamed = {code: p.code for code, p in placements.items()
+               if p.outcome == KEEP and p.code and p.code != code}
+    if renamed:  # 10/11/12-digit and kreisfreie-Stadt keys become the territory's AGS
+        kept["area_code"] = kept["area_code"].replace(renamed)
     if placed.skipped_rows and kept.empty:
         placed.problems.append(error(None, "area_code", (
             "Keine Zeile der Lieferung gehört zu einer Ebene des Datensatzes ("
@@ -117,8 +121,9 @@ def _counted(kinds: Counter[str], dataset: Dataset, territory: TerritoryLookup) 
         if kind in KIND_ORDER:
             parts.append(f"{german_int(n)} {kind_label(kind, n)}")
         else:
+            levels = " oder ".join(territory.level_label(level) for level in kind.split("|"))
             parts.append(f"{german_int(n)} {'Gebiet' if n == 1 else 'Gebiete'} der Ebene "
-                         f"{territory.level_label(kind)}")
+                         f"{levels}")
     return ", ".join(parts)
 
 
@@ -150,19 +155,29 @@ def check_names(placements: Mapping[str, Placement], territory: TerritoryLookup,
     return problems
 
 
-def resolve_dashes(cells: pd.DataFrame, open_rows: pd.Series, dataset: Dataset,
-                   territory: TerritoryLookup) -> tuple[pd.Series, pd.Series, list[Problem]]:
-    """GENESIS "-" per row: (rows to skip, the value column with "-" turned into "0" where
-    it is a real zero, the report lines).
+def resolve_signs(cells: pd.DataFrame, open_rows: pd.Series, dataset: Dataset,
+                  territory: TerritoryLookup) -> tuple[pd.Series, pd.Series, list[Problem]]:
+    """GENESIS special signs per row: (rows to skip, the value column with "-" turned into
+    "0" where it is a real zero, the report lines).
 
-    `open_rows` are rows whose area and period passed their checks; on the others the
-    sign is read as 0 so that only the real problem is reported.
+    `open_rows` are rows whose area and period passed their checks; on the others "-" is
+    read as 0 so that only the real problem is reported.
     """
     values = cells["value"]
-    dash = values == DASH
     skip = pd.Series(False, index=cells.index)
+    problems: list[Problem] = []
+    signs = values.isin(list(MISSING_SIGNS))
+    for index in cells.index[signs]:
+        sign = values[index]
+        problems.append(warning(int(cells.at[index, "line"]), "value", (
+            f"Wert {quote(sign)} ({MISSING_SIGNS[sign]}) für {cells.at[index, 'period']} "
+            "übernommen als fehlend")))
+    skip |= signs
+    dash = values == DASH
+    # Skipped rows are never published; "0" only keeps them out of the number checks.
+    values = values.mask(signs, "0")
     if not dash.any():
-        return skip, values, []
+        return skip, values, problems
     gone: dict[str, set[str]] = {}
     missing: dict[str, set[str]] = {}
     candidates = cells[dash & open_rows]
@@ -178,7 +193,6 @@ def resolve_dashes(cells: pd.DataFrame, open_rows: pd.Series, dataset: Dataset,
         else:
             continue
         skip.loc[index] = True
-    problems = []
     if gone:
         count = sum(len(p) for p in gone.values())
         problems.append(info(
@@ -190,7 +204,7 @@ def resolve_dashes(cells: pd.DataFrame, open_rows: pd.Series, dataset: Dataset,
         problems.append(info(
             f"„-“ als fehlender Wert übernommen (Bestandszahl, genesis.dash: missing), nicht "
             f"als 0: {_periods_text(missing, territory, with_validity=False)}"))
-    return skip, values.mask(dash & ~skip, "0"), problems
+    return skip, values.mask(dash, "0"), problems
 
 
 def _periods_text(periods: Mapping[str, Iterable[str]], territory: TerritoryLookup, *,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -145,18 +145,22 @@ class NameCheck:
 
 
 def compare_names(delivered: Iterable[tuple[str, str, int | None]],
-                  known: Mapping[str, str]) -> NameCheck:
-    """Compare (code, delivered name, file line) with the territory's `known` names.
+                  known: Mapping[str, str | Sequence[str]]) -> NameCheck:
+    """Compare (code, delivered name, file line) with the territory's `known` names (one
+    name, or all names a code had, newest last).
 
     Each code counts once; codes without a delivered or known name are not compared.
     """
     check = NameCheck()
     seen: set[str] = set()
     for code, name, line in delivered:
-        if code in seen or not name.strip() or not known.get(code, "").strip():
+        names = known.get(code, ())
+        names = [names] if isinstance(names, str) else list(names)
+        names = [n for n in names if n.strip()]
+        if code in seen or not name.strip() or not names:
             continue
         seen.add(code)
         check.compared += 1
-        if not same_area_name(name, known[code]):
-            check.mismatches.append(NameMismatch(code, known[code], name.strip(), line))
+        if not any(same_area_name(name, one) for one in names):
+            check.mismatches.append(NameMismatch(code, names[-1], name.strip(), line))
     return check

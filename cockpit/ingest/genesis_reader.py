@@ -20,16 +20,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cockpit.ingest.csv_reader import CP1252, UTF8, UTF8_BOM, Delivery
-from cockpit.ingest.problems import Problem, error, quote, warning
+from cockpit.ingest.problems import Problem, error, quote
 from cockpit.periods import is_period
 
 _BOM = b"\xef\xbb\xbf"
 LATIN = f"{CP1252} (ISO-8859-1)"
 
-# GENESIS special signs. "-" means "nichts vorhanden" (exactly zero) for an area that
-# existed; it is passed on as "-" because only the checks know whether the area existed
-# then and whether the dataset reads it as missing (stock figures). The others are missing
-# values with a reason and must never end up as a number.
+# GENESIS special signs, passed on as they are: only the checks know whether the row's area
+# belongs to the territory and existed then. "-" means "nichts vorhanden" (exactly zero) for
+# an area that existed, unless the dataset reads it as missing (stock figures). The others
+# are missing values with a reason and never end up as a number.
 ZERO_SIGN = "-"
 MISSING_SIGNS: dict[str, str] = {
     ".": "unbekannt oder geheim",
@@ -294,12 +294,9 @@ def _read_table(records: list[_Record], detected: dict[str, str]) -> Delivery:
 
 
 def _value(cell: str, line: int, column: str, problems: list[Problem]) -> str | None:
-    """The cell as passed on ("-" too), or None (with a warning) for a missing-with-reason
-    sign."""
-    if cell in MISSING_SIGNS:
-        problems.append(warning(line, column, (
-            f"Wert {quote(cell)} ({MISSING_SIGNS[cell]}) übernommen als fehlend")))
-        return None
+    """The cell as passed on, special signs included: whether a row with a sign is reported
+    depends on where its area belongs (`cockpit.ingest.area_checks`), which only the checks
+    know."""
     return cell
 
 

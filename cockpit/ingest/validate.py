@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from cockpit.catalog import Dataset
-from cockpit.ingest.area_checks import place_rows, resolve_dashes
+from cockpit.ingest.area_checks import place_rows, resolve_signs
 from cockpit.ingest.csv_reader import Delivery
 from cockpit.ingest.problems import ERROR, Problem, Report, error, quote, warning
 from cockpit.periods import PeriodError, period_of_cell
@@ -36,7 +36,8 @@ _NUMBER: dict[str, tuple[re.Pattern[str], str]] = {
 _NOT_FINITE = {"nan", "inf", "infinity"}
 _SHOWN_CODES = 8
 # Optional columns naming the area (checked against the territory's names, never joined on).
-AREA_NAME_COLUMNS = ("area_name", "gebietsname", "name")
+# Not plain "name": a budget file's "name" column names a product, not the area.
+AREA_NAME_COLUMNS = ("area_name", "gebietsname")
 
 
 def validate_delivery(
@@ -89,11 +90,11 @@ def validate_delivery(
     checks.cells["period"] = pd.Series([periods.get(cell, cell) for cell in delivered],
                                        index=delivered.index, dtype="str")
     if delivery.detected.get("format") == "GENESIS":
-        skip, checks.cells["value"], dash_problems = resolve_dashes(
+        skip, checks.cells["value"], sign_problems = resolve_signs(
             checks.cells, ~checks.flagged[["area_code", "period"]].any(axis=1), dataset,
             territory)
         checks.skip(skip)
-        report.problems += dash_problems
+        report.problems += sign_problems
     numbers = _check_values(checks, dataset, delivery.detected.get("decimal", ","))
     key = ["area_code", "period", *dataset.dimensions]
     checks.add_rows(_duplicate_keys(checks.open_rows(key)))

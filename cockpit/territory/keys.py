@@ -119,6 +119,19 @@ class KeyPlacer:
         self.system = system
         self._by_digits = {code.lstrip("0"): code for code in territory_levels
                            if code.isdigit()}
+        widths: dict[int, set[str]] = {}
+        self._numeric_widths: set[int] = set()
+        lettered: set[int] = set()
+        for code, level in territory_levels.items():
+            widths.setdefault(len(code), set()).add(level)
+            (self._numeric_widths if code.isdigit() else lettered).add(len(code))
+        self._numeric_widths -= lettered
+        # Widths that only levels outside the dataset use: a code of such a width that the
+        # territory lacks is clearly of another level (a local key has no other structure);
+        # its kind names the candidate levels ("city|district").
+        self._other_level_widths = {
+            width: "|".join(sorted(levels)) for width, levels in widths.items()
+            if not levels & self.covered}
         if system == "ags":
             self._covered_kinds = {ags_kind(code) for code, level in territory_levels.items()
                                    if level in self.covered}
@@ -138,7 +151,12 @@ class KeyPlacer:
     def _place_local(self, code: str) -> Placement:
         level = self.levels.get(code)
         if level is None:
-            return Placement(UNKNOWN, None, "", self.zero_hint(code))
+            hint = self.zero_hint(code)
+            other = self._other_level_widths.get(len(code))
+            looks_alike = code.isdigit() or len(code) not in self._numeric_widths
+            if other is not None and not hint and looks_alike and code.isalnum():
+                return Placement(OTHER_LEVEL, None, other)
+            return Placement(UNKNOWN, None, "", hint)
         if level in self.covered:
             return Placement(KEEP, code, level)
         return Placement(OTHER_LEVEL, code, level)

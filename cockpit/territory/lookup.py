@@ -62,8 +62,11 @@ class TerritoryLookup:
         spans = self.versions.get(code)
         return spans[-1].name if spans else ""
 
-    def names(self) -> dict[str, str]:
-        return {code: spans[-1].name for code, spans in self.versions.items()}
+    def names(self) -> dict[str, tuple[str, ...]]:
+        """Every name a code had, newest last (a renamed Gemeinde keeps its old name for
+        the periods before)."""
+        return {code: tuple(dict.fromkeys(span.name for span in spans if span.name))
+                for code, spans in self.versions.items()}
 
     def exists_on(self, code: str, day: dt.date) -> bool:
         """True when some version of `code` is valid on `day` (unknown codes: False)."""

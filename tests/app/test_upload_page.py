@@ -372,3 +372,22 @@ def test_checks_rejections_and_publishing_are_audited(clients, demo) -> None:
     assert published["dataset"] == "hze"
     assert published["import_id"] in result
     assert published["sha256"] == hashlib.sha256(good.encode()).hexdigest()
+
+
+def test_report_shows_skipped_levels_and_refuses_wrong_names(clients, demo) -> None:
+    before = data_checksum(demo.store.read())
+    response = check(clients["controlling"], "area_code;area_name;period;category;value\n"
+                     "00;Musterstadt;2024;ambulant;5\n0101;Hamburg;2024;ambulant;3\n"
+                     "0102;Bremen;2024;ambulant;4\n")
+    out = response.json["response"]
+    assert "davon 1 übersprungen" in json.dumps(out["upload-report"], ensure_ascii=False)
+    rows = out["upload-grid"]["rowData"]
+    messages = [(row["severity"], row["message"]) for row in rows]
+    assert ("Hinweis", "Übersprungen (Ebene nicht im Datensatz): 1 Gebiet der Ebene Stadt"
+            ) in messages
+    assert any(severity == "Fehler" and "heißt hier „Altstadt“, in der Lieferung „Hamburg“"
+               in message for severity, message in messages)
+    assert out["upload-publish"]["disabled"] is True
+    assert "Abgelehnt" in response_text(publish(clients["controlling"],
+                                                out["upload-token"]["data"]))
+    assert data_checksum(demo.store.read()) == before

@@ -54,8 +54,10 @@ def test_every_indicator_has_values_on_every_level_and_year(client) -> None:
             rows = values(client, indicator, level=level, period="2012")
             assert len(rows) == count, (indicator, level)
             assert all(row["value"] is not None for row in rows.values()), (indicator, level)
-    first = values(client, "bevoelkerungsentwicklung", level="stadt", period="2005")
-    assert first == {}  # no previous year
+    first = client.get("/api/v1/indicators/bevoelkerungsentwicklung/values",
+                       query_string={"level": "stadt", "period": "2005"})
+    assert first.status_code == 400  # no previous year, so no value
+    assert "2005 gibt es keine Werte" in first.get_json()["error"]
     development = values(client, "bevoelkerungsentwicklung", level="stadt", period="2012")
     residents = values(client, "einwohner", level="stadt", period="2011")[("000", "2011")]
     assert development[("000", "2012")]["numerator"] == 1_044_555 - residents["value"]

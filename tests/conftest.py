@@ -64,6 +64,29 @@ def samples_dir() -> Path:
     pytest.skip(f"{SAMPLES_MISSING}: {path}")
 
 
+# The real examples, each built once per session through the command line (tests/examples
+# and the browser screenshots share them; the Germany-wide one takes a minute or two).
+@pytest.fixture(scope="session")
+def koeln_example(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    from tests.examples.setup import koeln
+
+    return koeln(samples_dir, tmp_path_factory.mktemp("koeln") / "home")
+
+
+@pytest.fixture(scope="session")
+def saarland_example(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    from tests.examples.setup import saarland
+
+    return saarland(samples_dir, tmp_path_factory.mktemp("saarland") / "home")
+
+
+@pytest.fixture(scope="session")
+def deutschland_example(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    from tests.examples.setup import deutschland
+
+    return deutschland(samples_dir, tmp_path_factory.mktemp("deutschland") / "home")
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Installation:
     """A demo installation with a published Musterstadt store (read-only in tests)."""

@@ -54,14 +54,17 @@ def territory_file(name: str, samples: Path, workdir: Path) -> Path:
     return copy
 
 
-def set_up(name: str, samples: Path, home: Path,
-           loads: list[tuple[str, ...]], territory: Path | None = None) -> Example:
-    """init --territory, each `cockpit load` in `loads`, and an admin user `statistik`."""
-    folder = EXAMPLES / name
+def set_up(name: str, samples: Path, home: Path, loads: list[tuple[str, ...]],
+           definitions: str | None = None) -> Example:
+    """init --territory, each `cockpit load` in `loads`, and an admin user `statistik`.
+
+    `definitions` names the example whose data/ and queries/ serve (default: `name`).
+    """
+    folder = EXAMPLES / (definitions or name)
     env = {"COCKPIT_HOME": str(home), "COCKPIT_DATA_DIR": str(folder / "data"),
            "COCKPIT_QUERIES_DIR": str(folder / "queries")}
     example = Example(home, env, {})
-    territory = territory or territory_file(name, samples, home.parent)
+    territory = territory_file(name, samples, home.parent)
     steps = [("init", "--territory", str(territory)), *[("load", *args) for args in loads]]
     for number, args in enumerate(steps):
         result = example.run(*args)
@@ -71,6 +74,28 @@ def set_up(name: str, samples: Path, home: Path,
                         stdin=PASSWORD + "\n")
     assert added.exit_code == 0, added.output
     return example
+
+
+def koeln(samples: Path, home: Path) -> Example:
+    """examples/koeln with the city's population table loaded."""
+    csv = samples / "koeln" / "population" / "bevoelkerung.csv"
+    return set_up("koeln", samples, home, [(str(csv), "--dataset", "bevoelkerung")])
+
+
+def saarland(samples: Path, home: Path) -> Example:
+    """examples/saarland with the unmodified Regionaldatenbank export loaded."""
+    genesis = samples / "genesis" / "12411-01-01-5_00.csv"
+    return set_up("saarland", samples, home,
+                  [(str(genesis), "--dataset", "bevoelkerung", "--format", "genesis")])
+
+
+def deutschland(samples: Path, home: Path) -> Example:
+    """examples/deutschland (10,997 Gemeinden) with the same export; the year-on-year jumps
+    of merged Gemeinden are real, so their warnings are confirmed (--yes)."""
+    genesis = samples / "genesis" / "12411-01-01-5_00.csv"
+    return set_up("deutschland", samples, home,
+                  [(str(genesis), "--dataset", "bevoelkerung", "--format", "genesis", "--yes")],
+                  definitions="saarland")
 
 
 def logged_in_client(example: Example) -> Any:

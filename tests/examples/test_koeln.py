@@ -6,11 +6,9 @@ from its long table with its own row codes; the published figures must come out 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.examples.setup import Example, logged_in_client, set_up, values
+from tests.examples.setup import Example, logged_in_client, values
 
 pytestmark = pytest.mark.samples
 
@@ -19,10 +17,8 @@ INDICATORS = ("einwohner", "auslaenderanteil", "anteil_unter_18", "anteil_ab_65"
 
 
 @pytest.fixture(scope="module")
-def koeln(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Example:
-    home = tmp_path_factory.mktemp("koeln") / "home"
-    csv = samples_dir / "koeln" / "population" / "bevoelkerung.csv"
-    return set_up("koeln", samples_dir, home, [(str(csv), "--dataset", "bevoelkerung")])
+def koeln(koeln_example: Example) -> Example:
+    return koeln_example
 
 
 @pytest.fixture(scope="module")

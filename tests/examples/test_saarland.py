@@ -6,11 +6,9 @@ rows of other levels and of the other Länder are skipped and counted, "-" is no
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.examples.setup import Example, logged_in_client, set_up, values
+from tests.examples.setup import Example, logged_in_client, values
 
 pytestmark = pytest.mark.samples
 
@@ -18,11 +16,8 @@ SAARBRUECKEN = "10041100"
 
 
 @pytest.fixture(scope="module")
-def saarland(samples_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Example:
-    home = tmp_path_factory.mktemp("saarland") / "home"
-    genesis = samples_dir / "genesis" / "12411-01-01-5_00.csv"
-    return set_up("saarland", samples_dir, home,
-                  [(str(genesis), "--dataset", "bevoelkerung", "--format", "genesis")])
+def saarland(saarland_example: Example) -> Example:
+    return saarland_example
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ whatever the source had.
 
 from __future__ import annotations
 
-import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +18,6 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
-from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 WGS84 = "EPSG:4326"
@@ -116,6 +115,7 @@ class Simplification:
 
     tolerance: float
     decimals: int
+    shared_edges: bool = False
 
 
 def level_simplification(geometries: Sequence[BaseGeometry]) -> Simplification:
@@ -126,41 +126,57 @@ def level_simplification(geometries: Sequence[BaseGeometry]) -> Simplification:
     widths = np.sqrt(shapely.area(np.array(geometries, dtype=object)))
     typical = float(np.median(widths))
     tolerance = min(max(typical * SIMPLIFY_SHARE, MIN_TOLERANCE), MAX_TOLERANCE)
-    decimals = min(max(math.ceil(-math.log10(tolerance)) + 1, 4), 6)
+    # A grid finer than the tolerance: rounding never moves a point more than simplifying.
+    decimals = min(max(math.ceil(-math.log10(tolerance)), 4), 6)
     return Simplification(tolerance, decimals)
 
 
-def simplify(geometry: BaseGeometry, how: Simplification) -> BaseGeometry:
-    """Simplify, drop specks, snap to the decimal grid and orient for d3."""
-    tol = how.tolerance
+def _simplify_one(geometry: BaseGeometry, tol: float) -> BaseGeometry:
     parts = list(shapely.get_parts(geometry))
     if len(parts) > 1:
         # Islands smaller than the tolerance square vanish on the map anyway.
         largest = max(parts, key=lambda p: p.area)
         parts = [p for p in parts if p is largest or p.area >= (2 * tol) ** 2]
         geometry = shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
-    reduced = shapely.simplify(geometry, tol, preserve_topology=True)
+    return shapely.simplify(geometry, tol, preserve_topology=True)
+
+
+def simplify_level(geometries: Sequence[BaseGeometry]) -> tuple[list[str], Simplification]:
+    """Compact GeoJSON geometry texts of one level's boundaries, in input order.
+
+    When the areas tile the territory without overlaps (a polygonal coverage, as
+    official boundaries do), they are simplified together so that neighbours keep one
+    shared edge (no slivers or gaps between them); otherwise one by one. Coordinates
+    are snapped to the decimal grid and exterior rings turned clockwise for d3.
+    """
+    how = level_simplification(geometries)
+    if not geometries:
+        return [], how
+    arr = np.array(geometries, dtype=object)
+    try:
+        coverage = bool(shapely.coverage_is_valid(arr))
+    except shapely.errors.GEOSException:
+        coverage = False
+    if coverage:
+        reduced = shapely.coverage_simplify(arr, how.tolerance)
+    else:
+        reduced = np.array([_simplify_one(g, how.tolerance) for g in arr], dtype=object)
     snapped = shapely.set_precision(reduced, 10 ** -how.decimals)
-    snapped, _ = polygonal(snapped)
-    if snapped is None or snapped.is_empty:
-        # Smaller than the grid: keep the original so the area does not disappear.
-        snapped = geometry
-    return shapely.orient_polygons(snapped, exterior_cw=True)
+    collapsed = shapely.is_empty(snapped) | ~np.isin(shapely.get_type_id(snapped), (3, 6))
+    if collapsed.any():
+        # Smaller than the grid (or reduced to a line): keep the area, finely rounded.
+        fine = shapely.set_precision(arr[collapsed], 1e-7)
+        snapped[collapsed] = [polygonal(g)[0] or arr[collapsed][k]
+                              for k, g in enumerate(fine)]
+    oriented = shapely.orient_polygons(snapped, exterior_cw=True)
+    # Grid values are not exact binary fractions (8.98346 prints as 8.983459999999999).
+    noise = re.compile(r"-?\d+\.\d{" + str(how.decimals + 1) + ",}")
 
+    def tidy(match: re.Match[str]) -> str:
+        return repr(round(float(match.group()), how.decimals))
 
-def _rounded(coords: object, decimals: int) -> object:
-    if isinstance(coords, tuple | list):
-        if coords and isinstance(coords[0], float | int):
-            return [round(float(c), decimals) for c in coords[:2]]
-        return [_rounded(c, decimals) for c in coords]
-    return coords
-
-
-def to_geojson(geometry: BaseGeometry, decimals: int) -> str:
-    """Compact GeoJSON geometry text with rounded coordinates."""
-    geo = mapping(geometry)
-    body = {"type": geo["type"], "coordinates": _rounded(geo["coordinates"], decimals)}
-    return json.dumps(body, separators=(",", ":"))
+    texts = [noise.sub(tidy, text) for text in shapely.to_geojson(oriented)]
+    return texts, Simplification(how.tolerance, how.decimals, coverage)
 
 
 def exterior_is_clockwise(geojson: dict) -> bool:

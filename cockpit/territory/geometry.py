@@ -27,6 +27,7 @@ WGS84 = "EPSG:4326"
 SIMPLIFY_SHARE = 0.01
 MIN_TOLERANCE = 1e-5   # degrees; ~1 m, finer than any source
 MAX_TOLERANCE = 0.01   # degrees; ~1 km, for Länder-sized areas
+FINE_DECIMALS = 7      # for an area smaller than its level's grid (~1 cm)
 
 
 class GeometryError(ValueError):
@@ -141,6 +142,12 @@ def _simplify_one(geometry: BaseGeometry, tol: float) -> BaseGeometry:
     return shapely.simplify(geometry, tol, preserve_topology=True)
 
 
+def _tidy(text: str, decimals: int) -> str:
+    """Grid values are not exact binary fractions (8.98346 prints as 8.983459999999999)."""
+    noise = re.compile(r"-?\d+\.\d{" + str(decimals + 1) + ",}")
+    return noise.sub(lambda m: repr(round(float(m.group()), decimals)), text)
+
+
 def simplify_level(geometries: Sequence[BaseGeometry]) -> tuple[list[str], Simplification]:
     """Compact GeoJSON geometry texts of one level's boundaries, in input order.
 
@@ -165,21 +172,10 @@ def simplify_level(geometries: Sequence[BaseGeometry]) -> tuple[list[str], Simpl
     collapsed = shapely.is_empty(snapped) | ~np.isin(shapely.get_type_id(snapped), (3, 6))
     if collapsed.any():
         # Smaller than the grid (or reduced to a line): keep the area, finely rounded.
-        fine = shapely.set_precision(arr[collapsed], 1e-7)
+        fine = shapely.set_precision(arr[collapsed], 10 ** -FINE_DECIMALS)
         snapped[collapsed] = [polygonal(g)[0] or arr[collapsed][k]
                               for k, g in enumerate(fine)]
     oriented = shapely.orient_polygons(snapped, exterior_cw=True)
-    # Grid values are not exact binary fractions (8.98346 prints as 8.983459999999999).
-    noise = re.compile(r"-?\d+\.\d{" + str(how.decimals + 1) + ",}")
-
-    def tidy(match: re.Match[str]) -> str:
-        return repr(round(float(match.group()), how.decimals))
-
-    texts = [noise.sub(tidy, text) for text in shapely.to_geojson(oriented)]
+    texts = [_tidy(text, FINE_DECIMALS if speck else how.decimals)
+             for text, speck in zip(shapely.to_geojson(oriented), collapsed, strict=True)]
     return texts, Simplification(how.tolerance, how.decimals, coverage)
-
-
-def exterior_is_clockwise(geojson: dict) -> bool:
-    """Whether every exterior ring of a GeoJSON (Multi)Polygon runs clockwise in lon/lat."""
-    geometry = shapely.geometry.shape(geojson)
-    return all(not shapely.is_ccw(p.exterior) for p in shapely.get_parts(geometry))

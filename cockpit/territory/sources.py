@@ -7,6 +7,7 @@ the file's own coordinate reference system.
 
 from __future__ import annotations
 
+import codecs
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -74,6 +75,12 @@ def read_source(path: Path, *, layer: str | None = None,
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"Datei {path} nicht gefunden.")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise SourceError(f"Unbekannter Zeichensatz {encoding!r} (--encoding), z. B. "
+                              "cp1252 oder utf-8.") from None
     suffix = path.suffix.lower()
     if suffix not in READABLE_SUFFIXES:
         raise SourceError(
@@ -263,7 +270,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> Source:
     try:
         frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
     except ValueError as exc:
-        raise SourceError(f"{path.name}: Tabellenblatt {sheet!r} nicht gefunden.") from exc
+        if sheet is not None and "not found" in str(exc):
+            raise SourceError(f"{path.name}: Tabellenblatt {sheet!r} nicht gefunden.") from exc
+        raise SourceError(f"{path.name} ist keine lesbare XLSX-Datei: {exc}") from exc
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise SourceError(f"{path.name} ist keine lesbare XLSX-Datei: {exc}") from exc
     return _frame_source(path, frame)

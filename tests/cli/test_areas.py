@@ -367,3 +367,35 @@ def test_import_needs_a_store(tmp_path: Path) -> None:
                  "--code", "STB_NR", "--name", "STB_NAME")
     assert result.exit_code == 1
     assert "Kein Datenbestand" in result.output
+
+
+def test_parent_must_be_valid_at_the_import_date(with_districts: Path, tmp_path: Path) -> None:
+    reform = geojson_file(tmp_path / "reform.geojson", [
+        ({"nr": "001", "name": "Innenstadt"}, DISTRICTS[0][2])])
+    assert run(with_districts, "areas", "import", str(reform), "--level", "stadtbezirk",
+               "--code", "nr", "--name", "name", "--parent", "000", "--valid-from",
+               "2021-01-01").exit_code == 0          # 009 ends on 2020-12-31
+    csv = tmp_path / "teile.csv"
+    csv.write_text("nr;name;bezirk\n901;Mülheim;009\n", encoding="utf-8")
+    args = ["areas", "import", str(csv), "--level", "stadtteil", "--code", "nr", "--name",
+            "name", "--parent-field", "bezirk"]
+    late = run(with_districts, *args, "--valid-from", "2022-01-01")
+    assert late.exit_code == 2
+    assert "Elterngebiet nicht gefunden auf Ebene stadtbezirk am 2022-01-01: 009" in late.output
+    early = run(with_districts, *args, "--valid-from", "2020-06-01")
+    assert early.exit_code == 0, early.output
+
+
+def test_imports_are_audited(with_districts: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(with_districts / "app.sqlite")
+    rows = conn.execute("SELECT action, detail FROM audit_log WHERE action LIKE 'areas.%' "
+                        "ORDER BY id").fetchall()
+    assert [a for a, _ in rows] == ["areas.import", "areas.import"]
+    assert json.loads(rows[-1][1])["level"] == "stadtbezirk"
+    bad = run(with_districts, "areas", "import", str(districts_shp(tmp_path)), "--level",
+              "stadtbezirk", "--code", "STB_NR", "--name", "STB_NAME", "--parent", "999")
+    assert bad.exit_code == 2
+    last = conn.execute("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    assert last == ("areas.import.rejected",)

@@ -286,7 +286,17 @@ def plan_import(conn: duckdb.DuckDBPyConnection, levels: Levels, spec: ImportSpe
                 else:
                     k = by_code[c][0]
                     row.parent_code = source.records[indices[k]].get(spec.parent_field or "")
-        unknown = {c: r.parent_code for c, r in rows.items() if r.parent_code not in known}
+        if spec.parent_prefix is not None:
+            short = {c for c, r in rows.items() if r.parent_code is None}
+            if short:
+                report.error(f"Schlüssel zu kurz für --parent-prefix {spec.parent_prefix}: "
+                             f"{code_list(short)}.")
+        unknown = {c: r.parent_code for c, r in rows.items()
+                   if r.parent_code is not None and r.parent_code not in known}
+        no_parent = {c for c, r in rows.items() if r.parent_code is None}
+        if spec.parent_field and no_parent:
+            report.error(f"Gebiete ohne Eintrag im Elternfeld {spec.parent_field}: "
+                         f"{code_list(no_parent)}.")
         if unknown and not spec.parent_within:
             missing_parents = {str(p) for p in unknown.values()}
             report.error(f"Elterngebiet nicht gefunden auf Ebene {parent_level.id}"

@@ -399,3 +399,12 @@ def test_imports_are_audited(with_districts: Path, tmp_path: Path) -> None:
     assert bad.exit_code == 2
     last = conn.execute("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     assert last == ("areas.import.rejected",)
+
+
+def test_codes_too_short_for_the_prefix(home: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "b.csv"
+    csv.write_text("nr;name\n0001;A\n00;B\n", encoding="utf-8")
+    result = run(home, "areas", "import", str(csv), "--level", "stadtbezirk", "--code", "nr",
+                 "--name", "name", "--parent-prefix", "3", "--yes")
+    assert result.exit_code == 2
+    assert "zu kurz für --parent-prefix 3: 00" in result.output

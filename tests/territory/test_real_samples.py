@@ -21,6 +21,9 @@ from cockpit.territory.area_import import level_geojson
 
 REPO = Path(__file__).resolve().parents[2]
 
+# CI runs these with COCKPIT_REQUIRE_SAMPLES=1: there a missing folder fails, never skips.
+pytestmark = pytest.mark.samples
+
 
 def _samples() -> Path:
     env = os.environ.get("COCKPIT_SAMPLES")
@@ -31,6 +34,9 @@ def _samples() -> Path:
 def samples() -> Path:
     path = _samples()
     if not (path / "koeln" / "geo").is_dir() or not (path / "vg5000").is_dir():
+        if os.environ.get("COCKPIT_REQUIRE_SAMPLES") == "1":
+            pytest.fail(f"Beispieldaten fehlen: {path}, aber COCKPIT_REQUIRE_SAMPLES=1",
+                        pytrace=False)
         pytest.skip(f"Beispieldaten fehlen: {path} (COCKPIT_SAMPLES setzen)")
     return path
 

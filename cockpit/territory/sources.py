@@ -133,6 +133,12 @@ def _read_ogr(path: Path, layer: str | None, encoding: str | None) -> Source:
             notes.append(f"Zeichensatz der .dbf: {encoding} (keine .cpg-Datei)")
     if layer is not None:
         _check_layer(path, layer)
+    elif path.suffix.lower() == ".gpkg":
+        layers = _layer_names(path)
+        if len(layers) > 1:
+            # Taking the first silently could import the wrong level's boundaries.
+            raise SourceError(f"{path.name} hat mehrere Layer ({', '.join(layers)}); bitte "
+                              "--layer angeben.")
     try:
         meta, _fids, wkb, columns = read(str(path), layer=layer, encoding=encoding)
     except (DataSourceError, DataLayerError) as exc:
@@ -151,14 +157,18 @@ def _read_ogr(path: Path, layer: str | None, encoding: str | None) -> Source:
                   crs=meta.get("crs"), encoding=encoding, notes=notes)
 
 
-def _check_layer(path: Path, layer: str) -> None:
+def _layer_names(path: Path) -> list[str]:
     import pyogrio
     from pyogrio.errors import DataSourceError
 
     try:
-        names = [str(row[0]) for row in pyogrio.list_layers(str(path))]
+        return [str(row[0]) for row in pyogrio.list_layers(str(path))]
     except DataSourceError as exc:
         raise SourceError(f"{path.name} ist nicht lesbar: {exc}") from exc
+
+
+def _check_layer(path: Path, layer: str) -> None:
+    names = _layer_names(path)
     if layer not in names:
         raise SourceError(f"Ebene (Layer) {layer!r} gibt es in {path.name} nicht; vorhanden: "
                           f"{', '.join(names)}.")

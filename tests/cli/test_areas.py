@@ -314,6 +314,9 @@ def test_kml_gpkg_and_xlsx(with_districts: Path, tmp_path: Path) -> None:
     bad = run(with_districts, "areas", "import", str(gpkg), "--layer", "fehlt", "--level",
               "stadtteil", "--code", "nr", "--name", "name", "--parent-within")
     assert bad.exit_code == 2 and "Layer" in bad.output and "teile" in bad.output
+    which = run(with_districts, "areas", "import", str(gpkg), "--level", "stadtteil",
+                "--code", "nr", "--name", "name", "--parent-within")
+    assert which.exit_code == 2 and "mehrere Layer (andere, teile)" in which.output
 
     import pandas as pd
 

@@ -150,3 +150,14 @@ def test_init_help_is_german() -> None:
     assert "areas" in top.output
     areas_help = CliRunner().invoke(cli, ["areas", "import", "--help"])
     assert "--parent-within" in areas_help.output and "Elterngebiet" in areas_help.output
+
+
+def test_a_real_municipality_replacing_the_demo_drops_the_demo_logins(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert run(home, "init", "--demo").exit_code == 0
+    assert (home / "demo-logins.txt").exists()
+    result = run(home, "init", "--name", "Stadt Köln", "--levels", "stadt:Stadt", "--force")
+    assert result.exit_code == 0, result.output
+    assert "Demo-Zugänge entfernt" in result.output
+    assert not (home / "demo-logins.txt").exists()
+    assert "demo-" not in run(home, "users", "list").output

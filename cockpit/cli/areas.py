@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import click
+import duckdb
 
 from cockpit.cli.load import audit_cli, open_audit_log, os_user
 from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
@@ -116,6 +117,8 @@ def import_areas(inst: Installation, file: Path, level: str, code_field: str, na
         fail(str(exc))
     except LevelError as exc:
         fail(str(exc), code=EXIT_BAD_INPUT)
+    except duckdb.Error as exc:
+        fail(f"Gebietsimport fehlgeschlagen, der Datenbestand ist unverändert: {exc}")
     click.echo("\n".join(plan.report.lines()))
     detail = {"file": file.name, "level": level, **plan.report.counts}
     with audit_log:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import click
 
-from cockpit.appdb import AppDatabaseError, create_demo_users
+from cockpit.appdb import AppDatabaseError, audit, create_demo_users, list_users, remove_user
+from cockpit.appdb.users import DEMO_PREFIX
 from cockpit.catalog import DefinitionError
+from cockpit.cli.load import os_user
 from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
 from cockpit.context import Installation
 from cockpit.demo.build import build_demo_store
@@ -116,6 +118,24 @@ def build_territory(inst: Installation, name: str, levels: Levels,
     return inst.store.current_version() or ""
 
 
+def _remove_demo_users(inst: Installation) -> None:
+    """A real municipality replacing the demo must not keep the demo logins: their
+    passwords sit in demo-logins.txt and the district user is bound to a demo area."""
+    try:
+        with inst.app_db() as conn:
+            demo_users = [u.name for u in list_users(conn) if u.name.startswith(DEMO_PREFIX)]
+            for name in demo_users:
+                remove_user(conn, name)
+            if demo_users:
+                audit(conn, os_user(), "init.demo_users_removed",
+                      {"users": ", ".join(demo_users)}, source="cli")
+    except AppDatabaseError as exc:
+        fail(f"{exc}; Demo-Zugänge bitte mit 'cockpit users remove' entfernen.")
+    (inst.settings.home / LOGINS_FILE).unlink(missing_ok=True)
+    if demo_users:
+        click.echo(f"Demo-Zugänge entfernt: {', '.join(demo_users)}.")
+
+
 def _progress(spec: ImportSpec):
     return lambda step: click.echo(f"{spec.label}: {step}", err=True)
 
@@ -169,6 +189,7 @@ def init(inst: Installation, demo: bool, name: str | None, levels_text: str | No
         print_logins(inst, build_demo(inst))
         return
     version = build_territory(inst, parsed.name, parsed.levels, parsed.entries)
+    _remove_demo_users(inst)
     click.echo(f"Datenbestand {version} für „{parsed.name}“ angelegt; Ebenen: "
                + ", ".join(f"{lv.id} ({lv.name_de})" for lv in parsed.levels) + ".")
     click.echo("Benutzer mit 'cockpit users add', Gebiete mit 'cockpit areas import', "

@@ -21,11 +21,8 @@ from shapely.geometry.base import BaseGeometry
 
 from cockpit.territory.geometry import (
     GeometryError,
-    Simplification,
-    level_simplification,
     polygonal,
-    simplify,
-    to_geojson,
+    simplify_level,
     to_wgs84,
 )
 from cockpit.territory.levels import LevelError, Levels
@@ -36,6 +33,9 @@ from cockpit.territory.sources import Source, SourceError, read_source
 BEGINNING = date(1900, 1, 1)
 
 Progress = Callable[[str], None]
+
+# Boundaries closer than this (about 10 m) count as unchanged between two imports.
+SAME_BOUNDARY_DEGREES = 1e-4
 
 
 @dataclass
@@ -115,9 +115,10 @@ def _valid_at(frame: pd.DataFrame, day: date | None) -> pd.DataFrame:
         return frame
     if day is None:
         return frame[frame["valid_to"].isna()]
-    start = pd.to_datetime(frame["valid_from"]).dt.date
-    end = pd.to_datetime(frame["valid_to"]).dt.date
-    return frame[(start <= day) & (frame["valid_to"].isna() | (end >= day))]
+    start = pd.to_datetime(frame["valid_from"])
+    end = pd.to_datetime(frame["valid_to"])
+    moment = pd.Timestamp(day)
+    return frame[(start <= moment) & (end.isna() | (end >= moment))]
 
 
 def _inline_source(spec: ImportSpec) -> Source:
@@ -285,7 +286,17 @@ def plan_import(conn: duckdb.DuckDBPyConnection, levels: Levels, spec: ImportSpe
                 else:
                     k = by_code[c][0]
                     row.parent_code = source.records[indices[k]].get(spec.parent_field or "")
-        unknown = {c: r.parent_code for c, r in rows.items() if r.parent_code not in known}
+        if spec.parent_prefix is not None:
+            short = {c for c, r in rows.items() if r.parent_code is None}
+            if short:
+                report.error(f"Schlüssel zu kurz für --parent-prefix {spec.parent_prefix}: "
+                             f"{code_list(short)}.")
+        unknown = {c: r.parent_code for c, r in rows.items()
+                   if r.parent_code is not None and r.parent_code not in known}
+        no_parent = {c for c, r in rows.items() if r.parent_code is None}
+        if spec.parent_field and no_parent:
+            report.error(f"Gebiete ohne Eintrag im Elternfeld {spec.parent_field}: "
+                         f"{code_list(no_parent)}.")
         if unknown and not spec.parent_within:
             missing_parents = {str(p) for p in unknown.values()}
             report.error(f"Elterngebiet nicht gefunden auf Ebene {parent_level.id}"
@@ -302,16 +313,16 @@ def plan_import(conn: duckdb.DuckDBPyConnection, levels: Levels, spec: ImportSpe
         return plan
 
     progress("vereinfachen …")
-    shapes = [r.geometry for r in rows.values() if r.geometry is not None]
-    how: Simplification = level_simplification(shapes)
-    for row in rows.values():
-        if row.geometry is not None:
-            row.geojson = to_geojson(simplify(row.geometry, how), how.decimals)
-    if shapes:
-        size = sum(len(r.geojson or "") for r in rows.values())
+    shaped = [r for r in rows.values() if r.geometry is not None]
+    texts, how = simplify_level([r.geometry for r in shaped])
+    for row, text in zip(shaped, texts, strict=True):
+        row.geojson = text
+    if shaped:
+        size = sum(map(len, texts))
         report.facts.append(
-            f"Vereinfachung: Toleranz {how.tolerance:.6f}°, {how.decimals} Nachkommastellen; "
-            f"Geometrie {size / 1e6:.2f} MB für {len(shapes)} Flächen")
+            f"Vereinfachung: Toleranz {how.tolerance:.6f}°, {how.decimals} Nachkommastellen"
+            f"{', gemeinsame Kanten erhalten' if how.shared_edges else ''}; "
+            f"Geometrie {size / 1e6:.2f} MB für {len(shaped)} Flächen")
 
     current = _valid_at(existing[existing["level"] == level.id], day)
     _plan_changes(plan, rows, current, day, source.has_geometry)
@@ -360,6 +371,17 @@ def _parents_within(rows: dict[str, AreaRow], candidates: pd.DataFrame,
                      f"{code_list(lost)}.")
 
 
+def _same_boundary(new: str | None, old: str | None) -> bool:
+    """Equal up to the rounding grid, wherever the rings start (simplification may rotate
+    them), so an unchanged area keeps its row instead of getting a new version."""
+    if new is None or old is None:
+        return new is old
+    if new == old:
+        return True
+    a, b = shapely.from_geojson(new), shapely.from_geojson(old)
+    return bool(shapely.hausdorff_distance(a, b) <= SAME_BOUNDARY_DEGREES)
+
+
 def _plan_changes(plan: ImportPlan, rows: dict[str, AreaRow], current: pd.DataFrame,
                   day: date | None, has_geometry: bool) -> None:
     report = plan.report
@@ -380,7 +402,7 @@ def _plan_changes(plan: ImportPlan, rows: dict[str, AreaRow], current: pd.DataFr
             continue
         old_from = pd.Timestamp(old.valid_from).date()
         old_geo = old.geojson if isinstance(old.geojson, str) else None
-        same_geo = not has_geometry or geojson == old_geo
+        same_geo = not has_geometry or _same_boundary(geojson, old_geo)
         old_parent = old.parent_code if isinstance(old.parent_code, str) else None
         if old.name == row.name and old_parent == row.parent_code and same_geo:
             unchanged += 1

@@ -9,8 +9,8 @@ whatever the source had.
 
 from __future__ import annotations
 
-import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,7 +18,6 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
-from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 WGS84 = "EPSG:4326"
@@ -28,6 +27,7 @@ WGS84 = "EPSG:4326"
 SIMPLIFY_SHARE = 0.01
 MIN_TOLERANCE = 1e-5   # degrees; ~1 m, finer than any source
 MAX_TOLERANCE = 0.01   # degrees; ~1 km, for Länder-sized areas
+FINE_DECIMALS = 7      # for an area smaller than its level's grid (~1 cm)
 
 
 class GeometryError(ValueError):
@@ -116,6 +116,7 @@ class Simplification:
 
     tolerance: float
     decimals: int
+    shared_edges: bool = False
 
 
 def level_simplification(geometries: Sequence[BaseGeometry]) -> Simplification:
@@ -126,44 +127,55 @@ def level_simplification(geometries: Sequence[BaseGeometry]) -> Simplification:
     widths = np.sqrt(shapely.area(np.array(geometries, dtype=object)))
     typical = float(np.median(widths))
     tolerance = min(max(typical * SIMPLIFY_SHARE, MIN_TOLERANCE), MAX_TOLERANCE)
-    decimals = min(max(math.ceil(-math.log10(tolerance)) + 1, 4), 6)
+    # A grid finer than the tolerance: rounding never moves a point more than simplifying.
+    decimals = min(max(math.ceil(-math.log10(tolerance)), 4), 6)
     return Simplification(tolerance, decimals)
 
 
-def simplify(geometry: BaseGeometry, how: Simplification) -> BaseGeometry:
-    """Simplify, drop specks, snap to the decimal grid and orient for d3."""
-    tol = how.tolerance
+def _simplify_one(geometry: BaseGeometry, tol: float) -> BaseGeometry:
     parts = list(shapely.get_parts(geometry))
     if len(parts) > 1:
         # Islands smaller than the tolerance square vanish on the map anyway.
         largest = max(parts, key=lambda p: p.area)
         parts = [p for p in parts if p is largest or p.area >= (2 * tol) ** 2]
         geometry = shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
-    reduced = shapely.simplify(geometry, tol, preserve_topology=True)
+    return shapely.simplify(geometry, tol, preserve_topology=True)
+
+
+def _tidy(text: str, decimals: int) -> str:
+    """Grid values are not exact binary fractions (8.98346 prints as 8.983459999999999)."""
+    noise = re.compile(r"-?\d+\.\d{" + str(decimals + 1) + ",}")
+    return noise.sub(lambda m: repr(round(float(m.group()), decimals)), text)
+
+
+def simplify_level(geometries: Sequence[BaseGeometry]) -> tuple[list[str], Simplification]:
+    """Compact GeoJSON geometry texts of one level's boundaries, in input order.
+
+    When the areas tile the territory without overlaps (a polygonal coverage, as
+    official boundaries do), they are simplified together so that neighbours keep one
+    shared edge (no slivers or gaps between them); otherwise one by one. Coordinates
+    are snapped to the decimal grid and exterior rings turned clockwise for d3.
+    """
+    how = level_simplification(geometries)
+    if not geometries:
+        return [], how
+    arr = np.array(geometries, dtype=object)
+    try:
+        coverage = bool(shapely.coverage_is_valid(arr))
+    except shapely.errors.GEOSException:
+        coverage = False
+    if coverage:
+        reduced = shapely.coverage_simplify(arr, how.tolerance)
+    else:
+        reduced = np.array([_simplify_one(g, how.tolerance) for g in arr], dtype=object)
     snapped = shapely.set_precision(reduced, 10 ** -how.decimals)
-    snapped, _ = polygonal(snapped)
-    if snapped is None or snapped.is_empty:
-        # Smaller than the grid: keep the original so the area does not disappear.
-        snapped = geometry
-    return shapely.orient_polygons(snapped, exterior_cw=True)
-
-
-def _rounded(coords: object, decimals: int) -> object:
-    if isinstance(coords, tuple | list):
-        if coords and isinstance(coords[0], float | int):
-            return [round(float(c), decimals) for c in coords[:2]]
-        return [_rounded(c, decimals) for c in coords]
-    return coords
-
-
-def to_geojson(geometry: BaseGeometry, decimals: int) -> str:
-    """Compact GeoJSON geometry text with rounded coordinates."""
-    geo = mapping(geometry)
-    body = {"type": geo["type"], "coordinates": _rounded(geo["coordinates"], decimals)}
-    return json.dumps(body, separators=(",", ":"))
-
-
-def exterior_is_clockwise(geojson: dict) -> bool:
-    """Whether every exterior ring of a GeoJSON (Multi)Polygon runs clockwise in lon/lat."""
-    geometry = shapely.geometry.shape(geojson)
-    return all(not shapely.is_ccw(p.exterior) for p in shapely.get_parts(geometry))
+    collapsed = shapely.is_empty(snapped) | ~np.isin(shapely.get_type_id(snapped), (3, 6))
+    if collapsed.any():
+        # Smaller than the grid (or reduced to a line): keep the area, finely rounded.
+        fine = shapely.set_precision(arr[collapsed], 10 ** -FINE_DECIMALS)
+        snapped[collapsed] = [polygonal(g)[0] or arr[collapsed][k]
+                              for k, g in enumerate(fine)]
+    oriented = shapely.orient_polygons(snapped, exterior_cw=True)
+    texts = [_tidy(text, FINE_DECIMALS if speck else how.decimals)
+             for text, speck in zip(shapely.to_geojson(oriented), collapsed, strict=True)]
+    return texts, Simplification(how.tolerance, how.decimals, coverage)

@@ -7,6 +7,7 @@ the file's own coordinate reference system.
 
 from __future__ import annotations
 
+import codecs
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -74,6 +75,12 @@ def read_source(path: Path, *, layer: str | None = None,
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"Datei {path} nicht gefunden.")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise SourceError(f"Unbekannter Zeichensatz {encoding!r} (--encoding), z. B. "
+                              "cp1252 oder utf-8.") from None
     suffix = path.suffix.lower()
     if suffix not in READABLE_SUFFIXES:
         raise SourceError(
@@ -126,6 +133,12 @@ def _read_ogr(path: Path, layer: str | None, encoding: str | None) -> Source:
             notes.append(f"Zeichensatz der .dbf: {encoding} (keine .cpg-Datei)")
     if layer is not None:
         _check_layer(path, layer)
+    elif path.suffix.lower() == ".gpkg":
+        layers = _layer_names(path)
+        if len(layers) > 1:
+            # Taking the first silently could import the wrong level's boundaries.
+            raise SourceError(f"{path.name} hat mehrere Layer ({', '.join(layers)}); bitte "
+                              "--layer angeben.")
     try:
         meta, _fids, wkb, columns = read(str(path), layer=layer, encoding=encoding)
     except (DataSourceError, DataLayerError) as exc:
@@ -144,14 +157,18 @@ def _read_ogr(path: Path, layer: str | None, encoding: str | None) -> Source:
                   crs=meta.get("crs"), encoding=encoding, notes=notes)
 
 
-def _check_layer(path: Path, layer: str) -> None:
+def _layer_names(path: Path) -> list[str]:
     import pyogrio
     from pyogrio.errors import DataSourceError
 
     try:
-        names = [str(row[0]) for row in pyogrio.list_layers(str(path))]
+        return [str(row[0]) for row in pyogrio.list_layers(str(path))]
     except DataSourceError as exc:
         raise SourceError(f"{path.name} ist nicht lesbar: {exc}") from exc
+
+
+def _check_layer(path: Path, layer: str) -> None:
+    names = _layer_names(path)
     if layer not in names:
         raise SourceError(f"Ebene (Layer) {layer!r} gibt es in {path.name} nicht; vorhanden: "
                           f"{', '.join(names)}.")
@@ -263,7 +280,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> Source:
     try:
         frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
     except ValueError as exc:
-        raise SourceError(f"{path.name}: Tabellenblatt {sheet!r} nicht gefunden.") from exc
+        if sheet is not None and "not found" in str(exc):
+            raise SourceError(f"{path.name}: Tabellenblatt {sheet!r} nicht gefunden.") from exc
+        raise SourceError(f"{path.name} ist keine lesbare XLSX-Datei: {exc}") from exc
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise SourceError(f"{path.name} ist keine lesbare XLSX-Datei: {exc}") from exc
     return _frame_source(path, frame)

@@ -27,6 +27,7 @@ from cockpit.access.errors import GateError
 from cockpit.app.callback_inputs import Key, Text, UploadData, validated
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
+from cockpit.ingest.delivery import DeliveryError
 from cockpit.ingest.problems import COLUMN_LABELS_DE
 from cockpit.ingest.uploads import UploadError, UploadForeign
 
@@ -205,8 +206,9 @@ def publish_upload(clicks: int | None, token: Key | None, dataset_id: Key | None
         return dbc.Alert("Bitte bestätigen Sie die Warnungen.", color="warning")
     try:
         outcome = desk.publish(dataset, path, result)
-    except OSError:
-        # e.g. the same upload published from a second tab at the same moment
+    except DeliveryError:
+        # e.g. the same upload published from a second tab at the same moment; the failure
+        # is recorded (journal, audit) like a failed `cockpit load`
         return dbc.Alert("Veröffentlichen ist fehlgeschlagen; der Datenbestand bleibt "
                          "unverändert. Bitte die Datei erneut hochladen.", color="danger")
     # A published upload is archived; its folder and any expired ones can go.

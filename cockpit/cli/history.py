@@ -64,7 +64,7 @@ def rollback_command(inst: Installation, import_id: str) -> None:
     try:
         published_import(inst, import_id)  # unknown ids: bad input, before anything else
     except DeliveryError as exc:
-        fail(exc.message, code=exc.code)
+        fail(f"{exc.message} 'cockpit history --dataset ID' zeigt alle.", code=exc.code)
     user = os_user()
     audit_log = open_audit_log(inst)
     try:

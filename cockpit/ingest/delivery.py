@@ -256,8 +256,8 @@ def published_import(inst: Installation, import_id: str) -> PublishedImport:
 
 def _unknown_import(import_id: str) -> DeliveryError:
     # Unknown, unrestorable and foreign imports answer alike.
-    return DeliveryError(f"Unbekannter oder nicht wiederherstellbarer Import „{import_id[:80]}“ "
-                         "('cockpit history --dataset ID' zeigt alle).")
+    return DeliveryError(f"Unbekannter oder nicht wiederherstellbarer Import "
+                         f"„{import_id[:80]}“.")
 
 
 def rollback(inst: Installation, import_id: str, *, user: str, audit: AuditHook | None = None,
@@ -282,17 +282,19 @@ def rollback(inst: Installation, import_id: str, *, user: str, audit: AuditHook 
                       user=user, source="rollback", audit=audit, restoring=import_id,
                       compare_published=compare_published, file_name=imported.file_name,
                       sha256=imported.sha256)
-    missing = None
+    # The messages name no server path (the page shows them); the journal does.
+    missing = where = None
     if not source.is_file():
-        missing = f"Die archivierte Datei von {import_id} fehlt ({source})"
+        missing, where = f"Die archivierte Datei von {import_id} fehlt", source
     elif reading is None:
-        missing = (f"Die Leseangaben (Format, Tabellenblatt, Zuordnung) von {import_id} fehlen "
-                   f"im Archiv ({reading_record(archive, imported.sha256, import_id)})")
+        missing = (f"Die Leseangaben (Format, Tabellenblatt, Zuordnung) von {import_id} "
+                   "fehlen im Archiv")
+        where = reading_record(archive, imported.sha256, import_id)
     elif file_sha256(source) != imported.sha256:
-        missing = f"Die archivierte Datei von {import_id} wurde verändert ({source})"
+        missing, where = f"Die archivierte Datei von {import_id} wurde verändert", source
     if missing:
-        run.fail(missing)
-        raise DeliveryError(f"{missing}; ohne sie lässt sich die Lieferung nicht genau "
+        run.fail(f"{missing} ({where})")
+        raise DeliveryError(f"{missing}, die Lieferung lässt sich so nicht genau "
                             "wiederherstellen. Der Datenbestand bleibt unverändert.",
                             EXIT_FAILURE)
     if reading.mapping is None and reading.file_format == "genesis":

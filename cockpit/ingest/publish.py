@@ -134,8 +134,8 @@ def publish_delivery(
     observations: pd.DataFrame,
     source: Path,
     user: str,
-    reading: Reading,
-    channel: str,
+    reading: Reading | None = None,
+    channel: str = "cli",
     warnings: int = 0,
     restoring: str | None = None,
     file_name: str | None = None,
@@ -149,6 +149,8 @@ def publish_delivery(
     written to its import log row, so that a rollback reads the file exactly the same way.
     Call it through `cockpit.ingest.delivery.DeliveryRun`, which also logs the outcome.
     """
+    if reading is None:  # callers outside the delivery path (benchmarks): by file name
+        reading = Reading("xlsx" if source.suffix.lower() == ".xlsx" else "csv")
     started = datetime.now(UTC).replace(tzinfo=None)
     sha256 = file_sha256(source)
     previous = already_published(store, dataset.id, sha256, reading)

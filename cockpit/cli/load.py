@@ -74,30 +74,30 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
     run = DeliveryRun(inst, dataset, file, reading, user=user, source="cli",
                       audit=cli_audit_hook(audit_log, user))
     started = time.monotonic()
-    # A bar on a terminal; in scripts and logs click prints just the label.
-    with click.progressbar(length=1, label=f"{file.name} → „{dataset.title}“", file=sys.stderr,
-                           show_eta=False, show_percent=False,
-                           item_show_func=lambda step: step) as bar:
-        bar.update(0, "lesen und prüfen …")
-        checked = run.check()
-        bar.update(1, "geprüft")
-    click.echo(f"Gelesen und geprüft in {time.monotonic() - started:.1f} s.", err=True)
-    report = checked.report
-    click.echo(report.to_text())
-    if not report.ok:
-        run.reject(checked)
-        click.echo("Abgelehnt: Der Datenbestand bleibt unverändert.", err=True)
-        raise SystemExit(EXIT_BAD_INPUT)
-    confirmed = yes or not report.warnings or (
-        sys.stdin.isatty() and click.confirm("Trotz Warnungen veröffentlichen?"))
-    if not confirmed:
-        click.echo("Nicht veröffentlicht: Warnungen mit --yes bestätigen. Der Datenbestand "
-                   "bleibt unverändert.", err=True)
-        raise SystemExit(EXIT_BAD_INPUT)
-    click.echo("Veröffentliche …", err=True)
+    click.echo(f"{file.name} → „{dataset.title}“: lesen, prüfen"
+               f"{' und veröffentlichen' if yes else ''} …", err=True)
     try:
-        result = run.publish(checked, confirmed=True)
-    except DeliveryError as exc:
+        # Warnings are confirmed by --yes; on a terminal they can be confirmed below.
+        outcome = run.run(confirm=yes)
+    except DeliveryError as exc:  # publishing failed (recorded); the store is unchanged
+        if exc.report is not None:
+            click.echo(exc.report.to_text())
         click.echo(exc.message, err=True)
         raise SystemExit(exc.code) from exc
+    click.echo(f"Fertig in {time.monotonic() - started:.1f} s.", err=True)
+    click.echo(outcome.report.to_text())
+    if outcome.outcome == "rejected":
+        click.echo("Abgelehnt: Der Datenbestand bleibt unverändert.", err=True)
+        raise SystemExit(EXIT_BAD_INPUT)
+    result = outcome.result
+    if result is None:  # warnings, not yet confirmed
+        if not (sys.stdin.isatty() and click.confirm("Trotz Warnungen veröffentlichen?")):
+            click.echo("Nicht veröffentlicht: Warnungen mit --yes bestätigen. Der Datenbestand "
+                       "bleibt unverändert.", err=True)
+            raise SystemExit(EXIT_BAD_INPUT)
+        try:
+            result = run.publish(outcome.check, confirmed=True)
+        except DeliveryError as exc:
+            click.echo(exc.message, err=True)
+            raise SystemExit(exc.code) from exc
     click.echo(f"{result.message} (Import {result.import_id}, Datenstand {result.version})")

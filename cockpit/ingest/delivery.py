@@ -164,7 +164,7 @@ class DeliveryRun:
         except (OSError, duckdb.Error) as exc:
             self.fail(f"Veröffentlichen fehlgeschlagen: {exc}", report)
             raise DeliveryError(f"Fehler beim Veröffentlichen: {exc}. Der Datenbestand "
-                                "bleibt unverändert.", EXIT_FAILURE) from exc
+                                "bleibt unverändert.", EXIT_FAILURE, report) from exc
         record = self._record(result.outcome, report, import_id=result.import_id,
                               rows=result.rows, message=result.message,
                               data_version=result.version)
@@ -300,12 +300,11 @@ def rollback(inst: Installation, import_id: str, *, user: str, audit: AuditHook 
     if reading.mapping is None and reading.file_format == "genesis":
         # Archived before the mapping was recorded: the dataset's mapping then applied.
         run.reading = replace(reading, mapping=dict(dataset.genesis_columns))
-    checked = run.check()
-    if not checked.report.ok:
-        run.reject(checked)
+    outcome = run.run(confirm=True)  # its warnings were confirmed when first published
+    if outcome.result is None:
         raise DeliveryError("Die archivierte Lieferung besteht die heutigen Prüfungen nicht; "
-                            "der Datenbestand bleibt unverändert.", report=checked.report)
-    return checked, run.publish(checked, confirmed=True)
+                            "der Datenbestand bleibt unverändert.", report=outcome.report)
+    return outcome.check, outcome.result
 
 
 def import_log_rows(inst: Installation, dataset_id: str) -> list[dict[str, object]]:

@@ -7,7 +7,13 @@ import click
 from cockpit.cli.load import cli_audit_hook, open_audit_log, os_user
 from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
 from cockpit.context import Installation
-from cockpit.ingest.delivery import DeliveryError, import_log_rows, published_import, rollback
+from cockpit.ingest.delivery import (
+    DeliveryError,
+    import_log_rows,
+    local_time,
+    published_import,
+    rollback,
+)
 
 _OUTCOMES_DE = {"published": "veröffentlicht", "rejected": "abgelehnt",
                 "failed": "fehlgeschlagen"}
@@ -47,7 +53,7 @@ def history(inst: Installation, dataset_arg: str | None, dataset_id: str | None)
             what = (f"{_OUTCOMES_DE.get(outcome, outcome).upper()}: {row.get('errors') or 0} "
                     f"Fehler  {row['message'] or ''}")
         how = _how(row)
-        click.echo(f"{row['import_id'] or '–'}  {row['finished_at']:%d.%m.%Y %H:%M}  "
+        click.echo(f"{row['import_id'] or '–'}  {local_time(row['finished_at']):%d.%m.%Y %H:%M}  "
                    f"{row['user_name'] or '–'}  {row['file_name'] or '–'}"
                    f"{f'  [{how}]' if how else ''}  {what}".rstrip())
     published = sum(row["outcome"] == "published" for row in rows)

@@ -26,7 +26,7 @@ from cockpit.context import Installation
 from cockpit.ingest import delivery_log
 from cockpit.ingest.checks import DeliveryCheck, run_checks
 from cockpit.ingest.delivery_log import DeliveryRecord
-from cockpit.ingest.problems import Report
+from cockpit.ingest.problems import Report, info
 from cockpit.ingest.publish import (
     ImportResult,
     Reading,
@@ -301,15 +301,25 @@ def rollback(inst: Installation, import_id: str, *, user: str, audit: AuditHook 
         # Archived before the mapping was recorded: the dataset's mapping then applied.
         run.reading = replace(reading, mapping=dict(dataset.genesis_columns))
     outcome = run.run(confirm=True)  # its warnings were confirmed when first published
+    if reading.definition_sha256 not in (None, definition_sha256(dataset)):
+        outcome.report.problems.append(info(
+            f"Die Definition des Datensatzes {dataset.id} hat sich seit der Lieferung "
+            "geändert; geprüft wurde nach der heutigen, gelesen wie damals."))
     if outcome.result is None:
         raise DeliveryError("Die archivierte Lieferung besteht die heutigen Prüfungen nicht; "
                             "der Datenbestand bleibt unverändert.", report=outcome.report)
     return outcome.check, outcome.result
 
 
+def local_time(utc: datetime) -> datetime:
+    """A naive UTC time of the import log or journal in the server's time zone, for display."""
+    return utc.replace(tzinfo=UTC).astimezone()
+
+
 def import_log_rows(inst: Installation, dataset_id: str) -> list[dict[str, object]]:
     """The deliveries of one dataset, newest first: published imports from the store's
-    import log, rejected and failed attempts from the journal (they never reach the store)."""
+    import log, rejected and failed attempts from the journal (they never reach the store).
+    `finished_at` is naive UTC."""
     rows: list[dict[str, object]] = []
     if inst.store.exists():
         conn = inst.store.read()

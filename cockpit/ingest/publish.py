@@ -182,10 +182,10 @@ def publish_delivery(
             "INSERT INTO import_log (import_id, dataset_id, file_name, sha256, rows, "
             "user_name, started_at, finished_at, outcome, warnings, message, source, "
             "file_format, sheet, mapping, definition_sha256, restored_from) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, 'published', ?, ?, ?, ?, ?, ?, "
-            "?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'published', ?, ?, ?, ?, ?, ?, ?, ?)",
+            # UTC like started_at and the journal (now() would be the server's local time)
             [import_id, dataset.id, file_name or source.name, sha256, len(frame), user,
-             started, warnings,
+             started, datetime.now(UTC).replace(tzinfo=None), warnings,
              f"Zeiträume {', '.join(periods)}"
              + (f"; wiederhergestellt aus {restoring}" if restoring else ""),
              channel, reading.file_format, reading.sheet, reading.mapping_json(),

@@ -30,7 +30,7 @@ from cockpit.access.errors import GateError
 from cockpit.app.callback_inputs import Key, Text, UploadData, validated
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
-from cockpit.ingest.delivery import DeliveryError
+from cockpit.ingest.delivery import DeliveryError, local_time
 from cockpit.ingest.problems import COLUMN_LABELS_DE
 from cockpit.ingest.uploads import UploadError, UploadForeign
 
@@ -308,7 +308,8 @@ def history_rows(rows: list[dict], lang: str) -> list[dict[str, object]]:
                                                   else ""))
         count = row.get("rows") if outcome == "published" else row.get("errors")
         shown.append({
-            "when": f"{row['finished_at']:%d.%m.%Y %H:%M}", "import": row.get("import_id"),
+            "when": f"{local_time(row['finished_at']):%d.%m.%Y %H:%M}",
+            "import": row.get("import_id"),
             "user": row.get("user_name"), "file": row.get("file_name"),
             "how": ", ".join(part for part in how if part),
             "outcome": t(f"upload.outcome.{outcome}", lang) if outcome in (
@@ -331,7 +332,7 @@ def show_history(dataset_id: Key | None, _published: object, _restored: object) 
     if dataset is None:
         return [], []
     rows = desk.history(dataset)
-    options = [{"label": f"{row['finished_at']:%d.%m.%Y %H:%M} – {row['file_name']} "
+    options = [{"label": f"{local_time(row['finished_at']):%d.%m.%Y %H:%M} – {row['file_name']} "
                          f"({row['import_id']})", "value": row["import_id"]}
                for row in rows if row.get("outcome") == "published" and row.get("sha256")]
     return history_rows(rows, lang), options

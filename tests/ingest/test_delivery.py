@@ -240,12 +240,18 @@ def test_genesis_rollback_uses_the_mapping_it_was_published_with(
     # the rollback still reads the file with the mapping it was published with.
     inst = installation(home)
     geburten = inst.catalog.datasets["geburten"]
+    changed = tmp_path / "geburten.yaml"
+    changed.write_text(geburten.path.read_text(encoding="utf-8") + "\n# geändert\n",
+                       encoding="utf-8")
     inst.catalog.datasets["geburten"] = dataclasses.replace(
-        geburten, genesis_columns={"merkmal_1": {"keep": "nichts"}})
-    _, result = rollback(inst, first_id, user="tester")
+        geburten, genesis_columns={"merkmal_1": {"keep": "nichts"}}, path=changed)
+    checked, result = rollback(inst, first_id, user="tester")
     inst.store.close()
     assert result.outcome == "published"
     assert observations(home, "geburten", "2039") == published
+    # and it says that today's definition is not the one the delivery was checked against
+    assert any("Definition des Datensatzes geburten hat sich" in p.message
+               for p in checked.report.problems)
 
 
 @pytest.mark.parametrize("lose", ["file", "reading"])

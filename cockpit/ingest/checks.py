@@ -54,7 +54,7 @@ def run_checks(delivery: Delivery, dataset: Dataset, conn, *,  # noqa: ANN001
         delivery, dataset, areas, level_names={lv.id: lv.name_de for lv in levels})
     level_problem = dataset_level_problem(dataset, levels)
     if level_problem:  # the definition does not fit this territory: nothing can be loaded
-        report.problems.insert(0, error(level_problem))
+        report.problems.insert(0, error(None, None, level_problem))
         return DeliveryCheck(report, observations.iloc[0:0])
     if not compare_published:
         report.problems.append(info(NO_COMPARISON_NOTE))

@@ -10,7 +10,7 @@ head noun; for a name whose gender is not known the phrase falls back to the neu
 
 from __future__ import annotations
 
-from cockpit.territory.levels import Level
+from cockpit.territory.levels import Level, Levels
 
 # Head nouns of level names, longest first wins; f, m or n.
 _GENDERS: dict[str, str] = {
@@ -57,14 +57,14 @@ def genitive(name: str) -> str:
     return f"der Ebene „{name}“"
 
 
-def dative(name: str) -> str:
-    """"der Stadt", "dem Land"; "der Ebene „X“" for an unknown noun."""
+def from_phrase(name: str) -> str:
+    """"von der Stadt", "vom Land"; "von der Ebene „X“" for an unknown noun."""
     kind = gender(name)
     if kind == "f":
-        return f"der {name}"
+        return f"von der {name}"
     if kind in ("m", "n"):
-        return f"dem {name}"
-    return f"der Ebene „{name}“"
+        return f"vom {name}"
+    return f"von der Ebene „{name}“"
 
 
 def top_value_label(level: Level, lang: str) -> str:
@@ -78,7 +78,7 @@ def top_deviation_label(level: Level, lang: str) -> str:
     """"Abweichung von der Stadt", "Deviation from the city"."""
     if lang == "en":
         return f"Deviation from the {level.name_en.lower()}"
-    return f"Abweichung von {dative(level.name_de)}"
+    return f"Abweichung {from_phrase(level.name_de)}"
 
 
 def top_value_noun(level: Level, lang: str) -> str:
@@ -111,3 +111,10 @@ def within(parent_level: Level, parent_name: str, lang: str) -> str:
     if kind in ("m", "n"):
         return f"im {parent_level.name_de} {parent_name}"
     return f"in {parent_name}"
+
+
+def speaks_of_stadtteile(levels: Levels) -> bool:
+    """Whether the page names "Stadtteilvergleich" and "Stadtteilprofil" fit: the lowest
+    level is called Stadtteil (the demo, Köln). Otherwise pages say "Gebiet…", which fits
+    Gemeinden, Planungsräume and any other name."""
+    return levels.bottom.name_de.strip().lower() == "stadtteil"

@@ -24,6 +24,7 @@ from cockpit.app.components import (
 from cockpit.app.figures import choropleth_map, ranking_bar
 from cockpit.app.formatting import SUPPRESSED_TOOLTIP, format_period
 from cockpit.app.i18n import register_strings, t
+from cockpit.app.level_words import speaks_of_stadtteile
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
 from cockpit.periods import previous_in
 
@@ -46,6 +47,7 @@ METHODS = ("quantile", "equal")
 
 register_strings({
     "compare.heading": {"de": "Stadtteilvergleich", "en": "Area comparison"},
+    "compare.heading_areas": {"de": "Gebietsvergleich", "en": "Area comparison"},
     "compare.ranking": {"de": "Rangfolge", "en": "Ranking"},
     "compare.map": {"de": "Karte", "en": "Map"},
     "compare.table": {"de": "Tabelle", "en": "Table"},
@@ -99,7 +101,8 @@ def layout(indicator: str | None = None, period: str | None = None, level: str |
         # Same component, never shown: the gate ignores raw for this role anyway.
         controls.append(dbc.Switch(id=RAW, value=False, style={"display": "none"}))
     return html.Div([
-        html.H1(t("compare.heading", lang), className="h3"),
+        html.H1(t("compare.heading" if speaks_of_stadtteile(gate.declared_levels())
+                  else "compare.heading_areas", lang), className="h3"),
         notice,
         dbc.Row(controls, className="g-2 mb-2 no-print"),
         html.P(t("compare.highlight_hint", lang), className="small text-body-secondary"),

@@ -30,6 +30,7 @@ from cockpit.app.formatting import (
 )
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.level_words import (
+    speaks_of_stadtteile,
     top_deviation_label,
     top_value_label,
     top_value_noun,
@@ -71,6 +72,7 @@ FALLBACK_AREA = "01"  # the first Stadtbezirk
 register_strings({
     "profile.heading": {"de": "Stadtteilprofil {name}", "en": "Area profile: {name}"},
     "profile.heading_plain": {"de": "Stadtteilprofil", "en": "Area profile"},
+    "profile.heading_areas": {"de": "Gebietsprofil {name}", "en": "Area profile: {name}"},
     "profile.area": {"de": "Gebiet", "en": "Area"},
     "profile.note": {
         "de": "Datenstand {version}. Werte jeweils für den letzten verfügbaren Zeitraum "
@@ -356,7 +358,8 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
         if parent_level is not None:
             subtitle = f"{subtitle} {within(parent_level, areas.loc[parent, 'name'], lang)}"
     content: list = [
-        html.H1(t("profile.heading", lang, name=info["name"]), className="h3 mb-1"),
+        html.H1(t("profile.heading" if speaks_of_stadtteile(levels) else
+                  "profile.heading_areas", lang, name=info["name"]), className="h3 mb-1"),
         html.P(subtitle, className="text-body-secondary mb-1"),
     ]
     if not groups:

@@ -9,6 +9,14 @@ from pathlib import Path
 
 import yaml
 
+from cockpit.periods import (
+    KIND_LABELS,
+    KINDS,
+    VALUES_OF_KIND,
+    PeriodError,
+    format_key_date,
+    parse_key_date,
+)
 from cockpit.roles import CLASSIFICATIONS, LEVELS
 from cockpit.store.schema import DIMENSIONS
 from cockpit.territory.keys import KEY_SYSTEMS
@@ -55,12 +63,21 @@ class Dataset:
     # What GENESIS "-" means for an area that existed: zero | missing (stock figures such as
     # population, where the statistic writes "-" for "no figure", never for a real zero).
     genesis_dash: str = "zero"
+    # year | half | quarter | month: what one period of a delivery is; dates in a delivery
+    # map to periods of this type (30.06.2024 → 2024-H1 for half-yearly data).
+    period_type: str = "year"
+    # Stichtag of stock figures as (month, day), e.g. (12, 31); None for flows or unknown.
+    key_date: tuple[int, int] | None = None
+
+    def key_date_text(self) -> str:
+        """The Stichtag as shown in the metadata („31.12.“), empty when none is declared."""
+        return format_key_date(*self.key_date) if self.key_date else ""
 
     def delivery_columns(self) -> list[dict[str, object]]:
         """Columns a delivery file must have: name, type, required."""
         cols: list[dict[str, object]] = [
             {"name": "area_code", "type": "string", "required": True},
-            {"name": "period", "type": "period (YYYY or YYYY-MM)", "required": True},
+            {"name": "period", "type": _PERIOD_COLUMN_TYPES[self.period_type], "required": True},
         ]
         cols += [
             {"name": dim, "type": "code: " + ", ".join(codes), "required": True}
@@ -68,6 +85,14 @@ class Dataset:
         ]
         cols.append({"name": "value", "type": "number", "required": True})
         return cols
+
+
+_PERIOD_COLUMN_TYPES = {
+    "year": "period (YYYY or key date DD.MM.YYYY)",
+    "half": "period (YYYY-H1/YYYY-H2 or key date 30.06./31.12.YYYY)",
+    "quarter": "period (YYYY-Q1..Q4 or key date at quarter end)",
+    "month": "period (YYYY-MM or key date at month end)",
+}
 
 
 @dataclass(frozen=True)
@@ -81,6 +106,18 @@ class Catalog:
         """The largest `min_count` of the named datasets (the default for none or unknown)."""
         return max((self.datasets[name].min_count for name in dataset_ids
                     if name in self.datasets), default=DEFAULT_MIN_COUNT)
+
+    def period_type(self, dataset_ids: Iterable[str]) -> str | None:
+        """The period type the named datasets share (an indicator inherits it); None when
+        they differ or none is known."""
+        types = {self.datasets[name].period_type for name in dataset_ids
+                 if name in self.datasets}
+        return types.pop() if len(types) == 1 else None
+
+    def key_dates(self, dataset_ids: Iterable[str]) -> list[str]:
+        """The distinct declared Stichtage of the named datasets („31.12.“), in order."""
+        return list(dict.fromkeys(self.datasets[name].key_date_text() for name in dataset_ids
+                                  if name in self.datasets and self.datasets[name].key_date))
 
 
 def _fail(path: Path, problem: str) -> DefinitionError:
@@ -142,6 +179,7 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
     min_count = raw.get("min_count", DEFAULT_MIN_COUNT)
     if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
         raise _fail(path, f"min_count muss eine ganze Zahl ab 1 sein, nicht {min_count!r}")
+    period_type, key_date = _parse_period(path, raw)
     return Dataset(
         id=dataset_id,
         title=str(raw["title"]),
@@ -162,8 +200,38 @@ def _parse_dataset(path: Path, departments: dict[str, str]) -> Dataset:
         min_count=min_count,
         keys=keys,
         genesis_dash=genesis_dash,
+        period_type=period_type,
+        key_date=key_date,
         **thresholds,
     )
+
+
+def _parse_period(path: Path, raw: dict) -> tuple[str, tuple[int, int] | None]:
+    """`period_type: year|half|quarter|month` (default year) and optional `key_date: "31.12."`.
+
+    A key date other than a period end only makes sense for yearly data (a stock counted
+    on 30.06. of every year); half-yearly, quarterly and monthly values are counted at the
+    end of each period, so a single day-and-month would contradict them.
+    """
+    period_type = raw.get("period_type", "year")
+    if period_type not in KINDS:
+        names = ", ".join(f"{kind} ({KIND_LABELS[kind]['de']})" for kind in KINDS)
+        raise _fail(path, f"period_type {period_type!r} ist unbekannt (erlaubt: {names})")
+    key_raw = raw.get("key_date")
+    if key_raw in (None, ""):
+        return period_type, None
+    if not isinstance(key_raw, str):
+        raise _fail(path, f"key_date muss als Text in Anführungszeichen stehen, z. B. "
+                          f"key_date: \"31.12.\" (nicht {key_raw!r})")
+    try:
+        key_date = parse_key_date(key_raw)
+    except PeriodError as exc:
+        raise _fail(path, f"key_date: {exc}") from exc
+    if period_type != "year":
+        raise _fail(path, f"key_date {key_raw!r} passt nicht zu period_type {period_type}: "
+                          f"{VALUES_OF_KIND[period_type]} gelten zum Ende jedes "
+                          "Zeitraums; einen eigenen Stichtag gibt es nur bei period_type: year")
+    return period_type, key_date
 
 
 def _parse_not_greater_than(path: Path, raw: object,

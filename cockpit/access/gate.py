@@ -27,12 +27,16 @@ from cockpit.appdb import audit_detail
 from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.model import Indicator
+from cockpit.periods import PERIOD_PATTERN as _PERIOD_RULE
+from cockpit.periods import sort_key as period_sort_key
+from cockpit.periods import sort_periods
 from cockpit.roles import LEVELS
 
 if TYPE_CHECKING:
     from cockpit.access.delivery import DeliveryDesk
 
-PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+# 2024, 2024-H1, 2024-Q3 or 2024-06 (cockpit.periods is the one definition).
+PERIOD_PATTERN = re.compile(f"^{_PERIOD_RULE}$")
 AREA_PATTERN = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")
 VALUE_COLUMNS = ["area_code", "area_name", "level", "parent_code", "period", "value",
                  "numerator", "denominator", "suppressed"]
@@ -62,7 +66,8 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class _Table:
-    """An indicator's rows as tuples in VALUE_COLUMNS order, sorted by period and area."""
+    """An indicator's rows as tuples in VALUE_COLUMNS order, sorted by period (end date)
+    and area; `periods` oldest first by end date."""
 
     records: list[tuple]
     by_area: dict[str, list[tuple]]
@@ -180,13 +185,12 @@ class Gate:
         if table is None:
             version = self._version
             frame = self._frame(indicator)
-            records = sorted(frame.itertuples(index=False, name=None),
-                             key=lambda r: (r[_PERIOD], r[_AREA]))
+            records = sorted(frame.itertuples(index=False, name=None), key=_by_period_area)
             by_area: dict[str, list[tuple]] = {}
             for record in records:
                 by_area.setdefault(record[_AREA], []).append(record)
             table = _Table(records, by_area, frozenset(frame["level"]),
-                           tuple(sorted(set(frame["period"]))))
+                           tuple(sort_periods(frame["period"])))
             if version == self._version:
                 self._tables[indicator.id] = table
         return table
@@ -203,7 +207,7 @@ class Gate:
             hidden = source.loc[source["suppressed"], ["area_code", "period"]]
             frame["suppressed"] |= derived_flags(frame, set(hidden.itertuples(index=False,
                                                                                name=None)),
-                                                 sorted(set(source["period"])))
+                                                 sort_periods(source["period"]))
         names = areas.frame.set_index("code")
         frame["area_name"] = frame["area_code"].map(names["name"])
         frame["parent_code"] = frame["area_code"].map(names["parent_code"])
@@ -320,7 +324,8 @@ class Gate:
                 raise BadParameter(f"Für den Zeitraum {period} gibt es keine Werte.")
             records = [r for r in records if r[_PERIOD] == period]
         elif not all_periods and records:
-            latest = max(r[_PERIOD] for r in records)
+            # "Latest" is the period that ends last: 2024 (31.12.) after 2024-06 (30.06.).
+            latest = max((r[_PERIOD] for r in records), key=period_sort_key)
             records = [r for r in records if r[_PERIOD] == latest]
         if viewer.wants_raw:
             # Every raw view is audited with what was actually returned (not what was
@@ -333,7 +338,7 @@ class Gate:
             # The denominator goes too: it may be a protected series itself.
             records = [(*r[:_VALUE], None, None, None, *r[_SUPPRESSED:]) if r[_SUPPRESSED]
                        else r for r in records]
-        records.sort(key=lambda r: (r[_PERIOD], r[_AREA]))
+        records.sort(key=_by_period_area)
         return [ValueRow._make(r) for r in records]
 
     def _raw_view_detail(self, indicator: Indicator, records: list[tuple]) -> dict[str, Any]:
@@ -359,7 +364,7 @@ class Gate:
             else:
                 areas[level] = sorted(returned)
         levels = list(areas)
-        periods = sorted({r[_PERIOD] for r in records})
+        periods = sort_periods(r[_PERIOD] for r in records)
         return {
             "indicator": indicator.id,
             "data_version": self._version,
@@ -371,7 +376,7 @@ class Gate:
         }
 
     def periods(self, viewer: Viewer | None, indicator_id: str) -> list[str]:
-        """Periods with values of an indicator, oldest first."""
+        """Periods with values of an indicator, oldest first (by end date)."""
         indicator = self.indicator(viewer, indicator_id)
         return list(self._table(indicator).periods)
 
@@ -452,11 +457,15 @@ def check_level(level: str | None) -> str | None:
     return level
 
 
+def _by_period_area(record: tuple) -> tuple:
+    return (period_sort_key(record[_PERIOD]), record[_AREA])
+
+
 def check_period(period: str | None) -> str | None:
-    """Return the period if it looks like 2024 or 2024-06 (or None)."""
+    """Return the period if it is a year, half-year, quarter or month (or None)."""
     if period in (None, ""):
         return None
-    if not isinstance(period, str) or not PERIOD_PATTERN.match(period):
-        raise BadParameter("Ungültiger Zeitraum; erwartet wird ein Jahr (2024) oder ein "
-                           "Monat (2024-06).")
+    if not isinstance(period, str) or not PERIOD_PATTERN.fullmatch(period):
+        raise BadParameter("Ungültiger Zeitraum; erwartet wird ein Jahr (2024), ein Halbjahr "
+                           "(2024-H1), ein Quartal (2024-Q3) oder ein Monat (2024-06).")
     return period

@@ -19,6 +19,7 @@ from werkzeug.routing import Rule
 from cockpit import __version__
 from cockpit.access.gate import AREA_PATTERN, PERIOD_PATTERN
 from cockpit.indicators.model import DIRECTIONS
+from cockpit.periods import KINDS
 from cockpit.roles import CLASSIFICATIONS, LEVELS
 
 OPENAPI_VERSION = "3.1.0"
@@ -33,13 +34,17 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _PERIOD = {"type": "string", "pattern": PERIOD_PATTERN.pattern,
-           "description": "Jahr (2024) oder Monat (2024-06)."}
+           "description": "Jahr (2024), Halbjahr (2024-H1, 2024-H2), Quartal (2024-Q1 bis "
+                          "2024-Q4) oder Monat (2024-06). Zeiträume sind nach ihrem Enddatum "
+                          "geordnet (2024-H1 endet am 30.06.2024, 2024 am 31.12.2024)."}
 _LEVEL = {"type": "string", "enum": list(LEVELS)}
 
 QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
     "level": {"description": "Gebietsebene (leer: alle Ebenen des Indikators).",
               "schema": _LEVEL},
-    "period": {"description": "Zeitraum (leer: der jüngste mit Werten).", "schema": _PERIOD},
+    "period": {"description": "Zeitraum: Jahr (2024), Halbjahr (2024-H1), Quartal (2024-Q3) "
+                              "oder Monat (2024-06); leer: der jüngste mit Werten, d. h. der "
+                              "Zeitraum mit dem spätesten Enddatum.", "schema": _PERIOD},
     "area": {"description": "Schlüssel eines einzelnen Gebiets.",
              "schema": {"type": "string", "pattern": AREA_PATTERN.pattern}},
 }
@@ -81,7 +86,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "update_cycle": {"type": "string"},
             "min_count": {"type": "integer", "minimum": 1},
             "levels": {"type": "array", "items": _LEVEL, "uniqueItems": True},
-            "periods": {"type": "array", "items": _PERIOD, "uniqueItems": True},
+            "periods": {"type": "array", "items": _PERIOD, "uniqueItems": True,
+                        "description": "Zeiträume mit Werten, ältester zuerst (nach Enddatum)."},
+            "period_type": {**_nullable({"type": "string", "enum": list(KINDS)}),
+                            "description": "Zeitraumart der Datensätze (year, half, quarter, "
+                                           "month); null, wenn sie sich unterscheiden."},
+            "key_dates": {"type": "array", "items": {"type": "string"},
+                          "description": "Stichtage der Bestandsdatensätze, z. B. „31.12.“."},
             "classes": {"type": "array", "items": {"type": "string"}},
         },
         "additionalProperties": False,

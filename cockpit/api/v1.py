@@ -14,7 +14,9 @@ from cockpit.api.openapi import build_spec
 from cockpit.app.api_tokens import token_name
 from cockpit.app.session import current_gate, current_viewer
 from cockpit.appdb import audit
+from cockpit.catalog import Catalog
 from cockpit.indicators.model import Indicator
+from cockpit.periods import latest
 
 api = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -49,8 +51,10 @@ def _reject_unknown_parameters() -> tuple[flask.Response, int] | None:
     return None
 
 
-def describe(indicator: Indicator, levels: list[str], periods: list[str]) -> dict:
-    """The public description of an indicator (its Steckbrief plus coverage)."""
+def describe(indicator: Indicator, levels: list[str], periods: list[str],
+             catalog: Catalog | None = None) -> dict:
+    """The public description of an indicator (its Steckbrief plus coverage); the period
+    type and key dates are inherited from its datasets in `catalog`."""
     return {
         "id": indicator.id,
         "kind": indicator.kind,
@@ -69,6 +73,8 @@ def describe(indicator: Indicator, levels: list[str], periods: list[str]) -> dic
         "min_count": indicator.min_count,
         "levels": levels,
         "periods": periods,
+        "period_type": catalog.period_type(indicator.datasets) if catalog else None,
+        "key_dates": catalog.key_dates(indicator.datasets) if catalog else [],
     }
 
 
@@ -76,7 +82,8 @@ def describe(indicator: Indicator, levels: list[str], periods: list[str]) -> dic
 def indicators() -> flask.Response:
     gate, viewer = current_gate(), current_viewer()
     return flask.jsonify([
-        describe(ind, gate.levels(viewer, ind.id), gate.periods(viewer, ind.id))
+        describe(ind, gate.levels(viewer, ind.id), gate.periods(viewer, ind.id),
+                 gate.inst.catalog)
         for ind in gate.visible_indicators(viewer)
     ])
 
@@ -105,7 +112,7 @@ def _audit_restricted_export(gate: Gate, viewer: Viewer, indicator_id: str,
     detail = {
         "indicator": indicator_id,
         "level": args.get("level") or None,
-        "period": args.get("period") or (max(rows["period"]) if len(rows) else None),
+        "period": args.get("period") or latest(rows["period"]),
         "area": args.get("area") or None,
         "rows": len(rows),
         "via": "token" if name else "session",

@@ -11,6 +11,7 @@ any other long delivery. GENESIS-Online's flat file CSV (ffcsv, one value per ro
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections import Counter
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from cockpit.ingest.csv_reader import CP1252, UTF8, UTF8_BOM, Delivery
 from cockpit.ingest.problems import Problem, error, quote
+from cockpit.periods import is_period
 
 _BOM = b"\xef\xbb\xbf"
 LATIN = f"{CP1252} (ISO-8859-1)"
@@ -43,7 +45,7 @@ TOTAL_LABEL = "Insgesamt"
 _NUMBER = re.compile(r"[+-]?\d[\d.]*(?:,\d+)?|[+-]?\d*,\d+|[+-]?\d+(?:\.\d+)?")
 _YEAR = re.compile(r"(1[89]\d\d|2[01]\d\d)")
 _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(1[89]\d\d|2[01]\d\d)")
-_ISO = re.compile(r"(1[89]\d\d|2[01]\d\d)-(\d\d)(?:-(\d\d))?")
+_ISO = re.compile(r"(1[89]\d\d|2[01]\d\d)-(\d\d)-(\d\d)")
 # A block or title line may say "Stichtag: 31.12.2015" or "Jahr 2015" instead of the bare period.
 _PERIOD_PREFIX = re.compile(r"(?:stichtag|jahr|berichtsjahr|zeit|zeitraum|stand am)\s*:?\s*",
                             re.IGNORECASE)
@@ -135,19 +137,27 @@ def _is_value(cell: str) -> bool:
 
 
 def normalize_period(cell: str) -> str | None:
-    """'2015' -> '2015'; '31.12.2015' -> '2015' (year-end stock); '30.06.2015' -> '2015-06'."""
+    """'2015' -> '2015'; a key date '31.12.2015' or '30.06.2015' -> ISO '2015-12-31' /
+    '2015-06-30'; '2015-H1', '2015-Q3', '2015-06' as they are; None for anything else.
+
+    Which period a key date stands for depends on the dataset's period type (31.12.2015 is
+    `2015` in a yearly, `2015-H2` in a half-yearly dataset), so the validator decides it.
+    """
     cell = _PERIOD_PREFIX.sub("", cell.strip(), count=1).strip()
     if _YEAR.fullmatch(cell):
         return cell
+    if is_period(cell):
+        return cell if _YEAR.fullmatch(cell[:4]) else None
     if match := _DATE.fullmatch(cell):
-        day, month, year = int(match[1]), int(match[2]), match[3]
+        year, month, day = int(match[3]), int(match[2]), int(match[1])
     elif match := _ISO.fullmatch(cell):
-        year, month, day = match[1], int(match[2]), int(match[3] or 0)
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
     else:
         return None
-    if not 1 <= month <= 12:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
         return None
-    return year if (month, day) == (12, 31) else f"{year}-{month:02d}"
 
 
 def _is_footer(record: _Record) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from cockpit.catalog import Dataset
+from cockpit.periods import sort_periods
 from cockpit.store import Store
 from cockpit.store.schema import OBSERVATION_COLUMNS
 
@@ -100,7 +101,7 @@ def publish_delivery(
     import_id = f"{dataset.id}-{started:%Y%m%dT%H%M%S%f}"
     _write_reading(archived.parent / f"{import_id}.reading.json", reading or {})
     frame = observations[list(OBSERVATION_COLUMNS)]
-    periods = sorted(set(frame["period"]))
+    periods = sort_periods(frame["period"])
     with store.publish() as conn:
         conn.execute(
             "INSERT OR REPLACE INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -17,6 +17,7 @@ from cockpit.catalog import Dataset
 from cockpit.ingest.area_checks import place_rows, resolve_signs
 from cockpit.ingest.csv_reader import Delivery
 from cockpit.ingest.problems import ERROR, Problem, Report, error, quote, warning
+from cockpit.periods import PeriodError, period_of_cell
 from cockpit.store.schema import DIMENSIONS, OBSERVATION_COLUMNS, TOTAL
 from cockpit.territory.keys import KeyPlacer
 from cockpit.territory.lookup import TerritoryLookup
@@ -26,7 +27,6 @@ MAX_MAGNITUDE = 1e15
 
 # '=', '@' always start a formula in a spreadsheet; '+'/'-' only when no number follows.
 _FORMULA = re.compile(r"[=@]|[+-](?=[^\d.,])")
-_PERIOD = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2]))?")
 _EXP = r"(?:[eE][+-]?\d+)?"
 # decimal separator -> (number pattern, thousands separator)
 _NUMBER: dict[str, tuple[re.Pattern[str], str]] = {
@@ -71,14 +71,21 @@ def validate_delivery(
     if placed.skipped_rows:
         report.counts["skipped_rows"] = placed.skipped_rows
     checks = _Checks(cells)
+    periods: dict[str, str] = {}  # cell as delivered -> period (30.06.2024 -> 2024-H1)
     placer = KeyPlacer(territory.levels(), dataset.levels, dataset.keys)
     column_checks = {
         "area_code": _area_checker(placer, territory),
-        "period": _period_checker(first_year, last_year),
+        "period": _period_checker(dataset, periods, first_year, last_year),
         **{dim: _code_checker(dim, allowed) for dim, allowed in dataset.dimensions.items()},
     }
     for column, check in column_checks.items():
         checks.add(column, _flag_distinct(checks.cells[column], _first_of(_formula, _empty, check)))
+    # Key dates become periods before duplicates are looked for: "30.06.2024" and "2024-H1"
+    # in one file are the same period twice.
+    delivered = checks.cells["period"]
+    checks.cells["period"] = pd.Series([periods.get(cell, cell) for cell in delivered],
+                                       index=delivered.index, dtype="str")
+    # Special signs are decided on the periods (their key dates), so after the mapping.
     if delivery.detected.get("format") == "GENESIS":
         skip, checks.cells["value"], sign_problems = resolve_signs(
             checks.cells, ~checks.flagged[["area_code", "period"]].any(axis=1), dataset,
@@ -227,13 +234,19 @@ def _area_checker(placer: KeyPlacer, territory: TerritoryLookup
     return check
 
 
-def _period_checker(first_year: int, last_year: int) -> Callable[[str], str | None]:
-    def check(period: str) -> str | None:
-        if not _PERIOD.fullmatch(period):
-            return (f"Zeitraum {quote(period)} ist ungültig – erwartet JJJJ oder JJJJ-MM "
-                    "(Monat 01–12)")
+def _period_checker(dataset: Dataset, periods: dict[str, str], first_year: int,
+                    last_year: int) -> Callable[[str], str | None]:
+    """Periods of the dataset's period type, or key dates that end one (recorded in
+    `periods`); a period of another type or a date inside a period is an error."""
+
+    def check(cell: str) -> str | None:
+        try:
+            period = period_of_cell(cell, dataset.period_type, dataset.key_date)
+        except PeriodError as exc:
+            return str(exc)
         if not first_year <= int(period[:4]) <= last_year:
-            return f"Zeitraum {quote(period)} liegt außerhalb von {first_year}–{last_year}"
+            return f"Zeitraum {quote(cell)} liegt außerhalb von {first_year}–{last_year}"
+        periods[cell] = period
         return None
 
     return check

@@ -24,6 +24,7 @@ from cockpit.app.figures import choropleth_map, ranking_bar
 from cockpit.app.formatting import SUPPRESSED_TOOLTIP, format_period
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
+from cockpit.periods import previous_in
 
 dash.register_page(__name__, path="/vergleich", name="Stadtteilvergleich", order=1,
                    label_key="nav.compare", title="Stadtteilvergleich")
@@ -230,9 +231,10 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
         rows = gate.values(viewer, indicator_id, level=level, period=period)
         periods = gate.periods(viewer, indicator_id)
         city = gate.values(viewer, indicator_id, level="city", period=period)
-        index = periods.index(period)
-        previous = (gate.values(viewer, indicator_id, level=level, period=periods[index - 1])
-                    if index > 0 else None)
+        # The previous period of the same type by end date (2024-H1 → 2023-H2).
+        before = previous_in(periods, period)
+        previous = (gate.values(viewer, indicator_id, level=level, period=before)
+                    if before is not None else None)
     except GateError as exc:
         empty = {"data": [], "layout": {"xaxis": {"visible": False},
                                         "yaxis": {"visible": False}}}

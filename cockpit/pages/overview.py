@@ -44,6 +44,8 @@ from cockpit.app.session import (
     level_label,
 )
 from cockpit.indicators.model import Indicator
+from cockpit.periods import previous_in
+from cockpit.periods import sort_key as period_sort_key
 from cockpit.resources import bundled_dir
 
 dash.register_page(__name__, path="/", name="Übersicht", order=0, label_key="nav.overview",
@@ -158,7 +160,8 @@ def _hidden(flag: Any) -> bool:
 def build_kpi(indicator: Indicator, frame: pd.DataFrame, area_code: str, area_name: str,
               *, city_fallback: bool = False) -> Kpi:
     """Reduce the gated rows of one area (all periods) to what a card shows."""
-    rows = frame[frame["area_code"] == area_code].sort_values("period")
+    rows = frame[frame["area_code"] == area_code].sort_values(
+        "period", key=lambda col: col.map(lambda p: period_sort_key(str(p))))
     periods = tuple(str(p) for p in rows["period"])
     flags = tuple(_hidden(f) for f in rows["suppressed"])
     values = tuple(None if hidden else finite_number(v)
@@ -169,8 +172,9 @@ def build_kpi(indicator: Indicator, frame: pd.DataFrame, area_code: str, area_na
     if "area_name" in rows.columns and isinstance(rows["area_name"].iloc[-1], str):
         area_name = rows["area_name"].iloc[-1]
     latest, latest_suppressed = values[-1], flags[-1]
-    previous_period = periods[-2] if len(periods) > 1 else None
-    previous = values[-2] if len(values) > 1 else None
+    # The change is against the previous period of the same type by end date.
+    previous_period = previous_in(periods[:-1], periods[-1])
+    previous = values[periods.index(previous_period)] if previous_period else None
     delta = (latest - previous
              if latest is not None and previous is not None else None)
     return Kpi(indicator, area_code, area_name, periods, values, periods[-1], latest,

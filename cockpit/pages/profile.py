@@ -37,6 +37,8 @@ from cockpit.app.session import (
     level_label,
 )
 from cockpit.indicators.model import Indicator
+from cockpit.periods import sort_key as period_sort_key
+from cockpit.periods import sort_periods
 
 dash.register_page(__name__, path="/profil", name="Stadtteilprofil", order=3,
                    label_key="nav.profile", title="Stadtteilprofil")
@@ -126,13 +128,13 @@ def profile_row(frame: pd.DataFrame | list, area: str, city: str | None) -> Prof
     known = [r for r in mine if bool(r.suppressed) or not pd.isna(r.value)]
     if not known:
         return None
-    latest = max(known, key=lambda r: str(r.period))
+    latest = max(known, key=lambda r: period_sort_key(str(r.period)))  # ends last
     period = str(latest.period)
     suppressed = bool(latest.suppressed)
     city_row = city_by_period.get(period)
     city_suppressed = bool(city_row.suppressed) if city_row is not None else False
     city_value = (None if city_row is None or city_suppressed else _number(city_row.value))
-    periods = sorted({str(r.period) for r in mine} | set(city_by_period))
+    periods = sort_periods({str(r.period) for r in mine} | set(city_by_period))
     by_period = {str(r.period): (None if r.suppressed else _number(r.value)) for r in mine}
     return ProfileRow(
         period=period,

@@ -32,6 +32,7 @@ from cockpit.app.session import (
     level_label,
 )
 from cockpit.indicators.model import Indicator
+from cockpit.periods import sort_periods
 
 dash.register_page(__name__, path="/zeitreihe", name="Zeitreihe", order=2,
                    label_key="nav.timeseries", title="Zeitreihe")
@@ -132,7 +133,7 @@ def pivot(df: pd.DataFrame, codes: list[str]) -> tuple[list[str], dict[str, dict
 
     Values of suppressed rows are never read; a period without a row is simply absent.
     """
-    periods = sorted({str(p) for p in df["period"]}) if not df.empty else []
+    periods = sort_periods(str(p) for p in df["period"]) if not df.empty else []
     cells: dict[str, dict[str, tuple]] = {code: {} for code in codes}
     for row in df.itertuples():
         if row.area_code not in cells:

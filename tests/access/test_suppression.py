@@ -268,6 +268,16 @@ def test_derived_indicator_hides_where_its_source_is_hidden_now_or_a_year_before
     assert list(flags) == [True, False, False, True]
 
 
+def test_derived_half_year_hides_where_the_half_year_before_or_a_year_before_is_hidden() -> None:
+    # A change on the previous half-year and a change on the same half-year a year earlier
+    # are both built from a hidden cell; string order ("2023-H2" < "2024") plays no part.
+    frame = pd.DataFrame({"area_code": ["0101", "0102", "0103"],
+                          "period": ["2024-H1", "2024-H1", "2024-H1"]})
+    flags = derived_flags(frame, {("0101", "2023-H2"), ("0102", "2023-H1")},
+                          ["2023-H1", "2023-H2", "2024-H1", "2023"])
+    assert list(flags) == [True, True, False]
+
+
 def test_suppression_of_a_lagged_series_is_the_same() -> None:
     # This year's residents are next year's denominator: the choice of
     # complements depends on the area, never on the period.

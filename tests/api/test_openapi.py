@@ -7,6 +7,7 @@ no server error and conform to the description (status, content type, body, head
 
 from __future__ import annotations
 
+import re
 from contextlib import closing
 from typing import Any
 
@@ -93,6 +94,10 @@ def test_parameters_carry_the_gates_allowed_values(spec) -> None:
     schemas = {p["name"]: p["schema"] for p in values["parameters"]}
     assert schemas["level"]["enum"] == list(LEVELS)
     assert schemas["period"]["pattern"] == PERIOD_PATTERN.pattern
+    period = re.compile(schemas["period"]["pattern"])
+    assert all(period.fullmatch(p) for p in ("2024", "2024-H1", "2024-H2", "2024-Q3", "2024-06"))
+    assert not any(period.fullmatch(p) for p in ("2024-H3", "2024-Q5", "2024-13", "24"))
+    assert "Halbjahr (2024-H1" in schemas["period"]["description"]
     assert schemas["area"]["pattern"] == AREA_PATTERN.pattern
     assert set(values["responses"]) == {"200", "400", "401", "403", "404", "405", "429"}
     for status in ("400", "401", "403", "404", "405", "429"):

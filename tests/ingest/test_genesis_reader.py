@@ -95,8 +95,8 @@ def test_three_header_lines_and_row_dimension(tmp_path: Path) -> None:
     assert delivery.header == ["area_code", "period", "zeilenmerkmal_1", "merkmal_1",
                                "merkmal_2", "value"]
     assert values(delivery)[:2] == [
-        ["09162", "2015", "unter 3 Jahre", "Insgesamt", "männlich", "1"],
-        ["09162", "2015", "unter 3 Jahre", "Insgesamt", "weiblich", "2"],
+        ["09162", "2015-12-31", "unter 3 Jahre", "Insgesamt", "männlich", "1"],
+        ["09162", "2015-12-31", "unter 3 Jahre", "Insgesamt", "weiblich", "2"],
     ]
     assert delivery.detected["header_lines"] == "3"
     assert delivery.detected["footnote_lines"] == "1"
@@ -178,7 +178,8 @@ def test_period_in_title_line(tmp_path: Path) -> None:
     delivery = read(tmp_path, text)
     assert delivery.problems == []
     assert delivery.header == ["area_code", "period", "value"]
-    assert values(delivery) == [["0947", "2015", "116000"], ["09474114", "2015", "32000"]]
+    assert values(delivery) == [["0947", "2015-12-31", "116000"],
+                                ["09474114", "2015-12-31", "32000"]]
     assert delivery.detected["variant"] == "Zeitraum in Titelzeile"
 
 
@@ -277,9 +278,12 @@ def test_ffcsv_area_second_and_several_measures(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("cell", "period"), [
-    ("2015", "2015"), ("31.12.2015", "2015"), ("30.06.2015", "2015-06"),
-    ("Stichtag: 31.12.2015", "2015"), ("2015-12-31", "2015"), ("2015-06", "2015-06"),
-    ("DG", None), ("01001", None), ("13.13.2015", None),
+    # Key dates stay dates: which period they are depends on the dataset's period type
+    # (31.12.2015 is 2015 for yearly, 2015-H2 for half-yearly data); the validator maps them.
+    ("2015", "2015"), ("31.12.2015", "2015-12-31"), ("30.06.2015", "2015-06-30"),
+    ("Stichtag: 31.12.2015", "2015-12-31"), ("2015-12-31", "2015-12-31"),
+    ("2015-06", "2015-06"), ("2015-H1", "2015-H1"), ("2015-Q3", "2015-Q3"),
+    ("DG", None), ("01001", None), ("13.13.2015", None), ("31.06.2015", None),
 ])
 def test_normalize_period(cell: str, period: str | None) -> None:
     assert normalize_period(cell) == period

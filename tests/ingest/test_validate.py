@@ -51,7 +51,7 @@ BUDGET_ROWS = [  # area, period, category, measure, variant, value
     ("00", "2023", "pb01", "ertraege", "ist", 1234567.89),
     ("00", "2023", "pb01", "aufwendungen", "ist", 1234.5),
     ("00", "2024", "pb17", "ertraege", "plan", 0.0),
-    ("00", "2024-06", "pb02", "aufwendungen", "plan", 12.0),
+    ("00", "2022", "pb02", "aufwendungen", "plan", 12.0),
 ]
 
 
@@ -195,9 +195,17 @@ CORPUS: list[tuple[str, bytes | str, str, int | None, str | None, str]] = [
     ("equals-in-period", hze("0101;=2023;ambulant;12"),
      "hze", 2, "period", "Formel-Zeichen am Zellanfang"),
     ("month-13", hze("0101;2024-13;ambulant;12"),
-     "hze", 2, "period", "Zeitraum „2024-13“ ist ungültig – erwartet JJJJ oder JJJJ-MM"),
-    ("german-date", hze("0101;31.12.2023;ambulant;12"),
-     "hze", 2, "period", "Zeitraum „31.12.2023“ ist ungültig"),
+     "hze", 2, "period", "Zeitraum „2024-13“ ist ungültig – erwartet 2024, 2024-H1, 2024-Q3, "
+                         "2024-06 oder einen Stichtag wie 31.12.2024"),
+    ("date-inside-the-year", hze("0101;31.12.2023;ambulant;12", "0101;30.06.2023;ambulant;3"),
+     "hze", 3, "period", "Stichtag 30.06.2023 ist nicht das Ende eines Zeitraums: der "
+                         "Datensatz hat Jahreswerte (period_type: year), erwartet 31.12."),
+    ("month-in-yearly-dataset", hze("0101;2024-06;ambulant;12"),
+     "hze", 2, "period", "Zeitraum „2024-06“ ist ein Monat; der Datensatz hat Jahreswerte"),
+    ("half-year-in-yearly-dataset", hze("0101;2024-H1;ambulant;12"),
+     "hze", 2, "period", "Zeitraum „2024-H1“ ist ein Halbjahr; der Datensatz hat Jahreswerte"),
+    ("impossible-date", hze("0101;31.06.2023;ambulant;12"),
+     "hze", 2, "period", "„31.06.2023“ ist kein gültiges Datum"),
     ("year-out-of-range", hze("0101;1850;ambulant;12"),
      "hze", 2, "period", "Zeitraum „1850“ liegt außerhalb von 1990–2100"),
     ("unknown-dimension-code", hze("0101;2023;ambulant;12", "0101;2023;stationär;4"),

@@ -62,6 +62,11 @@ class Dataset:
     min_count: int = DEFAULT_MIN_COUNT
     # A statistics office's own long table (row codes -> dimensions); see ingest/code_table.py
     code_table: CodeTable | None = None
+    # Key system of the deliveries' area codes (cockpit/territory/keys.py): local | ags.
+    keys: str = "local"
+    # What GENESIS "-" means for an area that existed: zero | missing (stock figures such as
+    # population, where the statistic writes "-" for "no figure", never for a real zero).
+    genesis_dash: str = "zero"
     # year | half | quarter | month: what one period of a delivery is; dates in a delivery
     # map to periods of this type (30.06.2024 → 2024-H1 for half-yearly data).
     period_type: str = "year"
@@ -71,11 +76,6 @@ class Dataset:
     def key_date_text(self) -> str:
         """The Stichtag as shown in the metadata („31.12.“), empty when none is declared."""
         return format_key_date(*self.key_date) if self.key_date else ""
-    # Key system of the deliveries' area codes (cockpit/territory/keys.py): local | ags.
-    keys: str = "local"
-    # What GENESIS "-" means for an area that existed: zero | missing (stock figures such as
-    # population, where the statistic writes "-" for "no figure", never for a real zero).
-    genesis_dash: str = "zero"
 
     def delivery_columns(self) -> list[dict[str, object]]:
         """Columns a delivery file must have: name, type, required."""

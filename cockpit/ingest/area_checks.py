@@ -69,7 +69,9 @@ def place_rows(cells: pd.DataFrame, dataset: Dataset, territory: TerritoryLookup
     renamed = {code: p.code for code, p in placements.items()
                if p.outcome == KEEP and p.code and p.code != code}
     if renamed:  # 10/11/12-digit and kreisfreie-Stadt keys become the territory's AGS
-        kept["area_code"] = kept["area_code"].replace(renamed)
+        codes = kept["area_code"]  # (Series.replace with thousands of keys is slow)
+        kept["area_code"] = pd.Series([renamed.get(code, code) for code in codes],
+                                      index=codes.index, dtype="str")
     if placed.skipped_rows and kept.empty:
         placed.problems.append(error(None, "area_code", (
             "Keine Zeile der Lieferung gehört zu einer Ebene des Datensatzes ("
@@ -181,6 +183,7 @@ def resolve_signs(cells: pd.DataFrame, open_rows: pd.Series, dataset: Dataset,
     gone: dict[str, set[str]] = {}
     missing: dict[str, set[str]] = {}
     candidates = cells[dash & open_rows]
+    skipped: list[object] = []
     for (code, period), index in candidates.groupby(["area_code", "period"]).groups.items():
         try:
             day = period_end(period)
@@ -192,7 +195,8 @@ def resolve_signs(cells: pd.DataFrame, open_rows: pd.Series, dataset: Dataset,
             missing.setdefault(code, set()).add(period)
         else:
             continue
-        skip.loc[index] = True
+        skipped.extend(index)
+    skip.loc[skipped] = True
     if gone:
         count = sum(len(p) for p in gone.values())
         problems.append(info(

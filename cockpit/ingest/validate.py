@@ -89,6 +89,7 @@ def validate_delivery(
     delivered = checks.cells["period"]
     checks.cells["period"] = pd.Series([periods.get(cell, cell) for cell in delivered],
                                        index=delivered.index, dtype="str")
+    # Special signs are decided on the periods (their key dates), so after the mapping.
     if delivery.detected.get("format") == "GENESIS":
         skip, checks.cells["value"], sign_problems = resolve_signs(
             checks.cells, ~checks.flagged[["area_code", "period"]].any(axis=1), dataset,

@@ -182,7 +182,7 @@ class KeyPlacer:
             return Placement(UNKNOWN, None, kind or "", lost_zero)
         if kind in (DEUTSCHLAND, GEMEINDEVERBAND) or kind not in self._covered_kinds:
             return Placement(OTHER_LEVEL, None, kind)
-        if not any(target.startswith(prefix) for prefix in self._containers):
+        if not any(target[:width] in self._containers for width in (2, 3, 5)):
             return Placement(OUTSIDE, None, kind)
         return Placement(NOT_IN_TERRITORY, None, kind)
 

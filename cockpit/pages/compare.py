@@ -28,7 +28,8 @@ from cockpit.app.level_words import speaks_of_stadtteile
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
 
 dash.register_page(__name__, path="/vergleich", name="Stadtteilvergleich", order=1,
-                   label_key="nav.compare", title="Stadtteilvergleich")
+                   label_key="nav.compare", label_key_areas="nav.compare_areas",
+                   title="Stadtteilvergleich")
 
 INDICATOR = "compare-indicator"
 PERIOD = "compare-period"

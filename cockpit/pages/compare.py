@@ -29,7 +29,8 @@ from cockpit.app.session import current_gate, current_lang, current_viewer, grap
 from cockpit.periods import previous_in
 
 dash.register_page(__name__, path="/vergleich", name="Stadtteilvergleich", order=1,
-                   label_key="nav.compare", title="Stadtteilvergleich")
+                   label_key="nav.compare", label_key_areas="nav.compare_areas",
+                   title="Stadtteilvergleich")
 
 INDICATOR = "compare-indicator"
 PERIOD = "compare-period"

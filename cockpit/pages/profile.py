@@ -49,7 +49,8 @@ from cockpit.periods import sort_periods
 from cockpit.territory.levels import Level, Levels, demo_levels
 
 dash.register_page(__name__, path="/profil", name="Stadtteilprofil", order=3,
-                   label_key="nav.profile", title="Stadtteilprofil")
+                   label_key="nav.profile", label_key_areas="nav.profile_areas",
+                   title="Stadtteilprofil")
 
 AREA = "profile-area"
 RAW = "profile-raw"

@@ -166,3 +166,11 @@ def test_single_level_installation_pages(tmp_path: Path) -> None:
         assert page.status_code == 200, path
         no_demo_words(page)
     assert "Musterdorf" in response_text(render_page(client, "/profil"))
+
+
+def test_navigation_names_the_pages_after_the_lowest_level(kreis, clients) -> None:
+    kreis_nav = kreis["committee"].get("/_dash-layout").get_data(as_text=True)
+    assert "Gebietsvergleich" in kreis_nav and "Gebietsprofil" in kreis_nav
+    assert "Stadtteil" not in kreis_nav
+    demo_nav = clients["committee"].get("/_dash-layout").get_data(as_text=True)
+    assert "Stadtteilvergleich" in demo_nav and "Gebietsvergleich" not in demo_nav

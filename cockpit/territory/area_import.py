@@ -288,6 +288,15 @@ def plan_import(conn: duckdb.DuckDBPyConnection, levels: Levels, spec: ImportSpe
 
     current = _valid_at(existing[existing["level"] == level.id], day)
     _plan_changes(plan, rows, current, day, source.has_geometry)
+    child_level = levels.child_of(level.id)
+    ended = {code for code, *_ in plan.ends} - set(rows)
+    if child_level is not None and ended and day is not None:
+        children = _valid_at(existing[existing["level"] == child_level.id], day)
+        orphans = sorted(children.loc[children["parent_code"].isin(ended), "code"])
+        if orphans:
+            report.note(f"{len(orphans)} Gebiete der Ebene {child_level.id} gehören zu "
+                        f"beendeten Gebieten ({code_list(orphans)}); die Ebene "
+                        f"{child_level.id} mit --valid-from {day.isoformat()} neu einspielen.")
     return plan
 
 

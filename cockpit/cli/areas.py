@@ -12,8 +12,8 @@ import duckdb
 from cockpit.cli.load import audit_cli, open_audit_log, os_user
 from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
 from cockpit.context import Installation
-from cockpit.territory.area_import import ImportSpec, apply_plan, parse_date, plan_import
 from cockpit.territory.levels import LevelError, read_levels
+from cockpit.territory.spec import ImportSpec, parse_date
 
 
 class _Refused(Exception):
@@ -95,6 +95,9 @@ def import_areas(inst: Installation, file: Path, level: str, code_field: str, na
                       parent_field=parent_field, parent_prefix=parent_prefix,
                       parent_within=parent_within, pad=pad, where=_where(where), layer=layer,
                       crs=crs, encoding=encoding, valid_from=day, yes=yes)
+    # shapely, pyproj and GDAL load only here, not with every `cockpit` command.
+    from cockpit.territory.area_import import apply_plan, plan_import
+
     user = os_user()
     audit_log = open_audit_log(inst)
     started = time.monotonic()

@@ -15,8 +15,8 @@ from cockpit.cli.load import os_user
 from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
 from cockpit.context import Installation
 from cockpit.demo.build import build_demo_store
-from cockpit.territory.area_import import ImportSpec, apply_plan, plan_import
 from cockpit.territory.levels import LevelError, Levels, parse_levels_option, write_levels
+from cockpit.territory.spec import ImportSpec
 from cockpit.territory.territory_file import (
     Territory,
     TerritoryEntry,
@@ -93,6 +93,8 @@ def build_territory(inst: Installation, name: str, levels: Levels,
 
     Any refused import aborts the publish: nothing is created (exit 2).
     """
+    from cockpit.territory.area_import import apply_plan, plan_import  # geometry libraries
+
     reports = []
     try:
         with inst.store.publish(start_empty=True) as conn:

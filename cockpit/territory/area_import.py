@@ -28,6 +28,7 @@ from cockpit.territory.geometry import (
 from cockpit.territory.levels import LevelError, Levels
 from cockpit.territory.report import ImportReport, code_list
 from cockpit.territory.sources import Source, SourceError, read_source
+from cockpit.territory.spec import ImportSpec, parse_date  # noqa: F401 - re-exported
 
 # The first day any area is valid when the file gives no date (the schema's default).
 BEGINNING = date(1900, 1, 1)
@@ -36,32 +37,6 @@ Progress = Callable[[str], None]
 
 # Boundaries closer than this (about 10 m) count as unchanged between two imports.
 SAME_BOUNDARY_DEGREES = 1e-4
-
-
-@dataclass
-class ImportSpec:
-    """One `cockpit areas import` (or one entry of a territory file)."""
-
-    level: str
-    code: str
-    name: str
-    file: Path | None = None
-    parent: str | None = None
-    parent_field: str | None = None
-    parent_prefix: int | None = None
-    parent_within: bool = False
-    pad: int | None = None
-    where: dict[str, str] = field(default_factory=dict)
-    layer: str | None = None
-    crs: str | None = None
-    encoding: str | None = None
-    valid_from: date | None = None
-    yes: bool = False
-
-    @property
-    def label(self) -> str:
-        source = self.file.name if self.file is not None else "(Eintrag ohne Datei)"
-        return f"{source} → Ebene {self.level}"
 
 
 @dataclass
@@ -87,19 +62,6 @@ class ImportPlan:
     @property
     def refused(self) -> bool:
         return bool(self.report.errors) or (bool(self.report.warnings) and not self.spec.yes)
-
-
-def parse_date(text: str) -> date:
-    """`2021-01-01` or `01.01.2021`; LevelError-free ValueError with a German message."""
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            from datetime import datetime
-
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"Datum {text!r} ist ungültig; erwartet JJJJ-MM-TT oder TT.MM.JJJJ.")
 
 
 def _existing(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -326,6 +288,15 @@ def plan_import(conn: duckdb.DuckDBPyConnection, levels: Levels, spec: ImportSpe
 
     current = _valid_at(existing[existing["level"] == level.id], day)
     _plan_changes(plan, rows, current, day, source.has_geometry)
+    child_level = levels.child_of(level.id)
+    ended = {code for code, *_ in plan.ends} - set(rows)
+    if child_level is not None and ended and day is not None:
+        children = _valid_at(existing[existing["level"] == child_level.id], day)
+        orphans = sorted(children.loc[children["parent_code"].isin(ended), "code"])
+        if orphans:
+            report.note(f"{len(orphans)} Gebiete der Ebene {child_level.id} gehören zu "
+                        f"beendeten Gebieten ({code_list(orphans)}); die Ebene "
+                        f"{child_level.id} mit --valid-from {day.isoformat()} neu einspielen.")
     return plan
 
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from cockpit.territory.area_import import ImportSpec, parse_date
 from cockpit.territory.levels import LevelError, Levels, levels_from_mapping
+from cockpit.territory.spec import ImportSpec, parse_date
 
 ENTRY_KEYS = {"file", "level", "code", "name", "parent", "parent_field", "parent_prefix",
               "parent_within", "pad", "where", "layer", "crs", "encoding", "valid_from", "yes"}

@@ -411,3 +411,34 @@ def test_codes_too_short_for_the_prefix(home: Path, tmp_path: Path) -> None:
                  "--name", "name", "--parent-prefix", "3", "--yes")
     assert result.exit_code == 2
     assert "zu kurz für --parent-prefix 3: 00" in result.output
+
+
+def test_shapefile_without_prj_needs_crs(home: Path, tmp_path: Path) -> None:
+    from pyproj import CRS
+
+    shp = districts_shp(tmp_path, prj=CRS.from_epsg(25832).to_wkt())
+    shp.with_suffix(".prj").unlink()
+    args = ["areas", "import", str(shp), "--level", "stadtbezirk", "--code", "STB_NR",
+            "--name", "STB_NAME", "--pad", "3", "--parent", "000"]
+    refused = run(home, *args)
+    assert refused.exit_code == 2
+    assert "kein Koordinatensystem" in refused.output and "--crs" in refused.output
+    result = run(home, *args, "--crs", "EPSG:25832")
+    assert result.exit_code == 0, result.output
+    assert "EPSG:25832" in result.output
+    assert [r["code"] for r in listed(home, "--level", "stadtbezirk")] == ["001", "009"]
+
+
+def test_ending_a_parent_names_its_children(with_districts: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "teile.csv"
+    csv.write_text("nr;name;bezirk\n901;Mülheim;009\n101;Altstadt;001\n", encoding="utf-8")
+    assert run(with_districts, "areas", "import", str(csv), "--level", "stadtteil", "--code",
+               "nr", "--name", "name", "--parent-field", "bezirk").exit_code == 0
+    reform = geojson_file(tmp_path / "reform.geojson", [
+        ({"nr": "001", "name": "Innenstadt"}, DISTRICTS[0][2])])
+    result = run(with_districts, "areas", "import", str(reform), "--level", "stadtbezirk",
+                 "--code", "nr", "--name", "name", "--parent", "000", "--valid-from",
+                 "2021-01-01")
+    assert result.exit_code == 0, result.output
+    assert "1 Gebiete der Ebene stadtteil gehören zu beendeten Gebieten (901)" in result.output
+    assert "--valid-from 2021-01-01 neu einspielen" in result.output

@@ -182,3 +182,9 @@ def test_timeseries_page_draws_half_years_in_time_order(client) -> None:
     assert table.index("1. Hj. 2023") < table.index("2. Hj. 2023") < table.index("2. Hj. 2024")
     indexed = traces(series(client, "einwohner_hj", ["0101"], indexed=True, base="2023-H2"))
     assert indexed["0101"]["y"][1] == 100
+
+
+def test_catalogue_sheet_names_the_half_year(client) -> None:
+    body = str(callback(client, "catalogue-results.children",
+                        {"catalogue-search.value": "Einwohner (Halbjahr)"}).json)
+    assert "Halbjahr, Stand zum Ende des Zeitraums" in body

@@ -72,6 +72,12 @@ def place_rows(cells: pd.DataFrame, dataset: Dataset, territory: TerritoryLookup
         codes = kept["area_code"]  # (Series.replace with thousands of keys is slow)
         kept["area_code"] = pd.Series([renamed.get(code, code) for code in codes],
                                       index=codes.index, dtype="str")
+    also = {code: p.also for code, p in placements.items() if p.outcome == KEEP and p.also}
+    if also:  # kreisfreie Städte: the Kreis's rows are the Gemeinde's rows too
+        extra = cells[cells["area_code"].isin(list(also))].copy()
+        extra["area_code"] = pd.Series([also[code] for code in extra["area_code"]],
+                                        index=extra.index, dtype="str")
+        kept = pd.concat([kept, extra], ignore_index=True)
     if placed.skipped_rows and kept.empty:
         placed.problems.append(error(None, "area_code", (
             "Keine Zeile der Lieferung gehört zu einer Ebene des Datensatzes ("

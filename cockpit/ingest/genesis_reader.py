@@ -491,8 +491,8 @@ def _read_ffcsv(records: list[_Record], detected: dict[str, str]) -> Delivery:
         raw = cell(record, "value")
         # Some exports leave the value empty and put the special sign into the quality flag.
         sign = cell(record, "value_q")
-        value = _value(raw if raw or sign not in MISSING_SIGNS else sign, record.line,
-                       "value", problems)
+        is_sign = sign in MISSING_SIGNS or sign == ZERO_SIGN
+        value = _value(raw if raw or not is_sign else sign, record.line, "value", problems)
         if value is None:
             continue
         dims = [cell(record, f"{k}_variable_attribute_code") for k in dim_vars]

@@ -98,13 +98,16 @@ class Placement:
 
     `code` is the territory's code for KEEP (and the matched code for OTHER_LEVEL when the
     territory has the area); `kind` is what the code names (an AGS kind or a level id) and
-    decides how skipped rows are counted; `hint` explains an UNKNOWN code.
+    decides how skipped rows are counted; `hint` explains an UNKNOWN code; `also` is a
+    second territory code the same rows belong to (a kreisfreie Stadt is its Kreis and its
+    only Gemeinde when the dataset covers both levels).
     """
 
     outcome: str
     code: str | None
     kind: str
     hint: str = ""
+    also: str | None = None
 
 
 class KeyPlacer:
@@ -169,10 +172,12 @@ class KeyPlacer:
         target = gemeinde_ags(code) or code
         as_gemeinde = kreis_as_gemeinde(code)
         # A kreisfreie Stadt given by its Kreis key: the Kreis where the dataset covers
-        # Kreise, the Gemeinde where it covers Gemeinden only.
-        for candidate in (target, as_gemeinde):
-            if self._covered(candidate):
-                return Placement(KEEP, candidate, kind or self.levels[candidate])
+        # Kreise, the Gemeinde where it covers Gemeinden (both where it covers both).
+        if self._covered(target):
+            also = as_gemeinde if self._covered(as_gemeinde) else None
+            return Placement(KEEP, target, kind or self.levels[target], also=also)
+        if self._covered(as_gemeinde):
+            return Placement(KEEP, as_gemeinde, KREIS)
         if target in self.levels:
             return Placement(OTHER_LEVEL, target, kind or self.levels[target])
         if as_gemeinde in self.levels:

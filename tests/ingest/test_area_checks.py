@@ -127,6 +127,16 @@ def test_mixed_level_file_loaded_at_gemeinde_level(tmp_path: Path, catalog: Cata
     ]
 
 
+def test_kreisfreie_stadt_goes_to_kreis_and_gemeinde(tmp_path: Path, catalog: Catalog) -> None:
+    report, frame = check(tmp_path, MIXED, births(catalog, "kreis", "gemeinde"),
+                          LAND_KREIS_GEMEINDE)
+    assert report.ok, report.to_text()
+    got = values(frame)
+    assert got[("01001", "2015")] == got[("01001000", "2015")] == 857.0
+    assert got[("03151002", "2015")] == 9.0
+    assert len(got) == 7  # 4 Kreise, Flensburg's Gemeinde, Albersdorf, Barwedel
+
+
 def test_a_gemeinde_inside_the_territory_but_unknown_is_a_warning(
         tmp_path: Path, catalog: Catalog) -> None:
     text = TITLE + ("2015;01051001;Albersdorf;30;15;15\n"

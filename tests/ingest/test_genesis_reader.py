@@ -250,16 +250,19 @@ def test_ffcsv(tmp_path: Path) -> None:
         "weiblich;.;Anzahl;BEV001;Lebendgeborene;\n"
         "12612;Geburten;JAHR;Jahr;2015;KREISE;Kreise;01003;Lübeck;GES;Geschlecht;GESW;"
         "weiblich;;Anzahl;BEV001;Lebendgeborene;...\n"
+        "12612;Geburten;JAHR;Jahr;2015;KREISE;Kreise;01004;Neumünster;GES;Geschlecht;GESW;"
+        "weiblich;;Anzahl;BEV001;Lebendgeborene;-\n"
     )
     delivery = read(tmp_path, text)
     assert delivery.header == ["area_code", "period", "ges", "value"]
     # Special signs are passed on (the value_q sign when the value is empty); the checks
     # report them for the rows that belong to the territory.
     assert values(delivery) == [["01001", "2015", "GESM", "449"], ["01001", "2015", "GESW", "-"],
-                                ["01002", "2015", "GESW", "."], ["01003", "2015", "GESW", "..."]]
+                                ["01002", "2015", "GESW", "."], ["01003", "2015", "GESW", "..."],
+                                ["01004", "2015", "GESW", "-"]]
     assert delivery.problems == []
     assert delivery.area_names == {"01001": ("Flensburg", 2), "01002": ("Kiel", 4),
-                                   "01003": ("Lübeck", 5)}
+                                   "01003": ("Lübeck", 5), "01004": ("Neumünster", 6)}
     assert delivery.detected["variant"].startswith("ffcsv")
 
 

@@ -99,6 +99,13 @@ def test_kreis_level_takes_the_kreis_of_a_kreisfreie_stadt_first() -> None:
     assert placer.place("10043").outcome == NOT_IN_TERRITORY  # inside the Saarland
 
 
+def test_kreisfreie_stadt_is_kreis_and_gemeinde_where_both_are_covered() -> None:
+    placement = ags("kreis", "gemeinde").place("01001")
+    assert (placement.outcome, placement.code, placement.also) == (KEEP, "01001", "01001000")
+    assert ags("kreis", "gemeinde").place("01051").also is None
+    assert ags("gemeinde").place("01001").also is None
+
+
 def test_lost_leading_zero_is_an_error_with_a_hint() -> None:
     placement = ags("gemeinde").place("1001000")  # 01001000 read as a number
     assert placement.outcome == UNKNOWN

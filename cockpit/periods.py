@@ -138,7 +138,7 @@ KIND_LABELS: dict[str, dict[str, str]] = {
 }
 # What a dataset of each kind holds, for messages ("der Datensatz hat Halbjahreswerte").
 VALUES_OF_KIND = {"year": "Jahreswerte", "half": "Halbjahreswerte",
-                   "quarter": "Quartalswerte", "month": "Monatswerte"}
+                  "quarter": "Quartalswerte", "month": "Monatswerte"}
 _EXAMPLE_OF_KIND = {"year": "2024", "half": "2024-H1", "quarter": "2024-Q3", "month": "2024-06"}
 
 _KEY_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.?")
@@ -206,19 +206,19 @@ def period_of_cell(text: str, kind: str, key_date: tuple[int, int] | None = None
         found = period_kind(text)
         if found != kind:
             raise PeriodError(f"Zeitraum „{text}“ ist ein {KIND_LABELS[found]['de']}; der "
-                          f"Datensatz hat {values} (period_type: {kind}, z. B. "
-                          f"„{_EXAMPLE_OF_KIND[kind]}“)")
+                              f"Datensatz hat {values} (period_type: {kind}, z. B. "
+                              f"„{_EXAMPLE_OF_KIND[kind]}“)")
         return text
     day = parse_date(text)
     if day is None:
         raise PeriodError(f"Zeitraum „{text}“ ist ungültig – erwartet 2024, 2024-H1, 2024-Q3, "
-                      "2024-06 oder einen Stichtag wie 31.12.2024")
+                          "2024-06 oder einen Stichtag wie 31.12.2024")
     shown = f"{day:%d.%m.%Y}"
     if kind == "year" and key_date is not None:
         if (day.month, day.day) == key_date:
             return f"{day.year}"
         raise PeriodError(f"Stichtag {shown} passt nicht zum Stichtag des Datensatzes "
-                      f"({format_key_date(*key_date)}; Jahreswerte)")
+                          f"({format_key_date(*key_date)}; Jahreswerte)")
     if is_period_end(day)[kind]:
         return period_for_date(day, kind)
     hint = ""
@@ -228,6 +228,6 @@ def period_of_cell(text: str, kind: str, key_date: tuple[int, int] | None = None
                 "bitte die Zelle als Text eingeben")
     ends = {"year": "31.12.", "half": "30.06. oder 31.12.",
             "quarter": "31.03., 30.06., 30.09. oder 31.12.",
-            "month": "der letzte Tag eines Monats"}[kind]
+            "month": "den letzten Tag eines Monats"}[kind]
     raise PeriodError(f"Stichtag {shown} ist nicht das Ende eines Zeitraums: der Datensatz "
                       f"hat {values} (period_type: {kind}), erwartet {ends}{hint}")

@@ -35,7 +35,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     # A samples test may skip for any reason (fixture, importorskip, module skip);
     # record them all so that CI can refuse every one, not only the fixture's skip.
-    if report.skipped and "samples" in report.keywords:
+    # (An expected failure reports as skipped too; it did run.)
+    if report.skipped and "samples" in report.keywords and not hasattr(report, "wasxfail"):
         _skipped_samples.append(report.nodeid)
 
 

@@ -9,6 +9,7 @@ import click
 from cockpit.catalog import DefinitionError
 from cockpit.cli.main import cli, fail
 from cockpit.context import Installation
+from cockpit.ingest.code_table import file_columns
 
 
 @cli.group()
@@ -29,7 +30,8 @@ def list_datasets(inst: Installation, as_json: bool) -> None:
         {"id": d.id, "title": d.title, "classification": d.classification,
          "department": d.department, "source": d.source, "unit": d.unit,
          "period_type": d.period_type, "key_date": d.key_date_text() or None,
-         "columns": d.delivery_columns()}
+         # A statistics office's own table is delivered with its own columns.
+         "columns": file_columns(d.code_table) if d.code_table else d.delivery_columns()}
         for d in catalog.datasets.values()
     ]
     if as_json:

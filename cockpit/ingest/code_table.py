@@ -99,6 +99,18 @@ def parse_code_table(raw: object, dimensions: Mapping[str, tuple[str, ...]]) -> 
                      key=tuple(key), rows=rows)
 
 
+def file_columns(table: CodeTable) -> list[dict[str, object]]:
+    """The columns a delivery file of this table must have (for `cockpit datasets list`)."""
+    codes = ", ".join(table.rows)
+    return [
+        {"name": table.area, "type": "string (Gebietsschlüssel)", "required": True},
+        {"name": table.period, "type": "period", "required": True},
+        *({"name": name, "type": f"Zeilencode ({KEY_SEPARATOR.join(table.key)}: {codes})",
+           "required": True} for name in table.key),
+        {"name": table.value, "type": "number", "required": True},
+    ]
+
+
 @dataclass(frozen=True)
 class Territory:
     """What the check needs of the territory: each area's level and parent."""

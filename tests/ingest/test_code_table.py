@@ -139,6 +139,24 @@ def test_dataset_yaml_declares_the_code_table(tmp_path: Path) -> None:
                                            {"005/10": {}, "010/10": {"sex": "m"}})
 
 
+def test_datasets_list_names_the_columns_of_the_office_table(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from cockpit.cli import cli
+
+    _catalog(tmp_path / "data")
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path / "home"), "datasets", "list",
+                                      "--json"],
+                                env={"COCKPIT_DATA_DIR": str(tmp_path / "data")})
+    assert result.exit_code == 0, result.output
+    (dataset,) = json.loads(result.output)
+    assert [c["name"] for c in dataset["columns"]] == ["raum_id", "jahr", "tab_id", "zei_id",
+                                                       "zahl"]
+    assert "005/10, 010/10" in dataset["columns"][2]["type"]
+
+
 def test_broken_code_table_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(DefinitionError, match=r"einwohner_tabelle\.yaml: code_table"):
         _catalog(tmp_path, DATASET_YAML.replace("{sex: m}", "{sex: x}"))

@@ -15,6 +15,7 @@ import re
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
@@ -27,7 +28,9 @@ from cockpit.appdb import audit_detail
 from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.model import Indicator
+from cockpit.periods import period_end
 from cockpit.roles import LEVELS
+from cockpit.territory.correspondence import converted_hidden
 
 if TYPE_CHECKING:
     from cockpit.access.delivery import DeliveryDesk
@@ -35,11 +38,13 @@ if TYPE_CHECKING:
 PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 AREA_PATTERN = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")
 VALUE_COLUMNS = ["area_code", "area_name", "level", "parent_code", "period", "value",
-                 "numerator", "denominator", "suppressed"]
+                 "numerator", "denominator", "suppressed",
+                 "incomplete", "missing", "expected", "converted"]
 
 _AREA, _LEVEL, _PERIOD, _VALUE, _DENOMINATOR, _SUPPRESSED = 0, 2, 4, 5, 7, 8
 _DTYPES = {"value": "float64", "numerator": "float64", "denominator": "float64",
-           "suppressed": "bool"}
+           "suppressed": "bool", "incomplete": "bool", "missing": "int64",
+           "expected": "int64", "converted": "bool"}
 
 AuditSink = Callable[[str, str, str], None]
 
@@ -56,6 +61,12 @@ class ValueRow(NamedTuple):
     numerator: float | None
     denominator: float | None
     suppressed: bool
+    # A roll-up over the parts that have a value: `missing` of `expected` parts lack one.
+    incomplete: bool = False
+    missing: int = 0
+    expected: int = 0
+    # Converted from the old areas through a correspondence table (a new area's past).
+    converted: bool = False
 
 logger = logging.getLogger(__name__)
 
@@ -72,38 +83,92 @@ class _Table:
 
 @dataclass(frozen=True)
 class Areas:
-    """The current territory: names, levels and the hierarchy."""
+    """The territory: the current areas (names, levels, hierarchy) and every earlier
+    version of it (Gebietsstand), so a period shows the areas valid then."""
 
-    frame: pd.DataFrame  # code, name, level, parent_code
-    parents: dict[str, str | None]
-    descendants: dict[str, frozenset[str]]
-    geometries: dict[str, dict]
+    frame: pd.DataFrame  # current areas: code, name, level, parent_code
+    parents: dict[str, str | None]  # current parent relation
+    descendants: dict[str, frozenset[str]]  # over every version: old areas stay in scope
+    geometries: dict[str, dict]  # current geometry per code
+    versions: pd.DataFrame = None  # type: ignore[assignment]  # + valid_from, valid_to
+    shapes: dict[tuple[str, date], str] = None  # type: ignore[assignment]
+    _at: dict[date, tuple[pd.DataFrame, dict[str, str | None]]] = None  # type: ignore[assignment]
 
     @classmethod
     def load(cls, conn) -> Areas:  # noqa: ANN001 - a DuckDB cursor
-        frame = conn.execute(
-            "SELECT code, name, level, parent_code FROM areas WHERE valid_to IS NULL "
-            "ORDER BY code"
+        versions = conn.execute(
+            "SELECT code, name, level, parent_code, valid_from, valid_to FROM areas "
+            "ORDER BY code, valid_from"
         ).df()
-        parents = dict(zip(frame["code"], frame["parent_code"].where(
-            frame["parent_code"].notna(), None), strict=True))
-        children: dict[str, list[str]] = {}
-        for code, parent in parents.items():
-            if parent is not None:
-                children.setdefault(parent, []).append(code)
+        versions["parent_code"] = versions["parent_code"].astype(object).where(
+            versions["parent_code"].notna(), None)
+        for column in ("valid_from", "valid_to"):
+            versions[column] = [None if pd.isna(v) else pd.Timestamp(v).date()
+                                for v in versions[column]]
+        current = versions[versions["valid_to"].isna()]
+        frame = current[["code", "name", "level", "parent_code"]].reset_index(drop=True)
+        parents = dict(zip(frame["code"], frame["parent_code"], strict=True))
+        # Scope follows every parent relation there ever was, so a district user keeps
+        # the old sub-areas of their district for the periods these existed.
+        children: dict[str, set[str]] = {}
+        for code, parent in zip(versions["code"], versions["parent_code"], strict=True):
+            if parent is not None and parent != code:
+                children.setdefault(parent, set()).add(code)
 
-        def below(code: str) -> frozenset[str]:
+        def below(code: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
             found: set[str] = set()
             for child in children.get(code, ()):
-                found |= {child, *below(child)}
+                if child not in seen:
+                    found |= {child, *below(child, seen | {code})}
             return frozenset(found)
 
-        geometries = {
-            code: json.loads(geojson)
-            for code, geojson in conn.execute(
-                "SELECT code, geojson FROM area_geometries").fetchall()
+        shapes = {
+            (code, pd.Timestamp(valid_from).date()): geojson
+            for code, valid_from, geojson in conn.execute(
+                "SELECT code, valid_from, geojson FROM area_geometries").fetchall()
         }
-        return cls(frame, parents, {code: below(code) for code in parents}, geometries)
+        geometries = {code: json.loads(geojson) for code, geojson
+                      in _pick_shapes(shapes, set(current["code"]), date.max).items()}
+        return cls(frame, parents, {code: below(code) for code in set(versions["code"])},
+                   geometries, versions.reset_index(drop=True), shapes, {})
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """Every area code of every Gebietsstand."""
+        return frozenset(self.versions["code"])
+
+    def valid_at(self, key_date: date) -> tuple[pd.DataFrame, dict[str, str | None]]:
+        """The areas valid on a key date (code, name, level, parent_code) and their
+        parent relation then."""
+        cached = self._at.get(key_date)
+        if cached is None:
+            v = self.versions
+            valid = v[(v["valid_from"] <= key_date)
+                      & v["valid_to"].map(lambda end: end is None or end >= key_date)]
+            frame = valid[["code", "name", "level", "parent_code"]].reset_index(drop=True)
+            cached = frame, dict(zip(frame["code"], frame["parent_code"], strict=True))
+            self._at[key_date] = cached
+        return cached
+
+    def geometries_at(self, key_date: date) -> dict[str, str]:
+        """GeoJSON text of the geometry of each area valid on a key date."""
+        return _pick_shapes(self.shapes, set(self.valid_at(key_date)[0]["code"]), key_date)
+
+
+def _pick_shapes(shapes: dict[tuple[str, date], str], codes: set[str],
+                 key_date: date) -> dict[str, str]:
+    """The boundary of each area on a key date: the newest one stored from no later than
+    that day; else the oldest (a boundary recorded only after the area began)."""
+    by_code: dict[str, list[tuple[date, str]]] = {}
+    for (code, valid_from), geojson in shapes.items():
+        if code in codes:
+            by_code.setdefault(code, []).append((valid_from, geojson))
+    picked = {}
+    for code, options in by_code.items():
+        options.sort()
+        earlier = [g for f, g in options if f <= key_date]
+        picked[code] = earlier[-1] if earlier else options[0][1]
+    return picked
 
 
 class _Unseen(NotFound, AccessDenied):
@@ -193,20 +258,43 @@ class Gate:
 
     def _build_frame(self, indicator: Indicator, version: str) -> pd.DataFrame:
         areas = self.areas_info()
-        frame = compute_indicator(self.inst.store.read(version), indicator)
-        parents = areas.parents if indicator.aggregation != "none" else {}
+        frame = compute_indicator(self.inst.store.read(version), indicator,
+                                  correspondences=self.inst.correspondences)
+        # Names and parents as they were in each period (an area may be renamed or
+        # moved); a converted row is a new area before it existed: its current ones.
+        key_dates = {p: period_end(p) for p in set(frame["period"])}
+        at = {p: areas.valid_at(d) for p, d in key_dates.items()}
+        additive = indicator.aggregation != "none"
+        parents = areas.parents if additive else {}
+        period_parents = {p: rel for p, (_, rel) in at.items()} if additive else None
         derived = indicator.derived_from
-        frame["suppressed"] = suppress_indicator_frame(frame, parents, self.min_count(indicator),
-                                                       own_numerator=not derived)
+        frame["suppressed"] = suppress_indicator_frame(
+            frame, parents, self.min_count(indicator), own_numerator=not derived,
+            period_parents=period_parents, partial_sums=True)
         for source_id in derived:  # hidden exactly where the source counts are hidden
             source = self._frame(self.registry.get(source_id))
             hidden = source.loc[source["suppressed"], ["area_code", "period"]]
             frame["suppressed"] |= derived_flags(frame, set(hidden.itertuples(index=False,
                                                                                name=None)),
                                                  sorted(set(source["period"])))
-        names = areas.frame.set_index("code")
-        frame["area_name"] = frame["area_code"].map(names["name"])
-        frame["parent_code"] = frame["area_code"].map(names["parent_code"])
+        if frame["converted"].any():  # a weighted sum of old cells must not narrow one
+            hidden = frame.loc[frame["suppressed"], ["area_code", "period"]]
+            frame["suppressed"] |= converted_hidden(
+                frame, hidden.itertuples(index=False, name=None), self.inst.correspondences)
+        named = pd.concat([valid.assign(period=p) for p, (valid, _) in at.items()],
+                          ignore_index=True) if at else None
+        if named is not None and len(named):
+            frame = frame.merge(named[["code", "period", "name", "parent_code"]],
+                                how="left", left_on=["area_code", "period"],
+                                right_on=["code", "period"])
+        else:
+            frame["name"] = frame["parent_code"] = None
+        current = areas.frame.set_index("code")
+        frame["area_name"] = frame["name"].fillna(frame["area_code"].map(current["name"]))
+        frame["parent_code"] = frame["parent_code"].where(
+            frame["parent_code"].notna(), frame["area_code"].map(current["parent_code"]))
+        frame["parent_code"] = frame["parent_code"].astype(object).where(
+            frame["parent_code"].notna(), None)
         return frame[VALUE_COLUMNS].reset_index(drop=True)
 
     def min_count(self, indicator: Indicator) -> int:
@@ -328,7 +416,7 @@ class Gate:
             # when nothing happened to be suppressed: the viewer chose to see raw values.
             if records:
                 self._record(viewer, "raw_view", self._raw_view_detail(indicator, records))
-            records = [(*r[:_SUPPRESSED], False) for r in records]
+            records = [(*r[:_SUPPRESSED], False, *r[_SUPPRESSED + 1:]) for r in records]
         else:
             # The denominator goes too: it may be a protected series itself.
             records = [(*r[:_VALUE], None, None, None, *r[_SUPPRESSED:]) if r[_SUPPRESSED]
@@ -386,27 +474,39 @@ class Gate:
         """Return the area code if it exists, else raise BadParameter."""
         if not isinstance(area, str) or not AREA_PATTERN.match(area):
             raise BadParameter("Ungültiger Gebietsschlüssel.")
-        if area not in self.areas_info().parents:
+        if area not in self.areas_info().codes:
             raise BadParameter(f"Unbekanntes Gebiet „{area}“.")
         return area
 
-    def areas(self, viewer: Viewer | None, level: str | None = None) -> pd.DataFrame:
-        """Areas (code, name, level, parent_code), optionally of one level."""
+    def areas(self, viewer: Viewer | None, level: str | None = None,
+              period: str | None = None) -> pd.DataFrame:
+        """Areas (code, name, level, parent_code), optionally of one level; with `period`
+        the areas valid then (on its key date), else the current ones."""
         require_login(viewer)
         level = check_level(level)
-        frame = self.areas_info().frame
+        period = check_period(period)
+        info = self.areas_info()
+        frame = info.valid_at(period_end(period))[0] if period else info.frame
         if level is not None:
             frame = frame[frame["level"] == level]
         return frame.reset_index(drop=True)
 
-    def geojson(self, viewer: Viewer | None, level: str) -> dict[str, Any]:
-        """A FeatureCollection of the areas of one level, `properties.code` as key."""
-        frame = self.areas(viewer, check_level(level) or "subdistrict")
-        key = f"geojson:{level}"
+    def geojson(self, viewer: Viewer | None, level: str,
+                period: str | None = None) -> dict[str, Any]:
+        """A FeatureCollection of the areas of one level, `properties.code` as key; with
+        `period` the areas and boundaries valid then, else the current ones."""
+        frame = self.areas(viewer, check_level(level) or "subdistrict", period)
+        key = f"geojson:{level}:{period_end(period) if period else ''}"
         cached = self._geojson.get(key)
         if cached is not None:
             return cached
-        geometries = self.areas_info().geometries
+        info = self.areas_info()
+        if period:
+            geometries = {code: json.loads(text) for code, text
+                          in info.geometries_at(period_end(period)).items()
+                          if code in set(frame["code"])}
+        else:
+            geometries = info.geometries
         self._geojson[key] = collection = {
             "type": "FeatureCollection",
             "features": [

@@ -486,7 +486,7 @@ class Gate:
         level = check_level(level)
         period = check_period(period)
         info = self.areas_info()
-        frame = info.valid_at(period_end(period))[0] if period else info.frame
+        frame = info.valid_at(key_date(period))[0] if period else info.frame
         if level is not None:
             frame = frame[frame["level"] == level]
         return frame.reset_index(drop=True)
@@ -496,14 +496,14 @@ class Gate:
         """A FeatureCollection of the areas of one level, `properties.code` as key; with
         `period` the areas and boundaries valid then, else the current ones."""
         frame = self.areas(viewer, check_level(level) or "subdistrict", period)
-        key = f"geojson:{level}:{period_end(period) if period else ''}"
+        key = f"geojson:{level}:{key_date(period) if period else ''}"
         cached = self._geojson.get(key)
         if cached is not None:
             return cached
         info = self.areas_info()
         if period:
             geometries = {code: json.loads(text) for code, text
-                          in info.geometries_at(period_end(period)).items()
+                          in info.geometries_at(key_date(period)).items()
                           if code in set(frame["code"])}
         else:
             geometries = info.geometries
@@ -550,6 +550,14 @@ def check_level(level: str | None) -> str | None:
     if level not in LEVELS:
         raise BadParameter(f"Unbekannte Ebene; erlaubt sind {', '.join(LEVELS)}.")
     return level
+
+
+def key_date(period: str) -> date:
+    """The key date (last day) of a checked period; BadParameter for a year like 0000."""
+    try:
+        return period_end(period)
+    except ValueError as exc:
+        raise BadParameter(f"Zeitraum {period} hat keinen gültigen Stichtag.") from exc
 
 
 def check_period(period: str | None) -> str | None:

@@ -39,7 +39,9 @@ _LEVEL = {"type": "string", "enum": list(LEVELS)}
 QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
     "level": {"description": "Gebietsebene (leer: alle Ebenen des Indikators).",
               "schema": _LEVEL},
-    "period": {"description": "Zeitraum (leer: der jüngste mit Werten).", "schema": _PERIOD},
+    "period": {"description": "Zeitraum. Werte: leer = der jüngste mit Werten; Gebiete und "
+                              "Geometrie: die an seinem Stichtag gültigen Gebiete, leer = "
+                              "der heutige Gebietsstand.", "schema": _PERIOD},
     "area": {"description": "Schlüssel eines einzelnen Gebiets.",
              "schema": {"type": "string", "pattern": AREA_PATTERN.pattern}},
 }
@@ -88,9 +90,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "Value": {
         "type": "object",
-        "description": "Ein Wert; ein geheim gehaltener Wert hat value und numerator null.",
+        "description": "Ein Wert; ein geheim gehaltener Wert hat value und numerator null. "
+                       "incomplete: Summe nur der Teilgebiete mit Wert (missing von "
+                       "expected fehlen); converted: über eine Zuordnungstabelle aus den "
+                       "Werten der alten Gebiete umgerechnet.",
         "required": ["area_code", "area_name", "level", "period", "value", "numerator",
-                     "denominator", "suppressed"],
+                     "denominator", "suppressed", "incomplete", "missing", "expected",
+                     "converted"],
         "properties": {
             "area_code": {"type": "string"},
             "area_name": {"type": "string"},
@@ -100,6 +106,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "numerator": _nullable({"type": "number"}),
             "denominator": _nullable({"type": "number"}),
             "suppressed": {"type": "boolean"},
+            "incomplete": {"type": "boolean"},
+            "missing": {"type": "integer", "minimum": 0},
+            "expected": {"type": "integer", "minimum": 0},
+            "converted": {"type": "boolean"},
         },
         "additionalProperties": False,
     },

@@ -133,6 +133,12 @@ class Areas:
                    geometries, versions.reset_index(drop=True), shapes, {})
 
     @property
+    def latest(self) -> pd.DataFrame:
+        """Every area there ever was, in its newest version: code, name, level,
+        parent_code, valid_from, valid_to (None while still valid)."""
+        return self.versions.drop_duplicates("code", keep="last").reset_index(drop=True)
+
+    @property
     def codes(self) -> frozenset[str]:
         """Every area code of every Gebietsstand."""
         return frozenset(self.versions["code"])
@@ -487,6 +493,16 @@ class Gate:
         period = check_period(period)
         info = self.areas_info()
         frame = info.valid_at(key_date(period))[0] if period else info.frame
+        if level is not None:
+            frame = frame[frame["level"] == level]
+        return frame.reset_index(drop=True)
+
+    def all_areas(self, viewer: Viewer | None, level: str | None = None) -> pd.DataFrame:
+        """Every area of every Gebietsstand (old ones too, for their periods), newest
+        version each: code, name, level, parent_code, valid_from, valid_to."""
+        require_login(viewer)
+        level = check_level(level)
+        frame = self.areas_info().latest
         if level is not None:
             frame = frame[frame["level"] == level]
         return frame.reset_index(drop=True)

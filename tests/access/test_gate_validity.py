@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from cockpit.access import Gate, Viewer
+from cockpit.access import gate as gate_module
+from cockpit.access.audit import audit_suppression, default_roles
 from cockpit.access.errors import BadParameter
 from cockpit.access.policy import indicator_scope
 from cockpit.catalog import DefinitionError
@@ -109,3 +112,18 @@ def test_a_broken_correspondence_table_stops_the_computation(tmp_path: Path) -> 
                                                         "0101;1011;0,7\n")
     with pytest.raises(DefinitionError, match="ergeben zusammen 0,7 statt 1"):
         Gate(inst).values(LEADERSHIP, "einwohner")
+
+
+def test_the_suppression_audit_uses_old_trees_and_conversions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inst = reform_installation(tmp_path, {**RESIDENTS, ("0101", "2019"): 2})
+    gate = Gate(inst)
+    assert audit_suppression(gate, default_roles(gate, role="committee")).weak == []
+    # Without hiding the converted cell, the audit sees 0101 = 1011 - 0.5 * 0102
+    monkeypatch.setattr(gate_module, "converted_hidden",
+                        lambda frame, hidden, tables: pd.Series(False, index=frame.index))
+    weak_gate = Gate(inst)
+    weak = audit_suppression(weak_gate, default_roles(weak_gate, role="committee")).weak
+    # (reported once per series: einwohner 2019 is bevoelkerungsentwicklung's base 2020)
+    assert {w.area for w in weak} == {"0101"}

@@ -31,6 +31,7 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
     server.config[LEVEL_LABELS_KEY] = load_level_labels(inst.settings.data_dir)
     # Fail at start, not at the first request, when an indicator file is broken.
     inst.registry  # noqa: B018
+    inst.correspondences  # noqa: B018 - and when a correspondence table is
 
     gate = Gate(inst, audit=install_audit_sink(server, inst))
     server.extensions[GATE_KEY] = gate

@@ -100,3 +100,15 @@ def test_cockpit_check_accepts_a_good_table(home: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--home", str(home), "check"],
                                 env={"COCKPIT_DATA_DIR": str(data)})
     assert result.exit_code == 0, result.output
+
+
+def test_serve_refuses_to_start_with_a_broken_table(home: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(bundled_dir("data"), data)
+    _write(data, "old_code;new_code;weight\n0101;0102;2\n")
+    result = CliRunner().invoke(cli, ["--home", str(home), "serve"],
+                                env={"COCKPIT_DATA_DIR": str(data),
+                                     "COCKPIT_SECRET_KEY": "x" * 32})
+    assert result.exit_code == 1
+    assert "Zuordnungstabellen fehlerhaft" in result.output
+    assert "liegt nicht zwischen 0" in result.output

@@ -92,7 +92,8 @@ class Areas:
     geometries: dict[str, dict]  # current geometry per code
     versions: pd.DataFrame = None  # type: ignore[assignment]  # + valid_from, valid_to
     shapes: dict[tuple[str, date], str] = None  # type: ignore[assignment]
-    _at: dict[date, tuple[pd.DataFrame, dict[str, str | None]]] = None  # type: ignore[assignment]
+    # key date or tuple of valid version rows -> (areas valid then, their parents)
+    _at: dict[object, tuple[pd.DataFrame, dict[str, str | None]]] = None  # type: ignore[assignment]
 
     @classmethod
     def load(cls, conn) -> Areas:  # noqa: ANN001 - a DuckDB cursor
@@ -149,10 +150,17 @@ class Areas:
         cached = self._at.get(key_date)
         if cached is None:
             v = self.versions
-            valid = v[(v["valid_from"] <= key_date)
-                      & v["valid_to"].map(lambda end: end is None or end >= key_date)]
-            frame = valid[["code", "name", "level", "parent_code"]].reset_index(drop=True)
-            cached = frame, dict(zip(frame["code"], frame["parent_code"], strict=True))
+            mask = ((v["valid_from"] <= key_date)
+                    & v["valid_to"].map(lambda end: end is None or end >= key_date))
+            # Periods with the same areas share one answer (the same objects), so the
+            # suppression builds the equations of a territory once, not per period.
+            rows = tuple(mask.to_numpy().nonzero()[0])
+            cached = self._at.get(rows)
+            if cached is None:
+                frame = v[mask][["code", "name", "level", "parent_code"]].reset_index(
+                    drop=True)
+                cached = frame, dict(zip(frame["code"], frame["parent_code"], strict=True))
+                self._at[rows] = cached
             self._at[key_date] = cached
         return cached
 
@@ -287,9 +295,14 @@ class Gate:
             hidden = frame.loc[frame["suppressed"], ["area_code", "period"]]
             frame["suppressed"] |= converted_hidden(
                 frame, hidden.itertuples(index=False, name=None), self.inst.correspondences)
-        named = pd.concat([valid.assign(period=p) for p, (valid, _) in at.items()],
-                          ignore_index=True) if at else None
-        if named is not None and len(named):
+        single = areas.versions["code"].is_unique  # no area ever changed: one name each
+        named = None if single or not at else pd.concat(
+            [valid.assign(period=p) for p, (valid, _) in at.items()], ignore_index=True)
+        if single:
+            latest = areas.latest.set_index("code")
+            frame["name"] = frame["area_code"].map(latest["name"])
+            frame["parent_code"] = frame["area_code"].map(latest["parent_code"])
+        elif named is not None and len(named):
             frame = frame.merge(named[["code", "period", "name", "parent_code"]],
                                 how="left", left_on=["area_code", "period"],
                                 right_on=["code", "period"])

@@ -41,6 +41,11 @@ def test_comparison_marks_an_incomplete_district_visibly(client) -> None:
     assert hints == {"01": "unvollständig: 1 von 2 Teilgebieten fehlt", "02": None}
     caption = str(out["compare-caption"]["children"])
     assert "Nord, 2022: unvollständig: 1 von 2 Teilgebieten fehlt" in caption
+    bar = out["compare-bar"]["figure"]["data"][0]
+    labels = dict(zip(bar["y"], bar["text"], strict=True))
+    assert labels["01"].endswith("¹") and not labels["02"].endswith("¹")
+    hover = {c[0]: c[2] for c in bar["customdata"]}
+    assert hover["01"].endswith("<br>unvollständig: 1 von 2 Teilgebieten fehlt")
 
 
 def test_time_series_offers_old_areas_and_marks_converted_values(client) -> None:
@@ -59,6 +64,11 @@ def test_time_series_offers_old_areas_and_marks_converted_values(client) -> None
     assert "Nordviertel (Stadtteil), 2019: umgerechnet aus den Werten der früheren" in body
     assert "Nord (Stadtbezirk), 2022: unvollständig: 1 von 2 Teilgebieten fehlt" in body
     assert "²" in body and "¹" in body
+    lines = {trace["name"]: trace["customdata"] for trace in
+             response.json["response"]["timeseries-graph"]["figure"]["data"]}
+    assert lines["Nordviertel"][0][1].endswith("<br>umgerechnet aus den Werten der früheren "
+                                               "Gebiete (Zuordnungstabelle)")
+    assert "<br>" not in lines["Nordviertel"][2][1]  # 2021: its own value
 
 
 def test_an_old_area_keeps_its_profile(client) -> None:

@@ -112,3 +112,10 @@ def test_serve_refuses_to_start_with_a_broken_table(home: Path, tmp_path: Path) 
     assert result.exit_code == 1
     assert "Zuordnungstabellen fehlerhaft" in result.output
     assert "liegt nicht zwischen 0" in result.output
+
+
+def test_thirds_with_four_decimals_pass_three_do_not(tmp_path: Path) -> None:
+    four = "old_code;new_code;weight\n01;a;0,3333\n01;b;0,3333\n01;c;0,3334\n"
+    assert read_correspondence(_write(tmp_path, four))[1] == []
+    three = "old_code;new_code;weight\n01;a;0,333\n01;b;0,333\n01;c;0,333\n"
+    assert "ergeben zusammen 0,999 statt 1" in read_correspondence(_write(tmp_path, three))[1][0]

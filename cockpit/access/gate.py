@@ -42,6 +42,7 @@ VALUE_COLUMNS = ["area_code", "area_name", "level", "parent_code", "period", "va
                  "incomplete", "missing", "expected", "converted"]
 
 _AREA, _LEVEL, _PERIOD, _VALUE, _DENOMINATOR, _SUPPRESSED = 0, 2, 4, 5, 7, 8
+_INCOMPLETE, _MISSING = 9, 10
 _DTYPES = {"value": "float64", "numerator": "float64", "denominator": "float64",
            "suppressed": "bool", "incomplete": "bool", "missing": "int64",
            "expected": "int64", "converted": "bool"}
@@ -440,6 +441,10 @@ class Gate:
             # The denominator goes too: it may be a protected series itself.
             records = [(*r[:_VALUE], None, None, None, *r[_SUPPRESSED:]) if r[_SUPPRESSED]
                        else r for r in records]
+        # How many parts a partial sum lacks is said only where a value is shown: no
+        # number at all leaves the gate with a hidden cell.
+        records = [r if r[_INCOMPLETE] and not r[_SUPPRESSED] else (*r[:_MISSING], 0, 0, r[-1])
+                   for r in records]
         records.sort(key=lambda r: (r[_PERIOD], r[_AREA]))
         return [ValueRow._make(r) for r in records]
 

@@ -92,8 +92,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "type": "object",
         "description": "Ein Wert; ein geheim gehaltener Wert hat value und numerator null. "
                        "incomplete: Summe nur der Teilgebiete mit Wert (missing von "
-                       "expected fehlen); converted: über eine Zuordnungstabelle aus den "
-                       "Werten der alten Gebiete umgerechnet.",
+                       "expected fehlen; beide 0, wenn der Wert vollständig oder geheim "
+                       "ist); converted: über eine Zuordnungstabelle aus den Werten der "
+                       "alten Gebiete umgerechnet.",
         "required": ["area_code", "area_name", "level", "period", "value", "numerator",
                      "denominator", "suppressed", "incomplete", "missing", "expected",
                      "converted"],

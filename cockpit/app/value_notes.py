@@ -21,6 +21,8 @@ INCOMPLETE_MARK = "¹"
 CONVERTED_MARK = "²"
 
 register_strings({
+    "note.incomplete": {"de": "unvollständig: Teilgebiete fehlen",
+                        "en": "incomplete: sub-areas missing"},
     "note.incomplete.one": {"de": "unvollständig: {missing} von {expected} Teilgebieten "
                                   "fehlt",
                             "en": "incomplete: {missing} of {expected} sub-areas missing"},
@@ -52,8 +54,11 @@ def value_note(row: Any, lang: str = "de") -> str | None:
     parts = []
     if bool(_get(row, "incomplete", False)):
         missing, expected = int(_get(row, "missing", 0)), int(_get(row, "expected", 0))
-        key = "note.incomplete.one" if missing == 1 else "note.incomplete.many"
-        parts.append(t(key, lang, missing=missing, expected=expected))
+        if expected == 0:  # a hidden cell: the gate does not say how many parts lack
+            parts.append(t("note.incomplete", lang))
+        else:
+            key = "note.incomplete.one" if missing == 1 else "note.incomplete.many"
+            parts.append(t(key, lang, missing=missing, expected=expected))
     if bool(_get(row, "converted", False)):
         parts.append(t("note.converted", lang))
     return "; ".join(parts) or None

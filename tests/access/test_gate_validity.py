@@ -127,3 +127,15 @@ def test_the_suppression_audit_uses_old_trees_and_conversions(
     weak = audit_suppression(weak_gate, default_roles(weak_gate, role="committee")).weak
     # (reported once per series: einwohner 2019 is bevoelkerungsentwicklung's base 2020)
     assert {w.area for w in weak} == {"0101"}
+
+
+def test_a_hidden_partial_sum_keeps_its_mark_but_no_counts(tmp_path: Path) -> None:
+    residents = {**RESIDENTS, ("1011", "2022"): 2}
+    del residents[("1012", "2022")]
+    gate = Gate(reform_installation(tmp_path, residents))
+    row = gate.values(LEADERSHIP, "einwohner", area="01", period="2022").iloc[0]
+    assert row["suppressed"] and row["incomplete"]  # 01 = 1011 alone: as secret as 1011
+    assert (row["missing"], row["expected"]) == (0, 0)
+    raw = gate.values(Viewer("c", "controlling", raw=True), "einwohner", area="01",
+                      period="2022").iloc[0]
+    assert (raw["value"], raw["missing"], raw["expected"]) == (2, 1, 2)

@@ -11,6 +11,7 @@ from cockpit.catalog import Catalog, load_catalog
 from cockpit.indicators.registry import Registry, load_registry, load_topics
 from cockpit.settings import Settings
 from cockpit.store import Store
+from cockpit.territory.correspondence import Correspondence, load_correspondences
 
 
 @dataclass
@@ -30,6 +31,11 @@ class Installation:
     @cached_property
     def registry(self) -> Registry:
         return load_registry(self.settings.queries_dir, self.catalog, self.topics)
+
+    @cached_property
+    def correspondences(self) -> list[Correspondence]:
+        """Declared old -> new area tables (data/correspondences/*.csv)."""
+        return load_correspondences(self.settings.data_dir)
 
     @cached_property
     def store(self) -> Store:

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from cockpit.access.gate import Gate
+from cockpit.access.gate import Gate, key_date
 from cockpit.access.suppression import is_protected, is_small
 from cockpit.access.viewer import Viewer
 
@@ -202,11 +202,7 @@ def _parts(indicator_aggregation: str, frame: pd.DataFrame) -> list[str]:
 def _build_model(gate: Gate, inequalities: bool) -> _Model:
     model = _Model()
     truth = _truth(gate)
-    parents = gate.areas_info().parents
-    below: dict[str, int] = {}
-    for parent in parents.values():
-        if parent is not None:
-            below[parent] = below.get(parent, 0) + 1
+    areas = gate.areas_info()
     series: dict[tuple, int] = {}
     tree_done: set[int] = set()
     counts = {"Baum (Gebiet = Summe der Teilgebiete)": 0, "gleiche Reihe (auch um ein Jahr "
@@ -233,8 +229,12 @@ def _build_model(gate: Gate, inequalities: bool) -> _Model:
                     present[area] = value
                 if indicator.aggregation != "none" and sid not in tree_done:
                     tree_done.add(sid)
+                    # The areas and parent relation valid in that period (Gebietsstand).
+                    parents = areas.valid_at(key_date(str(period)))[1]
                     counts["Baum (Gebiet = Summe der Teilgebiete)"] += _tree(
-                        model, sid, present, parents, below)
+                        model, sid, present, parents)
+                    counts["Baum (Gebiet = Summe der Teilgebiete)"] += _conversions(
+                        model, sid, present, parents, gate.inst.correspondences)
     counts["Geschwister (Summe der Zähler, Teilmengen, Anteile)"] = _siblings(
         gate, model, inequalities)
     counts["Zähler ± Nenner ist eine andere Reihe"] = _combinations(gate, model, series)
@@ -243,19 +243,38 @@ def _build_model(gate: Gate, inequalities: bool) -> _Model:
 
 
 def _tree(model: _Model, sid: int, present: dict[str, float],
-          parents: dict[str, str | None], below: dict[str, int]) -> int:
+          parents: dict[str, str | None]) -> int:
     children: dict[str, list[str]] = {}
     for area in present:
         parent = parents.get(area)
         if parent is not None and parent in present:
             children.setdefault(parent, []).append(area)
     added = 0
+    # A parent is the sum of its children with a value (compute.py marks it incomplete
+    # when one is missing), so the equation holds over the present ones.
     for parent, kids in children.items():
-        if len(kids) != below.get(parent, 0):
-            continue  # a child is missing: the parent is no sum of the present ones
         coefs = ((sid, parent), 1.0), *(((sid, k), -1.0) for k in sorted(kids))
         model.constraints.append(_Constraint(tuple(coefs), True))
         added += 1
+    return added
+
+
+def _conversions(model: _Model, sid: int, present: dict[str, float],
+                 parents: dict[str, str | None], correspondences: list) -> int:
+    """A converted cell (a new area before it was valid) is the weighted sum of the old
+    cells it was built from; the correspondence table is public."""
+    added = 0
+    for table in correspondences:
+        weights: dict[str, list[tuple[str, float]]] = {}
+        for old, new, weight in table.pairs:
+            weights.setdefault(new, []).append((old, weight))
+        for new, olds in weights.items():
+            used = [(old, w) for old, w in olds if old in present]
+            if new not in present or new in parents or not used:
+                continue  # not converted in this period
+            coefs = ((sid, new), 1.0), *(((sid, old), -w) for old, w in used)
+            model.constraints.append(_Constraint(tuple(coefs), True))
+            added += 1
     return added
 
 

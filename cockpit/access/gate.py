@@ -15,6 +15,7 @@ import re
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
@@ -28,8 +29,9 @@ from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.model import Indicator
 from cockpit.periods import PERIOD_PATTERN as _PERIOD_RULE
+from cockpit.periods import period_end, sort_periods
 from cockpit.periods import sort_key as period_sort_key
-from cockpit.periods import sort_periods
+from cockpit.territory.correspondence import converted_hidden
 from cockpit.territory.levels import Levels, demo_levels, read_levels
 
 if TYPE_CHECKING:
@@ -39,11 +41,14 @@ if TYPE_CHECKING:
 PERIOD_PATTERN = re.compile(f"^{_PERIOD_RULE}$")
 AREA_PATTERN = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")
 VALUE_COLUMNS = ["area_code", "area_name", "level", "parent_code", "period", "value",
-                 "numerator", "denominator", "suppressed"]
+                 "numerator", "denominator", "suppressed",
+                 "incomplete", "missing", "expected", "converted"]
 
 _AREA, _LEVEL, _PERIOD, _VALUE, _DENOMINATOR, _SUPPRESSED = 0, 2, 4, 5, 7, 8
+_INCOMPLETE, _MISSING = 9, 10
 _DTYPES = {"value": "float64", "numerator": "float64", "denominator": "float64",
-           "suppressed": "bool"}
+           "suppressed": "bool", "incomplete": "bool", "missing": "int64",
+           "expected": "int64", "converted": "bool"}
 
 AuditSink = Callable[[str, str, str], None]
 
@@ -60,6 +65,12 @@ class ValueRow(NamedTuple):
     numerator: float | None
     denominator: float | None
     suppressed: bool
+    # A roll-up over the parts that have a value: `missing` of `expected` parts lack one.
+    incomplete: bool = False
+    missing: int = 0
+    expected: int = 0
+    # Converted from the old areas through a correspondence table (a new area's past).
+    converted: bool = False
 
 logger = logging.getLogger(__name__)
 
@@ -77,41 +88,108 @@ class _Table:
 
 @dataclass(frozen=True)
 class Areas:
-    """The current territory: names, levels and the hierarchy."""
+    """The territory: the current areas (names, levels, hierarchy) and every earlier
+    version of it (Gebietsstand), so a period shows the areas valid then."""
 
-    frame: pd.DataFrame  # code, name, level, parent_code
-    parents: dict[str, str | None]
-    descendants: dict[str, frozenset[str]]
-    geometries: dict[str, dict]
+    frame: pd.DataFrame  # current areas: code, name, level, parent_code
+    parents: dict[str, str | None]  # current parent relation
+    descendants: dict[str, frozenset[str]]  # over every version: old areas stay in scope
+    geometries: dict[str, dict]  # current geometry per code
+    versions: pd.DataFrame = None  # type: ignore[assignment]  # + valid_from, valid_to
+    shapes: dict[tuple[str, date], str] = None  # type: ignore[assignment]
+    # key date or tuple of valid version rows -> (areas valid then, their parents)
+    _at: dict[object, tuple[pd.DataFrame, dict[str, str | None]]] = None  # type: ignore[assignment]
     # The snapshot's declared levels, top first (pages, API and audit take them from here).
     levels: Levels = field(default_factory=demo_levels)
 
     @classmethod
     def load(cls, conn) -> Areas:  # noqa: ANN001 - a DuckDB cursor
-        frame = conn.execute(
-            "SELECT code, name, level, parent_code FROM areas WHERE valid_to IS NULL "
-            "ORDER BY code"
+        versions = conn.execute(
+            "SELECT code, name, level, parent_code, valid_from, valid_to FROM areas "
+            "ORDER BY code, valid_from"
         ).df()
-        parents = dict(zip(frame["code"], frame["parent_code"].where(
-            frame["parent_code"].notna(), None), strict=True))
-        children: dict[str, list[str]] = {}
-        for code, parent in parents.items():
-            if parent is not None:
-                children.setdefault(parent, []).append(code)
+        versions["parent_code"] = versions["parent_code"].astype(object).where(
+            versions["parent_code"].notna(), None)
+        for column in ("valid_from", "valid_to"):
+            versions[column] = [None if pd.isna(v) else pd.Timestamp(v).date()
+                                for v in versions[column]]
+        current = versions[versions["valid_to"].isna()]
+        frame = current[["code", "name", "level", "parent_code"]].reset_index(drop=True)
+        parents = dict(zip(frame["code"], frame["parent_code"], strict=True))
+        # Scope follows every parent relation there ever was, so a district user keeps
+        # the old sub-areas of their district for the periods these existed.
+        children: dict[str, set[str]] = {}
+        for code, parent in zip(versions["code"], versions["parent_code"], strict=True):
+            if parent is not None and parent != code:
+                children.setdefault(parent, set()).add(code)
 
-        def below(code: str) -> frozenset[str]:
+        def below(code: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
             found: set[str] = set()
             for child in children.get(code, ()):
-                found |= {child, *below(child)}
+                if child not in seen:
+                    found |= {child, *below(child, seen | {code})}
             return frozenset(found)
 
-        geometries = {
-            code: json.loads(geojson)
-            for code, geojson in conn.execute(
-                "SELECT code, geojson FROM area_geometries").fetchall()
+        shapes = {
+            (code, pd.Timestamp(valid_from).date()): geojson
+            for code, valid_from, geojson in conn.execute(
+                "SELECT code, valid_from, geojson FROM area_geometries").fetchall()
         }
-        return cls(frame, parents, {code: below(code) for code in parents}, geometries,
-                   read_levels(conn))
+        geometries = {code: json.loads(geojson) for code, geojson
+                      in _pick_shapes(shapes, set(current["code"]), date.max).items()}
+        return cls(frame, parents, {code: below(code) for code in set(versions["code"])},
+                   geometries, versions.reset_index(drop=True), shapes, {}, read_levels(conn))
+
+    @property
+    def latest(self) -> pd.DataFrame:
+        """Every area there ever was, in its newest version: code, name, level,
+        parent_code, valid_from, valid_to (None while still valid)."""
+        return self.versions.drop_duplicates("code", keep="last").reset_index(drop=True)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """Every area code of every Gebietsstand."""
+        return frozenset(self.versions["code"])
+
+    def valid_at(self, key_date: date) -> tuple[pd.DataFrame, dict[str, str | None]]:
+        """The areas valid on a key date (code, name, level, parent_code) and their
+        parent relation then."""
+        cached = self._at.get(key_date)
+        if cached is None:
+            v = self.versions
+            mask = ((v["valid_from"] <= key_date)
+                    & v["valid_to"].map(lambda end: end is None or end >= key_date))
+            # Periods with the same areas share one answer (the same objects), so the
+            # suppression builds the equations of a territory once, not per period.
+            rows = tuple(mask.to_numpy().nonzero()[0])
+            cached = self._at.get(rows)
+            if cached is None:
+                frame = v[mask][["code", "name", "level", "parent_code"]].reset_index(
+                    drop=True)
+                cached = frame, dict(zip(frame["code"], frame["parent_code"], strict=True))
+                self._at[rows] = cached
+            self._at[key_date] = cached
+        return cached
+
+    def geometries_at(self, key_date: date) -> dict[str, str]:
+        """GeoJSON text of the geometry of each area valid on a key date."""
+        return _pick_shapes(self.shapes, set(self.valid_at(key_date)[0]["code"]), key_date)
+
+
+def _pick_shapes(shapes: dict[tuple[str, date], str], codes: set[str],
+                 key_date: date) -> dict[str, str]:
+    """The boundary of each area on a key date: the newest one stored from no later than
+    that day; else the oldest (a boundary recorded only after the area began)."""
+    by_code: dict[str, list[tuple[date, str]]] = {}
+    for (code, valid_from), geojson in shapes.items():
+        if code in codes:
+            by_code.setdefault(code, []).append((valid_from, geojson))
+    picked = {}
+    for code, options in by_code.items():
+        options.sort()
+        earlier = [g for f, g in options if f <= key_date]
+        picked[code] = earlier[-1] if earlier else options[0][1]
+    return picked
 
 
 class _Unseen(NotFound, AccessDenied):
@@ -209,20 +287,48 @@ class Gate:
 
     def _build_frame(self, indicator: Indicator, version: str) -> pd.DataFrame:
         areas = self.areas_info()
-        frame = compute_indicator(self.inst.store.read(version), indicator)
-        parents = areas.parents if indicator.aggregation != "none" else {}
+        frame = compute_indicator(self.inst.store.read(version), indicator,
+                                  correspondences=self.inst.correspondences)
+        # Names and parents as they were in each period (an area may be renamed or
+        # moved); a converted row is a new area before it existed: its current ones.
+        key_dates = {p: period_end(p) for p in set(frame["period"])}
+        at = {p: areas.valid_at(d) for p, d in key_dates.items()}
+        additive = indicator.aggregation != "none"
+        parents = areas.parents if additive else {}
+        period_parents = {p: rel for p, (_, rel) in at.items()} if additive else None
         derived = indicator.derived_from
-        frame["suppressed"] = suppress_indicator_frame(frame, parents, self.min_count(indicator),
-                                                       own_numerator=not derived)
+        frame["suppressed"] = suppress_indicator_frame(
+            frame, parents, self.min_count(indicator), own_numerator=not derived,
+            period_parents=period_parents, partial_sums=True)
         for source_id in derived:  # hidden exactly where the source counts are hidden
             source = self._frame(self.registry.get(source_id))
             hidden = source.loc[source["suppressed"], ["area_code", "period"]]
             frame["suppressed"] |= derived_flags(frame, set(hidden.itertuples(index=False,
                                                                                name=None)),
                                                  sort_periods(source["period"]))
-        names = areas.frame.set_index("code")
-        frame["area_name"] = frame["area_code"].map(names["name"])
-        frame["parent_code"] = frame["area_code"].map(names["parent_code"])
+        if frame["converted"].any():  # a weighted sum of old cells must not narrow one
+            hidden = frame.loc[frame["suppressed"], ["area_code", "period"]]
+            frame["suppressed"] |= converted_hidden(
+                frame, hidden.itertuples(index=False, name=None), self.inst.correspondences)
+        single = areas.versions["code"].is_unique  # no area ever changed: one name each
+        named = None if single or not at else pd.concat(
+            [valid.assign(period=p) for p, (valid, _) in at.items()], ignore_index=True)
+        if single:
+            latest = areas.latest.set_index("code")
+            frame["name"] = frame["area_code"].map(latest["name"])
+            frame["parent_code"] = frame["area_code"].map(latest["parent_code"])
+        elif named is not None and len(named):
+            frame = frame.merge(named[["code", "period", "name", "parent_code"]],
+                                how="left", left_on=["area_code", "period"],
+                                right_on=["code", "period"])
+        else:
+            frame["name"] = frame["parent_code"] = None
+        current = areas.frame.set_index("code")
+        frame["area_name"] = frame["name"].fillna(frame["area_code"].map(current["name"]))
+        frame["parent_code"] = frame["parent_code"].where(
+            frame["parent_code"].notna(), frame["area_code"].map(current["parent_code"]))
+        frame["parent_code"] = frame["parent_code"].astype(object).where(
+            frame["parent_code"].notna(), None)
         return frame[VALUE_COLUMNS].reset_index(drop=True)
 
     def min_count(self, indicator: Indicator) -> int:
@@ -345,12 +451,16 @@ class Gate:
             # when nothing happened to be suppressed: the viewer chose to see raw values.
             if records:
                 self._record(viewer, "raw_view", self._raw_view_detail(indicator, records))
-            records = [(*r[:_SUPPRESSED], False) for r in records]
+            records = [(*r[:_SUPPRESSED], False, *r[_SUPPRESSED + 1:]) for r in records]
         else:
             # The denominator goes too: it may be a protected series itself.
             records = [(*r[:_VALUE], None, None, None, *r[_SUPPRESSED:]) if r[_SUPPRESSED]
                        else r for r in records]
-        records.sort(key=_by_period_area)
+        # How many parts a partial sum lacks is said only where a value is shown: no
+        # number at all leaves the gate with a hidden cell.
+        records = [r if r[_INCOMPLETE] and not r[_SUPPRESSED] else (*r[:_MISSING], 0, 0, r[-1])
+                   for r in records]
+        records.sort(key=lambda r: (r[_PERIOD], r[_AREA]))
         return [ValueRow._make(r) for r in records]
 
     def _raw_view_detail(self, indicator: Indicator, records: list[tuple]) -> dict[str, Any]:
@@ -402,29 +512,51 @@ class Gate:
         """Return the area code if it exists, else raise BadParameter."""
         if not isinstance(area, str) or not AREA_PATTERN.match(area):
             raise BadParameter("Ungültiger Gebietsschlüssel.")
-        if area not in self.areas_info().parents:
+        if area not in self.areas_info().codes:
             raise BadParameter(f"Unbekanntes Gebiet „{area}“.")
         return area
 
-    def areas(self, viewer: Viewer | None, level: str | None = None) -> pd.DataFrame:
-        """Areas (code, name, level, parent_code), optionally of one level."""
+    def areas(self, viewer: Viewer | None, level: str | None = None,
+              period: str | None = None) -> pd.DataFrame:
+        """Areas (code, name, level, parent_code), optionally of one level; with `period`
+        the areas valid then (on its key date), else the current ones."""
         require_login(viewer)
         level = self.check_level(level)
-        frame = self.areas_info().frame
+        period = check_period(period)
+        info = self.areas_info()
+        frame = info.valid_at(key_date(period))[0] if period else info.frame
         if level is not None:
             frame = frame[frame["level"] == level]
         return frame.reset_index(drop=True)
 
-    def geojson(self, viewer: Viewer | None, level: str | None = None) -> dict[str, Any]:
+    def all_areas(self, viewer: Viewer | None, level: str | None = None) -> pd.DataFrame:
+        """Every area of every Gebietsstand (old ones too, for their periods), newest
+        version each: code, name, level, parent_code, valid_from, valid_to."""
+        require_login(viewer)
+        level = self.check_level(level)
+        frame = self.areas_info().latest
+        if level is not None:
+            frame = frame[frame["level"] == level]
+        return frame.reset_index(drop=True)
+
+    def geojson(self, viewer: Viewer | None, level: str | None = None,
+                period: str | None = None) -> dict[str, Any]:
         """A FeatureCollection of the areas of one level (default: the lowest level),
-        `properties.code` as key."""
+        `properties.code` as key; with `period` the areas and boundaries valid then, else
+        the current ones."""
         level = self.check_level(level) or self.declared_levels().bottom.id
-        frame = self.areas(viewer, level)
-        key = f"geojson:{level}"
+        frame = self.areas(viewer, level, period)
+        key = f"geojson:{level}:{key_date(period) if period else ''}"
         cached = self._geojson.get(key)
         if cached is not None:
             return cached
-        geometries = self.areas_info().geometries
+        info = self.areas_info()
+        if period:
+            geometries = {code: json.loads(text) for code, text
+                          in info.geometries_at(key_date(period)).items()
+                          if code in set(frame["code"])}
+        else:
+            geometries = info.geometries
         self._geojson[key] = collection = {
             "type": "FeatureCollection",
             "features": [
@@ -474,6 +606,14 @@ def check_level(level: str | None, levels: Levels) -> str | None:
 
 def _by_period_area(record: tuple) -> tuple:
     return (period_sort_key(record[_PERIOD]), record[_AREA])
+
+
+def key_date(period: str) -> date:
+    """The key date (last day) of a checked period; BadParameter for a year like 0000."""
+    try:
+        return period_end(period)
+    except ValueError as exc:
+        raise BadParameter(f"Zeitraum {period} hat keinen gültigen Stichtag.") from exc
 
 
 def check_period(period: str | None) -> str | None:

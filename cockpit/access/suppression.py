@@ -292,13 +292,22 @@ def protect(
 
 def suppress_area_frame(
     frame: pd.DataFrame, parents: Mapping[str, str | None], min_count: int,
-    column: str = "numerator",
+    column: str = "numerator", *,
+    period_parents: Mapping[str, Mapping[str, str | None]] | None = None,
+    partial_sums: bool = False,
 ) -> pd.Series:
     """Flag the cells of an indicator frame (area_code, period, `column`) to hide.
 
     Areas relate through `parents`; each period is protected on its own. A
     series with a negative value (a balance such as net migration) is treated
     as signed: no lower bound 0 is assumed for it.
+
+    Boundaries change: `period_parents` gives the parent relation valid in a
+    period (the areas valid then); a period not in it uses `parents`. With
+    `partial_sums` a parent is the sum of its children *that have a value* (the
+    roll-up of cockpit/indicators/compute.py marks such a parent incomplete
+    instead of emptying it), so a missing cell leaves its parent's equation
+    rather than removing it: the equation still holds and an attacker knows it.
     """
     flags = np.zeros(len(frame), dtype=bool)
     if column not in frame or frame.empty:
@@ -310,16 +319,21 @@ def suppress_area_frame(
     signed = bool((values < 0).any())
     codes = frame["area_code"].to_numpy()
     period_ids, _ = pd.factorize(frame["period"])
-    trees: list[tuple[np.ndarray, _Tree]] = []
+    trees: list[tuple[np.ndarray, Mapping, _Tree]] = []
+    present = ~np.isnan(values) if partial_sums else np.ones(len(values), dtype=bool)
+    period_names = frame["period"].to_numpy()
     for period_id in np.unique(period_ids[small]):
-        positions = np.flatnonzero(period_ids == period_id)
+        positions = np.flatnonzero((period_ids == period_id) & present)
         here = codes[positions]
+        tree_parents = parents
+        if period_parents is not None:
+            tree_parents = period_parents.get(period_names[positions[0]], parents)
         # The same areas in every period (the usual case): build the tree once.
-        tree = next((t for known, t in trees if len(known) == len(here)
-                     and (known == here).all()), None)
+        tree = next((t for known, rel, t in trees if rel is tree_parents
+                     and len(known) == len(here) and (known == here).all()), None)
         if tree is None:
-            tree = _Tree(here.tolist(), parents)
-            trees.append((here, tree))
+            tree = _Tree(here.tolist(), tree_parents)
+            trees.append((here, tree_parents, tree))
         period_values = values[positions]
         counts = _Counts(period_values, tree.where, tree.index)
         children, parent_of, ranked = tree.children, tree.parent_of, tree.ranked
@@ -379,6 +393,8 @@ class _Counts(Mapping):
 def suppress_indicator_frame(
     frame: pd.DataFrame, parents: Mapping[str, str | None], min_count: int,
     *, own_numerator: bool = True,
+    period_parents: Mapping[str, Mapping[str, str | None]] | None = None,
+    partial_sums: bool = False,
 ) -> pd.Series:
     """Flag the cells of an indicator to hide: numerator or denominator series hidden.
 
@@ -386,13 +402,15 @@ def suppress_indicator_frame(
     indicator's numerator somewhere, e.g. all school transitions), so both
     indicators built from it hide the same cells. `own_numerator=False` is for
     an indicator whose numerator is derived from other indicators' counts
-    (`derived_from`); its own numerator protects nothing.
+    (`derived_from`); its own numerator protects nothing. `period_parents` and
+    `partial_sums` as in `suppress_area_frame`.
     """
     flags = pd.Series(False, index=frame.index)
+    options = {"period_parents": period_parents, "partial_sums": partial_sums}
     if own_numerator:
-        flags |= suppress_area_frame(frame, parents, min_count, "numerator")
+        flags |= suppress_area_frame(frame, parents, min_count, "numerator", **options)
     if "denominator" in frame and frame["denominator"].notna().any():
-        flags |= suppress_area_frame(frame, parents, min_count, "denominator")
+        flags |= suppress_area_frame(frame, parents, min_count, "denominator", **options)
     return flags
 
 

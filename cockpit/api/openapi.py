@@ -50,8 +50,10 @@ QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
                              "unterste Ebene).",
               "schema": _LEVEL},
     "period": {"description": "Zeitraum: Jahr (2024), Halbjahr (2024-H1), Quartal (2024-Q3) "
-                              "oder Monat (2024-06); leer: der jüngste mit Werten, d. h. der "
-                              "Zeitraum mit dem spätesten Enddatum.", "schema": _PERIOD},
+                              "oder Monat (2024-06). Werte: leer = der jüngste mit Werten, "
+                              "d. h. der Zeitraum mit dem spätesten Enddatum; Gebiete und "
+                              "Geometrie: die an seinem Stichtag gültigen Gebiete, leer = "
+                              "der heutige Gebietsstand.", "schema": _PERIOD},
     "area": {"description": "Schlüssel eines einzelnen Gebiets.",
              "schema": {"type": "string", "pattern": AREA_PATTERN.pattern}},
 }
@@ -106,9 +108,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "Value": {
         "type": "object",
-        "description": "Ein Wert; ein geheim gehaltener Wert hat value und numerator null.",
+        "description": "Ein Wert; ein geheim gehaltener Wert hat value und numerator null. "
+                       "incomplete: Summe nur der Teilgebiete mit Wert (missing von "
+                       "expected fehlen; beide 0, wenn der Wert vollständig oder geheim "
+                       "ist); converted: über eine Zuordnungstabelle aus den Werten der "
+                       "alten Gebiete umgerechnet.",
         "required": ["area_code", "area_name", "level", "period", "value", "numerator",
-                     "denominator", "suppressed"],
+                     "denominator", "suppressed", "incomplete", "missing", "expected",
+                     "converted"],
         "properties": {
             "area_code": {"type": "string"},
             "area_name": {"type": "string"},
@@ -118,6 +125,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "numerator": _nullable({"type": "number"}),
             "denominator": _nullable({"type": "number"}),
             "suppressed": {"type": "boolean"},
+            "incomplete": {"type": "boolean"},
+            "missing": {"type": "integer", "minimum": 0},
+            "expected": {"type": "integer", "minimum": 0},
+            "converted": {"type": "boolean"},
         },
         "additionalProperties": False,
     },

@@ -25,8 +25,8 @@ api = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
 # Allowed query parameters per endpoint (view function name).
 _ALLOWED_PARAMS = {
     "values": {"level", "period", "area"},
-    "areas": {"level"},
-    "areas_geojson": {"level"},
+    "areas": {"level", "period"},
+    "areas_geojson": {"level", "period"},
     "levels": set(),
     "indicators": set(),
     "openapi": set(),
@@ -102,7 +102,9 @@ def values(indicator_id: str) -> flask.Response:
     return flask.jsonify([
         {"area_code": r.area_code, "area_name": r.area_name, "level": r.level,
          "period": r.period, "value": _number(r.value), "numerator": _number(r.numerator),
-         "denominator": _number(r.denominator), "suppressed": bool(r.suppressed)}
+         "denominator": _number(r.denominator), "suppressed": bool(r.suppressed),
+         "incomplete": bool(r.incomplete), "missing": int(r.missing),
+         "expected": int(r.expected), "converted": bool(r.converted)}
         for r in rows.itertuples()
     ])
 
@@ -128,7 +130,8 @@ def _audit_restricted_export(gate: Gate, viewer: Viewer, indicator_id: str,
 
 @api.get("/areas")
 def areas() -> flask.Response:
-    frame = current_gate().areas(current_viewer(), flask.request.args.get("level"))
+    args = flask.request.args
+    frame = current_gate().areas(current_viewer(), args.get("level"), args.get("period"))
     return flask.jsonify([
         {"code": r.code, "name": r.name, "level": r.level,
          "parent_code": r.parent_code if isinstance(r.parent_code, str) else None}
@@ -180,4 +183,5 @@ def install_error_handlers(server: flask.Flask) -> None:
 def areas_geojson() -> flask.Response:
     # Without a level: the lowest level of the installation (the gate decides).
     level = flask.request.args.get("level") or None
-    return flask.jsonify(current_gate().geojson(current_viewer(), level))
+    return flask.jsonify(current_gate().geojson(current_viewer(), level,
+                                                flask.request.args.get("period")))

@@ -33,6 +33,7 @@ from cockpit.app.formatting import (
     format_period,
     format_value,
 )
+from cockpit.app.value_notes import value_mark, value_note
 from cockpit.periods import PeriodError, period_end, period_kind, sort_periods
 
 __all__ = [
@@ -167,6 +168,8 @@ class _Row:
     period: str
     value: float | None  # None when suppressed or missing
     suppressed: bool
+    # incomplete, missing, expected, converted (cockpit/app/value_notes.py), if given
+    marks: dict | None = None
 
 
 def _is_suppressed(flag: Any) -> bool:
@@ -193,13 +196,24 @@ def _rows(df: pd.DataFrame) -> list[_Row]:
              else codes)
     periods = ([str(p) for p in df["period"].tolist()] if "period" in df.columns
                else [""] * len(codes))
+    marked = [c for c in ("incomplete", "missing", "expected", "converted") if c in df.columns]
+    marks = (df[marked].to_dict("records") if "incomplete" in marked or "converted" in marked
+             else [None] * len(codes))
     rows = []
-    for code, name, period, flag, value in zip(
-        codes, names, periods, df["suppressed"].tolist(), df["value"].tolist(), strict=True
+    for code, name, period, flag, value, mark in zip(
+        codes, names, periods, df["suppressed"].tolist(), df["value"].tolist(), marks,
+        strict=True
     ):
         hidden = _is_suppressed(flag)
-        rows.append(_Row(code, name, period, None if hidden else finite_number(value), hidden))
+        rows.append(_Row(code, name, period, None if hidden else finite_number(value), hidden,
+                         None if hidden else mark))
     return rows
+
+
+def _noted(text: str, row: _Row, lang: str) -> str:
+    """A hover text with the row's note (partial sum, converted) on a line of its own."""
+    note = value_note(row.marks, lang) if row.marks else None
+    return f"{text}<br>{note}" if note else text
 
 
 def _missing_text(row: _Row, lang: str) -> str:
@@ -247,7 +261,8 @@ def ranking_bar(
 
     hover = "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"
     if shown:
-        labels = [format_value(r.value, unit, decimals, lang) for r in shown]
+        labels = [format_value(r.value, unit, decimals, lang)
+                  + (value_mark(r.marks) if r.marks else "") for r in shown]
         fig.add_trace(go.Bar(
             orientation="h",
             x=[r.value for r in shown],
@@ -258,7 +273,8 @@ def ranking_bar(
             textfont={"size": SMALL_FONT_SIZE, "color": TEXT_COLOUR},
             marker={"color": [HIGHLIGHT_COLOUR if r.code == highlight else BAR_COLOUR
                               for r in shown]},
-            customdata=[[r.code, r.name, label] for r, label in zip(shown, labels, strict=True)],
+            customdata=[[r.code, r.name, _noted(label, r, lang)]
+                        for r, label in zip(shown, labels, strict=True)],
             hovertemplate=hover,
             name=t["value"],
             showlegend=False,
@@ -462,7 +478,7 @@ def choropleth_map(
         for r, c in zip(shown, classes, strict=True):
             text = (f"{format_value(r.value, unit, decimals, lang)}<br>"
                     f"{t['class']}: {labels[c]}")
-            customdata.append([r.code, r.name, text])
+            customdata.append([r.code, r.name, _noted(text, r, lang)])
             hover_of[r.code] = customdata[-1]
         bar_title = t["quantile" if method == "quantile" else "equal"]
         if unit and not short_unit:
@@ -666,7 +682,8 @@ def time_series(
                     for y, v in zip(ys, raw, strict=True)
                 ]
         customdata = [
-            [name, text if text is not None
+            [name, _noted(text, c, lang) if text is not None and c is not None
+             else text if text is not None
              else (_missing_text(c, lang) if c is not None and c.suppressed
                    else f"– {t['no_data']}"), period_text]
             for text, c, period_text in zip(texts, cell, labels, strict=True)

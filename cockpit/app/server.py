@@ -29,6 +29,7 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
     server.json.sort_keys = False  # keep the documented field order in API answers
     # Fail at start, not at the first request, when an indicator file is broken.
     inst.registry  # noqa: B018
+    inst.correspondences  # noqa: B018 - and when a correspondence table is
 
     gate = Gate(inst, audit=install_audit_sink(server, inst))
     server.extensions[GATE_KEY] = gate

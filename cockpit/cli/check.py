@@ -11,6 +11,7 @@ from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
 from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.registry import check_registry
+from cockpit.territory.correspondence import check_correspondences
 from cockpit.territory.levels import read_levels
 
 AUDIT_ROLES = ("admin", "controlling", "leadership", "district", "committee", "department")
@@ -50,13 +51,17 @@ def check(inst: Installation, suppression: bool, role: str | None, area: str | N
         click.echo(str(exc), err=True)
         raise SystemExit(EXIT_FAILURE) from exc
     registry, problems = check_registry(inst.settings.queries_dir, catalog, topics)
+    # Correspondence tables (old -> new areas): weights, and codes against the territory.
+    tables, found = check_correspondences(
+        inst.settings.data_dir, inst.area_codes() if inst.store.exists() else None)
+    problems += found
     if inst.store.exists():
         # Rules run against an empty schema; a run on the real data catches the rest.
         conn = inst.store.read()
         problems += undeclared_levels(catalog, read_levels(conn))
         for indicator in registry:
             try:
-                compute_indicator(conn, indicator)
+                compute_indicator(conn, indicator, correspondences=tables)
             except Exception as exc:  # noqa: BLE001 - report every failure, don't crash
                 problems.append(f"{indicator.path}: Fehler bei der Berechnung: {exc}")
     for problem in problems:

@@ -10,6 +10,7 @@ import sys
 import click
 from gunicorn.app.base import BaseApplication
 
+from cockpit.catalog import DefinitionError
 from cockpit.cli.init import build_demo, ensure_writable_home, print_logins
 from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
 from cockpit.context import Installation
@@ -79,6 +80,10 @@ def serve(inst: Installation, host: str, port: int, workers: int, demo: bool) ->
         inst.registry  # noqa: B018 - validate before forking workers
     except RegistryError as exc:
         fail(f"Indikator-Definitionen fehlerhaft:\n{exc}")
+    try:
+        inst.correspondences  # noqa: B018 - a broken table would fail every roll-up
+    except DefinitionError as exc:
+        fail(f"Zuordnungstabellen fehlerhaft (cockpit check nennt alle Probleme):\n{exc}")
     click.echo(f"Cockpit läuft auf http://{host}:{port}/ (Strg+C beendet).", err=True)
     _Gunicorn(str(inst.settings.home), {
         "bind": f"{host}:{port}",

@@ -26,6 +26,7 @@ from cockpit.app.formatting import SUPPRESSED_TOOLTIP, format_period
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.level_words import speaks_of_stadtteile
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
+from cockpit.app.value_notes import notes_block, value_note
 from cockpit.periods import previous_in
 
 dash.register_page(__name__, path="/vergleich", name="Stadtteilvergleich", order=1,
@@ -187,6 +188,8 @@ def _grid_columns(lang: str, decimals: int, unit: str) -> list[dict]:
         {"field": "change", "headerName": t("col.change", lang),
          "valueFormatter": change_format, "filter": "agNumberColumnFilter",
          "type": "rightAligned"},
+        {"field": "hint", "headerName": t("col.note", lang), "minWidth": 160,
+         "tooltipField": "hint"},
     ]
 
 
@@ -213,6 +216,7 @@ def table_rows(current: pd.DataFrame, previous: pd.DataFrame | None, highlight: 
             "change": change,
             "suppressed": hidden,
             "note": SUPPRESSED_TOOLTIP[lang] if hidden else None,
+            "hint": value_note(row, lang),
             "highlight": row.area_code == highlight,
         })
     return rows
@@ -234,6 +238,8 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     try:
         indicator = gate.indicator(viewer, indicator_id)
         rows = gate.values(viewer, indicator_id, level=level, period=period)
+        # The areas valid in the period; a new area's converted past belongs to its series.
+        rows = rows[~rows["converted"]].reset_index(drop=True)
         periods = gate.periods(viewer, indicator_id)
         top = gate.declared_levels().top  # the whole municipality, the reference line
         city = (gate.values(viewer, indicator_id, level=top.id, period=period)
@@ -253,7 +259,7 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     unit, decimals = indicator.unit, indicator.decimals
     bar = ranking_bar(rows, unit=unit, decimals=decimals, city_value=city_value,
                       highlight=highlight, lang=lang, city_label=top.name(lang))
-    geojson = gate.geojson(viewer, level)
+    geojson = gate.geojson(viewer, level, period)  # the boundaries of that period
     area_map = choropleth_map(rows, geojson, unit=unit, decimals=decimals,
                               method=method if method in METHODS else "quantile",
                               highlight=highlight, lang=lang)
@@ -261,6 +267,7 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
         html.P([html.Strong(indicator.title(lang)), f" · {format_period(period, lang)}"],
                className="mb-0"),
         indicator_caption(indicator, lang),
+        notes_block([*city.itertuples(), *rows.itertuples()], lang),
     ])
     return (bar, area_map, table_rows(rows, previous, highlight, lang, decimals),
             _grid_columns(lang, decimals, unit), caption, None)

@@ -44,6 +44,7 @@ from cockpit.app.session import (
     graph_config,
     level_label,
 )
+from cockpit.app.value_notes import value_note
 from cockpit.indicators.model import Indicator
 from cockpit.periods import previous_in
 from cockpit.periods import sort_key as period_sort_key
@@ -151,6 +152,8 @@ class Kpi(NamedTuple):
     previous_period: str | None
     delta: float | None
     city_fallback: bool = False
+    # The latest value's marks: a partial sum or converted (cockpit/app/value_notes.py).
+    marks: dict | None = None
 
 
 def _hidden(flag: Any) -> bool:
@@ -180,8 +183,11 @@ def build_kpi(indicator: Indicator, frame: pd.DataFrame, area_code: str, area_na
     previous = values[periods.index(previous_period)] if previous_period else None
     delta = (latest - previous
              if latest is not None and previous is not None else None)
+    last = rows.iloc[-1]
+    marks = {name: last.get(name, default) for name, default in
+             (("incomplete", False), ("missing", 0), ("expected", 0), ("converted", False))}
     return Kpi(indicator, area_code, area_name, periods, values, periods[-1], latest,
-               latest_suppressed, previous_period, delta, city_fallback)
+               latest_suppressed, previous_period, delta, city_fallback, marks)
 
 
 def trend(delta: float | None, direction: str, decimals: int) -> tuple[str, str] | None:
@@ -278,6 +284,9 @@ def kpi_card(kpi: Kpi, lang: str, top: Level | None = None) -> dbc.Card:
         _value_block(kpi, lang),
         _change_block(kpi, lang),
     ]
+    note = value_note(kpi.marks, lang) if kpi.marks and not kpi.latest_suppressed else None
+    if note is not None:  # a partial sum must not pass for the total
+        body.append(html.P(note, className="small text-body-secondary mb-1 overview-note"))
     if kpi.latest_period is None:
         body.append(html.P(t("no_data", lang), className="small text-body-secondary"))
     spark = _sparkline_block(kpi, lang)

@@ -43,6 +43,7 @@ from cockpit.app.session import (
     graph_config,
     level_label,
 )
+from cockpit.app.value_notes import until_label, value_note
 from cockpit.indicators.model import Indicator
 from cockpit.periods import sort_key as period_sort_key
 from cockpit.periods import sort_periods
@@ -109,6 +110,8 @@ class ProfileRow(NamedTuple):
     city_suppressed: bool
     periods: list[str]
     series: list[float | None]
+    # The latest value is a partial sum or converted (cockpit/app/value_notes.py).
+    marks: dict | None = None
 
     @property
     def deviation(self) -> float | None:
@@ -154,6 +157,8 @@ def profile_row(frame: pd.DataFrame | list, area: str, city: str | None) -> Prof
         city_suppressed=city_suppressed,
         periods=periods,
         series=[by_period.get(p) for p in periods],
+        marks={name: getattr(latest, name, default) for name, default in
+               (("incomplete", False), ("missing", 0), ("expected", 0), ("converted", False))},
     )
 
 
@@ -176,8 +181,12 @@ def deviation_text(delta: float | None, decimals: int, lang: str,
 
 def area_options(areas: pd.DataFrame, lang: str) -> list[dict]:
     """Every area in code order (the top area, then each area followed by those within)."""
-    return [{"label": f"{row.name} ({level_label(row.level, lang)})", "value": row.code}
-            for row in areas.itertuples()]
+    options = []
+    for row in areas.itertuples():
+        until = until_label(getattr(row, "valid_to", None), lang)
+        level = level_label(row.level, lang) + (f", {until}" if until else "")
+        options.append({"label": f"{row.name} ({level})", "value": row.code})
+    return options
 
 
 def default_area(viewer: Viewer | None, codes: list[str],
@@ -274,6 +283,9 @@ def _table_row(indicator: Indicator, row: ProfileRow, area: str, city: str | Non
     unit, decimals = indicator.unit, indicator.decimals
     value = (_suppressed(lang) if row.suppressed
              else format_value(row.value, unit, decimals, lang))
+    note = value_note(row.marks or {}, lang) if not row.suppressed else None
+    if note is not None:  # visible, not only on hover: a partial sum is no total
+        value = [value, html.Div(note, className="small text-body-secondary")]
     if row.city_suppressed:
         city_value = _suppressed(lang)
     else:
@@ -321,7 +333,7 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
     """H1, data note and one table per topic of every indicator with a value for `area`."""
     try:
         area = gate.check_area(area)  # type: ignore[arg-type]
-        areas = gate.areas(viewer).set_index("code")
+        areas = gate.all_areas(viewer).set_index("code")  # an old area keeps its profile
         indicators = gate.visible_indicators(viewer)
         version = gate.data_version
         levels = gate.declared_levels()
@@ -392,7 +404,7 @@ def layout(area: str | None = None, raw: str | None = None, **_: str) -> html.Di
     may_raw = viewer is not None and viewer.may_view_raw
     want_raw = may_raw and raw == "1"
     try:
-        areas = gate.areas(viewer)
+        areas = gate.all_areas(viewer)
     except GateError as exc:
         return html.Div(_error(exc, lang))
     codes = [str(c) for c in areas["code"]]

@@ -31,6 +31,7 @@ from cockpit.app.session import (
     graph_config,
     level_label,
 )
+from cockpit.app.value_notes import notes_block, until_label, value_mark, value_note
 from cockpit.indicators.model import Indicator
 from cockpit.periods import sort_periods
 
@@ -156,6 +157,8 @@ def series_table(df: pd.DataFrame, areas: list[tuple[str, str]], *, caption: str
     codes = [code for code, _ in areas]
     periods, cells = pivot(df, codes)
     tooltip = SUPPRESSED_TOOLTIP["en" if lang == "en" else "de"]
+    marked = {(r.area_code, str(r.period)): r for r in df.itertuples()
+              if getattr(r, "incomplete", False) or getattr(r, "converted", False)}
     columns: dict[str, list] = {}
     any_hidden = False
     for code in codes:
@@ -167,7 +170,7 @@ def series_table(df: pd.DataFrame, areas: list[tuple[str, str]], *, caption: str
             values = index_series(values, base)
             digits = INDEX_DECIMALS
         column = []
-        for value, (_, hidden) in zip(values, raw, strict=True):
+        for period, value, (_, hidden) in zip(periods, values, raw, strict=True):
             if hidden:
                 any_hidden = True
                 column.append(html.Td(
@@ -175,8 +178,14 @@ def series_table(df: pd.DataFrame, areas: list[tuple[str, str]], *, caption: str
                      html.Span(f" {tooltip}", className="visually-hidden")],
                     title=tooltip, className="text-end"))
             else:
-                column.append(html.Td(format_number(value, digits, lang) if value is not None
-                                      else MISSING, className="text-end"))
+                text = format_number(value, digits, lang) if value is not None else MISSING
+                row = marked.get((code, period))
+                if row is not None and value is not None:  # partial sum or converted
+                    note = value_note(row, lang)
+                    column.append(html.Td([text, html.Abbr(value_mark(row), title=note)],
+                                          title=note, className="text-end"))
+                else:
+                    column.append(html.Td(text, className="text-end"))
         columns[code] = column
     header = html.Tr([html.Th(t("col.period", lang), scope="col"),
                       *[html.Th(name, scope="col", className="text-end") for _, name in areas]])
@@ -191,6 +200,8 @@ def series_table(df: pd.DataFrame, areas: list[tuple[str, str]], *, caption: str
         html.Div(table, className="table-responsive"),
         html.P(t("timeseries.suppressed_note", lang), className="small text-body-secondary")
         if any_hidden else None,
+        notes_block([r for r in marked.values() if not r.suppressed and r.area_code in codes],
+                    lang, dict(areas)),
     ])
 
 
@@ -202,9 +213,14 @@ def area_choices(gate: Gate, viewer: Viewer | None, indicator_id: str,
     """Every area of the indicator's levels that the viewer actually gets, "Name (Ebene)"."""
     levels = gate.levels(viewer, indicator_id)
     gets = set(gate.values(viewer, indicator_id, all_periods=True)["area_code"])
-    frame = gate.areas(viewer)
-    return [{"label": f"{row.name} ({level_label(row.level, lang)})", "value": row.code}
-            for row in frame.itertuples() if row.level in levels and row.code in gets]
+    frame = gate.all_areas(viewer)  # old areas too: their values stay for their periods
+    choices = []
+    for row in frame.itertuples():
+        if row.level in levels and row.code in gets:
+            until = until_label(row.valid_to, lang)
+            level = level_label(row.level, lang) + (f", {until}" if until else "")
+            choices.append({"label": f"{row.name} ({level})", "value": row.code})
+    return choices
 
 
 def _defaults(gate: Gate, viewer: Viewer | None, allowed: list[str]) -> list[str]:
@@ -224,7 +240,7 @@ def check_areas(gate: Gate, viewer: Viewer | None, requested: list[str], allowed
                 levels: list[str], lang: str) -> tuple[list[str], list]:
     """Keep the requested areas the viewer gets; explain every other one in a notice."""
     kept, notices = [], []
-    info = gate.areas(viewer).set_index("code")
+    info = gate.all_areas(viewer).set_index("code")
     for code in requested:
         if code in allowed:
             kept.append(code)

@@ -58,7 +58,7 @@ def test_audit_names_the_weak_cells_of_primary_only_suppression(
     demo: Installation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Hide only the small counts themselves: every one follows from its parent.
-    def primary_only(frame, parents, min_count, own_numerator=True):  # noqa: ANN001, ANN202
+    def primary_only(frame, parents, min_count, own_numerator=True, **_):  # noqa: ANN001, ANN202, E501
         return (frame["numerator"] > 0) & (frame["numerator"] < min_count)
 
     monkeypatch.setattr(gate_module, "suppress_indicator_frame", primary_only)
@@ -88,7 +88,7 @@ def test_cli_audit_exits_1_and_names_weak_cells(
     demo: Installation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(gate_module, "suppress_indicator_frame",
-                        lambda frame, parents, min_count, own_numerator=True:
+                        lambda frame, parents, min_count, own_numerator=True, **_:
                         (frame["numerator"] > 0) & (frame["numerator"] < min_count))
     result = CliRunner().invoke(cli, ["--home", str(demo.settings.home), "check",
                                       "--suppression", "--role", "committee"])

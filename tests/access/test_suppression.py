@@ -350,3 +350,67 @@ def test_four_levels_random_tables_never_reveal_a_hidden_cell(seed: int) -> None
     # below show it narrows no small count.)
     assert _solvable(counts, hidden, _four_level_equations()) & small == set()
     assert _weak(counts, hidden, _equations(PARENTS_4, counts)) == set()
+
+
+# --- boundary changes: the equations of each period are those of the areas valid then ---
+def _fixed_cells(counts: dict[str, float], hidden: set[str],
+                 equations: list[tuple[str, list[str]]]) -> set[str]:
+    """Hidden cells that a brute force over 0..24 pins to one value (or to below 3)."""
+    cells = sorted(hidden)
+    solutions = []
+    for guess in itertools.product(range(0, 25), repeat=len(cells)):
+        trial = {**counts, **dict(zip(cells, guess, strict=True))}
+        if all(trial[t] == sum(trial[p] for p in parts) for t, parts in equations):
+            solutions.append(guess)
+    return {cell for i, cell in enumerate(cells)
+            if len({s[i] for s in solutions}) == 1 or max(s[i] for s in solutions) < 3}
+
+
+OLD_TREE = [("01", ["0101", "0102", "0103"])]
+NEW_PARENTS = {"00": None, "01": "00", "1011": "01", "1012": "01"}  # today's areas
+
+
+def _reform_frame() -> pd.DataFrame:
+    old = {"0101": 2, "0102": 9, "0103": 7, "01": 18}
+    new = {"1011": 12, "1012": 8, "01": 20}
+    return pd.concat([_frame(old, "2019"), _frame(new, "2022")], ignore_index=True)
+
+
+def test_an_old_period_is_protected_with_the_parent_relation_valid_then() -> None:
+    frame = _reform_frame()
+    period_parents = {"2019": {"01": None, "0101": "01", "0102": "01", "0103": "01"},
+                      "2022": NEW_PARENTS}
+    flags = suppress_area_frame(frame, NEW_PARENTS, 3, period_parents=period_parents)
+    old = frame[frame["period"] == "2019"]
+    hidden = set(old.loc[flags[old.index], "area_code"])
+    assert "0101" in hidden and len(hidden) >= 2
+    counts = dict(zip(old["area_code"], old["numerator"], strict=True))
+    assert _fixed_cells(counts, hidden, OLD_TREE) == set()
+
+
+def test_todays_parents_alone_would_leave_an_old_small_count_recomputable() -> None:
+    """Why the period's relation matters: the old areas have no parent today."""
+    frame = _reform_frame()
+    flags = suppress_area_frame(frame, NEW_PARENTS, 3)
+    old = frame[frame["period"] == "2019"]
+    hidden = set(old.loc[flags[old.index], "area_code"])
+    counts = dict(zip(old["area_code"], old["numerator"], strict=True))
+    assert _fixed_cells(counts, hidden, OLD_TREE) == {"0101"}
+
+
+def test_a_partial_sum_keeps_its_equation_over_the_parts_with_a_value() -> None:
+    # 0103 is valid but delivered nothing; district 01 is the sum of 0101 and 0102.
+    counts = {"0101": 2, "0102": 9, "0103": np.nan, "01": 11, "0201": 5, "0202": 9,
+              "02": 14, "00": 25}
+    frame = _frame(counts)
+    flags = suppress_area_frame(frame, PARENTS, 3, partial_sums=True)
+    hidden = set(frame.loc[flags, "area_code"])
+    assert "0103" not in hidden  # nothing there to hide
+    known = {k: v for k, v in counts.items() if k != "0103"}
+    equations = [("01", ["0101", "0102"]), ("02", ["0201", "0202"]), ("00", ["01", "02"])]
+    assert "0101" in hidden
+    assert _fixed_cells(known, hidden, equations) == set()
+    # Treated as a gap, the district's equation would be dropped and 0101 = 11 - 9 shown
+    gap_flags = suppress_area_frame(frame, PARENTS, 3)
+    gap_hidden = set(frame.loc[gap_flags, "area_code"])
+    assert _fixed_cells(known, gap_hidden, equations) == {"0101"}

@@ -18,7 +18,7 @@ from tests.app.conftest import app_server, callback, clients, response_text  # n
 HZE = ("hze_je_1000_unter_21", "hze_stationaer_je_1000_unter_21")
 SUPPRESSING = "hze_stationaer_je_1000_unter_21"
 ROW_KEYS = {"area_code", "area_name", "level", "period", "value", "numerator", "denominator",
-            "suppressed"}
+            "suppressed", "incomplete", "missing", "expected", "converted"}
 ITEM_KEYS = {"id", "kind", "title", "unit", "topic", "classification", "direction", "levels",
              "periods"}
 DISTRICT_01 = {"01", "0101", "0102", "0103", "0104"}
@@ -353,7 +353,7 @@ ERROR_CASES = [
     ("leadership", values_url("sgb2_quote", Level="city"), 400, "Parameter"),
     ("leadership", values_url("sgb2_quote", period="2024", all_periods="1"), 400, "Parameter"),
     ("committee", "/api/v1/indicators?topic=Soziales", 400, "Parameter"),
-    ("admin", "/api/v1/areas?period=2024", 400, "Parameter"),
+    ("admin", "/api/v1/areas?area=01", 400, "Parameter"),
     ("admin", "/api/v1/areas/geojson?area=01", 400, "Parameter"),
     ("admin", "/api/v1/areas?level=bogus", 400, "Ebene"),
     ("admin", "/api/v1/areas/geojson?level=bogus", 400, "Ebene"),

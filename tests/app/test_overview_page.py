@@ -409,3 +409,13 @@ def test_empty_area_gives_a_no_data_card(app_server, page, gate) -> None:
     assert kpi.latest_period is None
     body = _card_json(app_server, page, kpi)
     assert "Keine Daten vorhanden." in body and "Graph" not in body
+
+
+def test_a_partial_sum_on_a_card_says_so(app_server, page, gate) -> None:
+    indicator = gate.registry.get("kinderarmut")
+    frame = _frame([12.0, 13.0], [False, False]).assign(
+        incomplete=[False, True], missing=[0, 1], expected=[0, 12], converted=False)
+    kpi = page.build_kpi(indicator, frame, "01", "Mitte")
+    assert "unvollständig: 1 von 12 Teilgebieten fehlt" in _card_json(app_server, page, kpi)
+    complete = page.build_kpi(indicator, _frame([12.0, 13.0], [False, False]), "01", "Mitte")
+    assert "unvollständig" not in _card_json(app_server, page, complete)

@@ -116,16 +116,21 @@ def tiny() -> duckdb.DuckDBPyConnection:
     return conn
 
 
-def test_parent_of_incomplete_children_gets_no_value(
+def test_parent_of_incomplete_children_gets_the_partial_sum_marked_incomplete(
     demo: Installation, tiny: duckdb.DuckDBPyConnection
 ) -> None:
     df = compute_indicator(tiny, demo.registry.get("sgb2_quote")).set_index(
         ["area_code", "period"])
     assert df.loc[("01", "2024"), "value"] == pytest.approx(100 * 40 / 400)
+    assert not df.loc[("01", "2024"), "incomplete"]
     assert df.loc[("0101", "2023"), "value"] == pytest.approx(10.0)
-    # 0102 delivered nothing for 2023, so neither district nor city has a 2023 value
-    assert pd.isna(df.loc[("01", "2023"), "value"])
-    assert pd.isna(df.loc[("00", "2023"), "value"])
+    # 0102 delivered nothing for 2023: district and city get what is there, marked
+    for parent in ("01", "00"):
+        row = df.loc[(parent, "2023")]
+        assert row["value"] == pytest.approx(10.0)
+        assert row["numerator"] == 5 and row["denominator"] == 50
+        assert row["incomplete"] and (row["missing"], row["expected"]) == (1, 2)
+    assert not df["converted"].any()
 
 
 def test_period_parameter_is_bound(demo: Installation, tiny: duckdb.DuckDBPyConnection) -> None:

@@ -1,4 +1,8 @@
-"""Names of roles, classifications and area levels fixed by the interface contract."""
+"""Names of roles and classifications fixed by the interface contract.
+
+Area levels are not fixed: each installation declares its own (cockpit/territory/levels.py),
+stored with every snapshot.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,3 @@ ROLES: tuple[str, ...] = (
 
 # Ordered from least to most sensitive.
 CLASSIFICATIONS: tuple[str, ...] = ("public", "internal", "restricted")
-
-# Ordered from the top of the territory down.
-LEVELS: tuple[str, ...] = ("city", "district", "subdistrict")
-
-LEVEL_LABELS_DE: dict[str, str] = {
-    "city": "Stadt",
-    "district": "Stadtbezirk",
-    "subdistrict": "Stadtteil",
-}

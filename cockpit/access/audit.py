@@ -131,11 +131,11 @@ def default_roles(gate: Gate, *, role: str | None = None, area: str | None = Non
     """The roles to audit: every distinct view, or those of one role.
 
     admin and controlling without raw values see what leadership sees, so one
-    view stands for the three; district users are bound to each Stadtbezirk in
-    turn (or to `area`), department users to each department (or `department`).
+    view stands for the three; district users are bound in turn to every area
+    below the top level that has areas below it, at any depth (or to `area`),
+    department users to each department (or `department`).
     """
-    areas = gate.areas_info().frame
-    districts = [area] if area else list(areas.loc[areas["level"] == "district", "code"])
+    districts = [area] if area else district_areas(gate)
     departments = [department] if department else sorted(gate.inst.catalog.departments)
     roles: list[Role] = []
     if role in (None, "admin", "controlling", "leadership"):
@@ -150,6 +150,22 @@ def default_roles(gate: Gate, *, role: str | None = None, area: str | None = Non
         roles += [Role(f"department {name}", Viewer("audit", "department", department=name))
                   for name in departments]
     return roles
+
+
+def district_areas(gate: Gate) -> list[str]:
+    """Areas a district user may be bound to that give a view of their own: every area
+    below the top level with sub-areas (its restricted data reach down to several cells),
+    and the areas of the level directly below the top even without any (two levels).
+    Top first, then by code."""
+    info = gate.areas_info()
+    levels = info.levels
+    second = levels.child_of(levels.top.id)
+    with_children = {parent for parent in info.parents.values() if parent is not None}
+    chosen = [(levels.sort_key(level), code) for code, level in
+              zip(info.frame["code"], info.frame["level"], strict=True)
+              if level != levels.top.id and (code in with_children
+                                             or (second is not None and level == second.id))]
+    return [code for _, code in sorted(chosen)]
 
 
 def audit_suppression(gate: Gate, roles: Iterable[Role], *,

@@ -8,13 +8,14 @@ raw values (admin, controlling), and every such report is audited like any raw v
 For everyone else the report is a function of the delivered file, the dataset definition
 and the public territory only.
 
-Pages reach checking and publishing only through `Gate.deliveries(viewer)`; this module
-is the one that opens the store for them.
+Pages reach checking, publishing and rolling back only through `Gate.deliveries(viewer)`;
+this module is the one that opens the store for them. The steps themselves are those of
+`cockpit load` and `cockpit rollback` (`cockpit.ingest.delivery`), with source `upload`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from cockpit.access.errors import AccessDenied, BadParameter
@@ -23,9 +24,15 @@ from cockpit.access.viewer import Viewer
 from cockpit.appdb import audit_detail
 from cockpit.catalog import Dataset
 from cockpit.context import Installation
-from cockpit.ingest.checks import DeliveryCheck, run_checks
-from cockpit.ingest.publish import ImportResult, file_sha256, log_rejection, publish_delivery
-from cockpit.ingest.reading import guess_format, read_delivery
+from cockpit.ingest.checks import DeliveryCheck
+from cockpit.ingest.delivery import (
+    DeliveryError,
+    DeliveryRun,
+    import_log_rows,
+    reading_for,
+)
+from cockpit.ingest.delivery import rollback as rollback_import
+from cockpit.ingest.publish import ImportResult, file_sha256
 from cockpit.ingest.uploads import Uploads
 
 AuditSink = Callable[[str, str, str], None]  # (user name, action, JSON detail)
@@ -65,7 +72,8 @@ class DeliveryDesk:
                                "Berechtigung.")
         return dataset
 
-    def check(self, dataset: Dataset, path: Path, *, shown: bool = True) -> DeliveryCheck:
+    def check(self, dataset: Dataset, path: Path, *, shown: bool = True,
+              file_format: str | None = None, sheet: str | None = None) -> DeliveryCheck:
         """Check the file at `path` as a delivery of `dataset`, for this viewer.
 
         `shown` says that the report will be shown (or downloaded): then a report that
@@ -73,43 +81,61 @@ class DeliveryDesk:
         only needs its verdict.
         """
         self.dataset(dataset.id)  # permission, again: the desk never trusts its caller
-        delivery = read_delivery(path, guess_format(path), None, dataset.genesis_columns)
-        result = run_checks(delivery, dataset, self.inst.store.read(),
-                            compare_published=self.compares_published)
+        result = self._run(dataset, path, file_format, sheet).check()
         if shown and result.compared_periods:
             self._record("raw_view", _detail(
                 dataset=dataset.id, source="delivery_check", periods=list(result.compared_periods),
                 published_cells=result.published_cells, sha256=file_sha256(path)))
         return result
 
-    def record_check(self, dataset: Dataset, path: Path, result: DeliveryCheck) -> None:
-        """Audit a newly uploaded delivery's check; a rejected one is also logged beside
-        the store (logs/imports.jsonl), as `cockpit load` does."""
+    def record_check(self, dataset: Dataset, path: Path, result: DeliveryCheck, *,
+                     file_format: str | None = None, sheet: str | None = None) -> None:
+        """Audit a newly uploaded delivery's check; a rejected one is recorded exactly as
+        a rejected `cockpit load` (journal line with source `upload`, delivery_rejected)."""
         report = result.report
-        detail = _detail(dataset=dataset.id, file=path.name, sha256=file_sha256(path),
-                         errors=len(report.errors), warnings=len(report.warnings))
-        self._record("delivery_checked", detail)
+        self._record("delivery_checked", _detail(
+            dataset=dataset.id, file=path.name, sha256=file_sha256(path),
+            errors=len(report.errors), warnings=len(report.warnings)))
         if not report.ok:
-            log_rejection(self.inst.settings.log_dir, dataset_id=dataset.id, source=path,
-                          user=self.viewer.name, errors=len(report.errors),
-                          warnings=len(report.warnings))
-            self._record("delivery_rejected", detail)
+            self._run(dataset, path, file_format, sheet).reject(result)
 
-    def publish(self, dataset: Dataset, path: Path, result: DeliveryCheck) -> ImportResult:
-        """Publish a checked delivery all or nothing (the check must have no errors)."""
+    def publish(self, dataset: Dataset, path: Path, result: DeliveryCheck, *,
+                file_format: str | None = None, sheet: str | None = None) -> ImportResult:
+        """Publish a checked delivery all or nothing (the check must have no errors; the
+        page asks for the confirmation of warnings). DeliveryError when publishing fails."""
         self.dataset(dataset.id)
         if not result.report.ok:
             raise BadParameter("Die Lieferung hat Fehler und wird nicht veröffentlicht.")
-        outcome = publish_delivery(self.inst.store, self.inst.settings.archive_dir,
-                                   dataset=dataset, observations=result.observations,
-                                   source=path, user=self.viewer.name,
-                                   warnings=len(result.report.warnings),
-                                   reading={"format": guess_format(path), "sheet": None})
-        self._record("delivery_published", _detail(
-            dataset=dataset.id, file=path.name, sha256=outcome.sha256,
-            import_id=outcome.import_id, outcome=outcome.outcome, rows=outcome.rows,
-            warnings=len(result.report.warnings)))
-        return outcome
+        return self._run(dataset, path, file_format, sheet).publish(result, confirmed=True)
+
+    def history(self, dataset: Dataset) -> list[dict[str, object]]:
+        """The deliveries of a dataset this viewer may deliver, newest first (no values)."""
+        self.dataset(dataset.id)
+        return import_log_rows(self.inst, dataset.id)
+
+    def rollback(self, import_id: object) -> ImportResult:
+        """Publish an earlier delivery of a dataset this viewer may deliver again, exactly
+        as `cockpit rollback` does; DeliveryError (German message) when it cannot be."""
+        if not isinstance(import_id, str):
+            raise BadParameter("Bitte eine Lieferung wählen.")
+        _, result = rollback_import(
+            self.inst, import_id, user=self.viewer.name, audit=self._hook,
+            allowed=lambda dataset: may_deliver(self.viewer, dataset.department),
+            compare_published=self.compares_published)
+        return result
+
+    def _run(self, dataset: Dataset, path: Path, file_format: str | None,
+             sheet: str | None) -> DeliveryRun:
+        try:
+            reading = reading_for(dataset, path, file_format, sheet)
+        except DeliveryError as exc:
+            raise BadParameter(exc.message) from exc
+        return DeliveryRun(self.inst, dataset, path, reading, user=self.viewer.name,
+                           source="upload", audit=self._hook,
+                           compare_published=self.compares_published)
+
+    def _hook(self, action: str, detail: Mapping[str, object]) -> None:
+        self._record(action, _detail(**detail))
 
     def _record(self, action: str, detail: str) -> None:
         if self._audit is not None:

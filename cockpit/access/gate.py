@@ -14,7 +14,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -28,14 +28,17 @@ from cockpit.appdb import audit_detail
 from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.model import Indicator
-from cockpit.periods import period_end
-from cockpit.roles import LEVELS
+from cockpit.periods import PERIOD_PATTERN as _PERIOD_RULE
+from cockpit.periods import period_end, sort_periods
+from cockpit.periods import sort_key as period_sort_key
 from cockpit.territory.correspondence import converted_hidden
+from cockpit.territory.levels import Levels, demo_levels, read_levels
 
 if TYPE_CHECKING:
     from cockpit.access.delivery import DeliveryDesk
 
-PERIOD_PATTERN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+# 2024, 2024-H1, 2024-Q3 or 2024-06 (cockpit.periods is the one definition).
+PERIOD_PATTERN = re.compile(f"^{_PERIOD_RULE}$")
 AREA_PATTERN = re.compile(r"^[0-9A-Za-z_.-]{1,32}$")
 VALUE_COLUMNS = ["area_code", "area_name", "level", "parent_code", "period", "value",
                  "numerator", "denominator", "suppressed",
@@ -74,7 +77,8 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class _Table:
-    """An indicator's rows as tuples in VALUE_COLUMNS order, sorted by period and area."""
+    """An indicator's rows as tuples in VALUE_COLUMNS order, sorted by period (end date)
+    and area; `periods` oldest first by end date."""
 
     records: list[tuple]
     by_area: dict[str, list[tuple]]
@@ -91,6 +95,8 @@ class Areas:
     parents: dict[str, str | None]  # current parent relation
     descendants: dict[str, frozenset[str]]  # over every version: old areas stay in scope
     geometries: dict[str, dict]  # current geometry per code
+    # The snapshot's declared levels, top first (pages, API and audit take them from here).
+    levels: Levels = field(default_factory=demo_levels)
     versions: pd.DataFrame = None  # type: ignore[assignment]  # + valid_from, valid_to
     shapes: dict[tuple[str, date], str] = None  # type: ignore[assignment]
     # key date or tuple of valid version rows -> (areas valid then, their parents)
@@ -132,7 +138,7 @@ class Areas:
         geometries = {code: json.loads(geojson) for code, geojson
                       in _pick_shapes(shapes, set(current["code"]), date.max).items()}
         return cls(frame, parents, {code: below(code) for code in set(versions["code"])},
-                   geometries, versions.reset_index(drop=True), shapes, {})
+                   geometries, read_levels(conn), versions.reset_index(drop=True), shapes, {})
 
     @property
     def latest(self) -> pd.DataFrame:
@@ -238,6 +244,15 @@ class Gate:
         assert self._areas is not None
         return self._areas
 
+    def declared_levels(self) -> Levels:
+        """The installation's levels in the current snapshot, top first (public, like the
+        area names)."""
+        return self.areas_info().levels
+
+    def check_level(self, level: str | None) -> str | None:
+        """Return the level if it is one of the installation's levels (or None for none)."""
+        return check_level(level, self.declared_levels())
+
     def _frame(self, indicator: Indicator) -> pd.DataFrame:
         """All values of an indicator with their suppression flags, computed once."""
         version = self._sync()
@@ -260,13 +275,12 @@ class Gate:
         if table is None:
             version = self._version
             frame = self._frame(indicator)
-            records = sorted(frame.itertuples(index=False, name=None),
-                             key=lambda r: (r[_PERIOD], r[_AREA]))
+            records = sorted(frame.itertuples(index=False, name=None), key=_by_period_area)
             by_area: dict[str, list[tuple]] = {}
             for record in records:
                 by_area.setdefault(record[_AREA], []).append(record)
             table = _Table(records, by_area, frozenset(frame["level"]),
-                           tuple(sorted(set(frame["period"]))))
+                           tuple(sort_periods(frame["period"])))
             if version == self._version:
                 self._tables[indicator.id] = table
         return table
@@ -291,7 +305,7 @@ class Gate:
             hidden = source.loc[source["suppressed"], ["area_code", "period"]]
             frame["suppressed"] |= derived_flags(frame, set(hidden.itertuples(index=False,
                                                                                name=None)),
-                                                 sorted(set(source["period"])))
+                                                 sort_periods(source["period"]))
         if frame["converted"].any():  # a weighted sum of old cells must not narrow one
             hidden = frame.loc[frame["suppressed"], ["area_code", "period"]]
             frame["suppressed"] |= converted_hidden(
@@ -403,7 +417,7 @@ class Gate:
         indicator = self.indicator(viewer, indicator_id)
         assert viewer is not None
         scope = self.scope(viewer, indicator)
-        level = check_level(level)
+        level = self.check_level(level)
         period = check_period(period)
         table = self._table(indicator)
         if area is not None:
@@ -428,7 +442,8 @@ class Gate:
                 raise BadParameter(f"Für den Zeitraum {period} gibt es keine Werte.")
             records = [r for r in records if r[_PERIOD] == period]
         elif not all_periods and records:
-            latest = max(r[_PERIOD] for r in records)
+            # "Latest" is the period that ends last: 2024 (31.12.) after 2024-06 (30.06.).
+            latest = max((r[_PERIOD] for r in records), key=period_sort_key)
             records = [r for r in records if r[_PERIOD] == latest]
         if viewer.wants_raw:
             # Every raw view is audited with what was actually returned (not what was
@@ -445,7 +460,7 @@ class Gate:
         # number at all leaves the gate with a hidden cell.
         records = [r if r[_INCOMPLETE] and not r[_SUPPRESSED] else (*r[:_MISSING], 0, 0, r[-1])
                    for r in records]
-        records.sort(key=lambda r: (r[_PERIOD], r[_AREA]))
+        records.sort(key=_by_period_area)
         return [ValueRow._make(r) for r in records]
 
     def _raw_view_detail(self, indicator: Indicator, records: list[tuple]) -> dict[str, Any]:
@@ -459,8 +474,7 @@ class Gate:
         for record in records:
             by_level.setdefault(record[_LEVEL], set()).add(record[_AREA])
         areas: dict[str, Any] = {}
-        for level in sorted(by_level, key=lambda lv: (LEVELS.index(lv) if lv in LEVELS
-                                                      else len(LEVELS), lv)):
+        for level in sorted(by_level, key=self.declared_levels().sort_key):
             returned = by_level[level]
             territory = set(codes[code_levels == level])  # numpy: a profile asks ~80 times
             missing = territory - returned
@@ -471,7 +485,7 @@ class Gate:
             else:
                 areas[level] = sorted(returned)
         levels = list(areas)
-        periods = sorted({r[_PERIOD] for r in records})
+        periods = sort_periods(r[_PERIOD] for r in records)
         return {
             "indicator": indicator.id,
             "data_version": self._version,
@@ -483,7 +497,7 @@ class Gate:
         }
 
     def periods(self, viewer: Viewer | None, indicator_id: str) -> list[str]:
-        """Periods with values of an indicator, oldest first."""
+        """Periods with values of an indicator, oldest first (by end date)."""
         indicator = self.indicator(viewer, indicator_id)
         return list(self._table(indicator).periods)
 
@@ -491,7 +505,7 @@ class Gate:
         """Levels an indicator has values for, top level first."""
         indicator = self.indicator(viewer, indicator_id)
         present = self._table(indicator).levels
-        return [level for level in LEVELS if level in present]
+        return [level for level in self.declared_levels().ids if level in present]
 
     # -- areas -------------------------------------------------------------------
     def check_area(self, area: str) -> str:
@@ -507,7 +521,7 @@ class Gate:
         """Areas (code, name, level, parent_code), optionally of one level; with `period`
         the areas valid then (on its key date), else the current ones."""
         require_login(viewer)
-        level = check_level(level)
+        level = self.check_level(level)
         period = check_period(period)
         info = self.areas_info()
         frame = info.valid_at(key_date(period))[0] if period else info.frame
@@ -519,17 +533,19 @@ class Gate:
         """Every area of every Gebietsstand (old ones too, for their periods), newest
         version each: code, name, level, parent_code, valid_from, valid_to."""
         require_login(viewer)
-        level = check_level(level)
+        level = self.check_level(level)
         frame = self.areas_info().latest
         if level is not None:
             frame = frame[frame["level"] == level]
         return frame.reset_index(drop=True)
 
-    def geojson(self, viewer: Viewer | None, level: str,
+    def geojson(self, viewer: Viewer | None, level: str | None = None,
                 period: str | None = None) -> dict[str, Any]:
-        """A FeatureCollection of the areas of one level, `properties.code` as key; with
-        `period` the areas and boundaries valid then, else the current ones."""
-        frame = self.areas(viewer, check_level(level) or "subdistrict", period)
+        """A FeatureCollection of the areas of one level (default: the lowest level),
+        `properties.code` as key; with `period` the areas and boundaries valid then, else
+        the current ones."""
+        level = self.check_level(level) or self.declared_levels().bottom.id
+        frame = self.areas(viewer, level, period)
         key = f"geojson:{level}:{key_date(period) if period else ''}"
         cached = self._geojson.get(key)
         if cached is not None:
@@ -577,12 +593,14 @@ def require_login(viewer: Viewer | None) -> Viewer:
     return viewer
 
 
-def check_level(level: str | None) -> str | None:
-    """Return the level if it is one of city, district, subdistrict (or None)."""
+def check_level(level: str | None, levels: Levels) -> str | None:
+    """Return the level if it is one of the declared `levels` (or None for none given)."""
     if level in (None, ""):
         return None
-    if level not in LEVELS:
-        raise BadParameter(f"Unbekannte Ebene; erlaubt sind {', '.join(LEVELS)}.")
+    if not isinstance(level, str) or level not in levels:
+        shown = str(level)[:32]
+        raise BadParameter(f"Unbekannte Ebene „{shown}“; erlaubt sind "
+                           f"{', '.join(levels.ids)}.")
     return level
 
 
@@ -594,11 +612,15 @@ def key_date(period: str) -> date:
         raise BadParameter(f"Zeitraum {period} hat keinen gültigen Stichtag.") from exc
 
 
+def _by_period_area(record: tuple) -> tuple:
+    return (period_sort_key(record[_PERIOD]), record[_AREA])
+
+
 def check_period(period: str | None) -> str | None:
-    """Return the period if it looks like 2024 or 2024-06 (or None)."""
+    """Return the period if it is a year, half-year, quarter or month (or None)."""
     if period in (None, ""):
         return None
-    if not isinstance(period, str) or not PERIOD_PATTERN.match(period):
-        raise BadParameter("Ungültiger Zeitraum; erwartet wird ein Jahr (2024) oder ein "
-                           "Monat (2024-06).")
+    if not isinstance(period, str) or not PERIOD_PATTERN.fullmatch(period):
+        raise BadParameter("Ungültiger Zeitraum; erwartet wird ein Jahr (2024), ein Halbjahr "
+                           "(2024-H1), ein Quartal (2024-Q3) oder ein Monat (2024-06).")
     return period

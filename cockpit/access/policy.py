@@ -3,8 +3,8 @@
 The table it implements is in CONTRACT.md:
 public and internal data are open to every role; restricted data are open to
 admin, controlling and leadership everywhere, to district users for their own
-area and its sub-areas, to department users for their own department's
-datasets, and never to committee members.
+area (of any level) and every area below it at any depth, to department users
+for their own department's datasets, and never to committee members.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ def indicator_scope(
     """Decide which areas of an indicator the viewer may see.
 
     `dataset_departments` are the departments owning the indicator's restricted
-    datasets; `descendants` maps an area code to all codes below it.
+    datasets; `descendants` maps an area code to all codes below it (every depth, so a
+    district user bound to a Bezirk also sees its Prognoseräume, Bezirksregionen and
+    Planungsräume).
     """
     if viewer is None or classification not in CLASSIFICATIONS:
         return NOTHING

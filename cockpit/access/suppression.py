@@ -39,6 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cockpit.periods import previous_in, same_period_year_before
+
 # Integer slack for LP results: counts are whole numbers.
 _EPS = 1e-6
 
@@ -418,15 +420,18 @@ def derived_flags(
     """Hide a derived cell when a source cell it is built from is hidden.
 
     A derived value of an area and period (a change on the previous year) is
-    built from the sources' cells of the same area in that period and in the
-    period before it.
+    built from the sources' cells of the same area in that period and in one
+    before it: the previous period of the same type by end date, or the same
+    period a year earlier (2024-H1 against 2023-H1). Both count, so a derived
+    half-year or quarter never uncovers a hidden source cell.
     """
-    previous: dict[str, str] = {}
-    ordered = sorted(source_periods)
-    for before, after in zip(ordered, ordered[1:], strict=False):
-        previous[after] = before
+    earlier: dict[str, tuple[str | None, str]] = {
+        period: (previous_in(source_periods, period), same_period_year_before(period))
+        for period in set(frame["period"])
+    }
     hidden = [
-        (area, period) in source_hidden or (area, previous.get(period)) in source_hidden
+        (area, period) in source_hidden
+        or any((area, before) in source_hidden for before in earlier[period])
         for area, period in zip(frame["area_code"], frame["period"], strict=True)
     ]
     return pd.Series(hidden, index=frame.index, dtype=bool)

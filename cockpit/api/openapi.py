@@ -3,7 +3,8 @@
 Drift between description and handlers is prevented by construction where possible:
 paths and methods come from Flask's URL map, query parameters from the API's own
 allow-list, and parameter patterns and value sets from the gate's validators
-(`PERIOD_PATTERN`, `AREA_PATTERN`, `LEVELS`). What cannot be derived (what an endpoint
+(`PERIOD_PATTERN`, `AREA_PATTERN`) and the level ids from the installation's current
+snapshot (any installation declares its own levels). What cannot be derived (what an endpoint
 answers) is declared here per endpoint, and building the description fails loudly for a
 route or parameter that has none, so a new endpoint cannot ship undescribed.
 """
@@ -11,7 +12,7 @@ route or parameter that has none, so a new endpoint cannot ship undescribed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from werkzeug.routing import Rule
@@ -19,7 +20,9 @@ from werkzeug.routing import Rule
 from cockpit import __version__
 from cockpit.access.gate import AREA_PATTERN, PERIOD_PATTERN
 from cockpit.indicators.model import DIRECTIONS
-from cockpit.roles import CLASSIFICATIONS, LEVELS
+from cockpit.periods import KINDS
+from cockpit.roles import CLASSIFICATIONS
+from cockpit.territory.levels import LEVEL_ID
 
 OPENAPI_VERSION = "3.1.0"
 # Routes that are not endpoints of the API: the JSON 404 for unknown API paths.
@@ -33,13 +36,22 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _PERIOD = {"type": "string", "pattern": PERIOD_PATTERN.pattern,
-           "description": "Jahr (2024) oder Monat (2024-06)."}
-_LEVEL = {"type": "string", "enum": list(LEVELS)}
+           "description": "Jahr (2024), Halbjahr (2024-H1, 2024-H2), Quartal (2024-Q1 bis "
+                          "2024-Q4) oder Monat (2024-06). Zeiträume sind nach ihrem Enddatum "
+                          "geordnet (2024-H1 endet am 30.06.2024, 2024 am 31.12.2024)."}
+# Without a snapshot the level ids are not known: their form is. `build_spec` replaces
+# this schema (by identity) with the enum of the installation's levels.
+_LEVEL = {"type": "string", "pattern": f"^{LEVEL_ID.pattern}$",
+          "description": "Kennung einer Gebietsebene dieser Installation (GET /levels)."}
 
 QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
-    "level": {"description": "Gebietsebene (leer: alle Ebenen des Indikators).",
+    "level": {"description": "Kennung einer Gebietsebene dieser Installation (siehe GET "
+                             "/levels; leer: alle Ebenen des Indikators, bei Grenzen die "
+                             "unterste Ebene).",
               "schema": _LEVEL},
-    "period": {"description": "Zeitraum. Werte: leer = der jüngste mit Werten; Gebiete und "
+    "period": {"description": "Zeitraum: Jahr (2024), Halbjahr (2024-H1), Quartal (2024-Q3) "
+                              "oder Monat (2024-06). Werte: leer = der jüngste mit Werten, "
+                              "d. h. der Zeitraum mit dem spätesten Enddatum; Gebiete und "
                               "Geometrie: die an seinem Stichtag gültigen Gebiete, leer = "
                               "der heutige Gebietsstand.", "schema": _PERIOD},
     "area": {"description": "Schlüssel eines einzelnen Gebiets.",
@@ -83,7 +95,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "update_cycle": {"type": "string"},
             "min_count": {"type": "integer", "minimum": 1},
             "levels": {"type": "array", "items": _LEVEL, "uniqueItems": True},
-            "periods": {"type": "array", "items": _PERIOD, "uniqueItems": True},
+            "periods": {"type": "array", "items": _PERIOD, "uniqueItems": True,
+                        "description": "Zeiträume mit Werten, ältester zuerst (nach Enddatum)."},
+            "period_type": {**_nullable({"type": "string", "enum": list(KINDS)}),
+                            "description": "Zeitraumart der Datensätze (year, half, quarter, "
+                                           "month); null, wenn sie sich unterscheiden."},
+            "key_dates": {"type": "array", "items": {"type": "string"},
+                          "description": "Stichtage der Bestandsdatensätze, z. B. „31.12.“."},
             "classes": {"type": "array", "items": {"type": "string"}},
         },
         "additionalProperties": False,
@@ -153,6 +171,17 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         },
         "additionalProperties": False,
     },
+    "Level": {
+        "type": "object",
+        "description": "Eine Gebietsebene; Tiefe 0 ist die oberste (die ganze Kommune).",
+        "required": ["id", "name", "depth"],
+        "properties": {
+            "id": _LEVEL,
+            "name": {"type": "string", "minLength": 1},
+            "depth": {"type": "integer", "minimum": 0},
+        },
+        "additionalProperties": False,
+    },
     "OpenApi": {"type": "object", "required": ["openapi", "info", "paths"]},
 }
 
@@ -187,6 +216,9 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                "body": _array_of("Value"), "errors": ("403", "404")},
     "areas": {"summary": "Gebiete, optional einer Ebene.", "body": _array_of("Area"),
               "errors": ()},
+    "levels": {"summary": "Die Gebietsebenen dieser Installation, oberste zuerst; Namen in "
+                          "der Sprache der Anfrage (Accept-Language, sonst Deutsch).",
+               "body": _array_of("Level"), "errors": ()},
     "areas_geojson": {"summary": "Gebietsgrenzen einer Ebene als GeoJSON (Standard: die "
                                  "unterste Ebene).",
                       "body": _ref("FeatureCollection"), "errors": ()},
@@ -201,13 +233,15 @@ def openapi_path(rule: str) -> str:
 
 
 def build_spec(rules: Iterable[Rule], prefix: str, allowed_params: Mapping[str, Iterable[str]],
-               server_url: str) -> dict[str, Any]:
+               server_url: str, levels: Sequence[str] | None = None) -> dict[str, Any]:
     """The OpenAPI document for the rules of one blueprint (endpoint names `<bp>.<view>`).
 
     `prefix` is the blueprint's URL prefix (paths are relative to `server_url`, which ends
     with it); `allowed_params` maps view names to their accepted query parameters.
+    `levels` are the installation's level ids (an enum then; a pattern without them).
     Raises LookupError for a route or parameter that has no description here.
     """
+    level = ({"type": "string", "enum": list(levels)} if levels else _LEVEL)
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(rules, key=lambda r: r.rule):
         view = rule.endpoint.rpartition(".")[2]
@@ -218,7 +252,8 @@ def build_spec(rules: Iterable[Rule], prefix: str, allowed_params: Mapping[str, 
         methods = sorted(m.lower() for m in rule.methods or () if m.lower() in _METHODS)
         item = paths.setdefault(openapi_path(rule.rule.removeprefix(prefix) or "/"), {})
         for method in methods:
-            item[method] = _operation(view, rule, allowed_params.get(view, ()))
+            item[method] = _with_level(_operation(view, rule, allowed_params.get(view, ())),
+                                       level)
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -234,7 +269,7 @@ def build_spec(rules: Iterable[Rule], prefix: str, allowed_params: Mapping[str, 
         "security": [{"bearerToken": []}, {"sessionCookie": []}],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": _with_level(SCHEMAS, level),
             "responses": {status: {"description": text, "content": {
                 "application/json": {"schema": _ref("Error")}}} for status, text in
                 ERRORS.items()},
@@ -266,3 +301,14 @@ def _operation(view: str, rule: Rule, allowed: Iterable[str]) -> dict[str, Any]:
         responses[status] = {"$ref": f"#/components/responses/{status}"}
     return {"operationId": view, "summary": spec["summary"], "parameters": parameters,
             "responses": responses}
+
+
+def _with_level(node: Any, level: dict[str, Any]) -> Any:
+    """A copy of `node` in which every occurrence of the generic level schema is `level`."""
+    if node is _LEVEL:
+        return level
+    if isinstance(node, dict):
+        return {key: _with_level(value, level) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_with_level(value, level) for value in node]
+    return node

@@ -1,4 +1,4 @@
-"""GET /api/v1/indicators, /indicators/{id}/values, /areas, /areas/geojson."""
+"""GET /api/v1/indicators, /indicators/{id}/values, /areas, /areas/geojson, /levels."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ import pandas as pd
 
 from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
+from cockpit.access.gate import require_login
 from cockpit.api.openapi import build_spec
 from cockpit.app.api_tokens import token_name
+from cockpit.app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from cockpit.app.session import current_gate, current_viewer
 from cockpit.appdb import audit
+from cockpit.catalog import Catalog
 from cockpit.indicators.model import Indicator
+from cockpit.periods import latest
 
 api = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -23,6 +27,7 @@ _ALLOWED_PARAMS = {
     "values": {"level", "period", "area"},
     "areas": {"level", "period"},
     "areas_geojson": {"level", "period"},
+    "levels": set(),
     "indicators": set(),
     "openapi": set(),
 }
@@ -49,8 +54,10 @@ def _reject_unknown_parameters() -> tuple[flask.Response, int] | None:
     return None
 
 
-def describe(indicator: Indicator, levels: list[str], periods: list[str]) -> dict:
-    """The public description of an indicator (its Steckbrief plus coverage)."""
+def describe(indicator: Indicator, levels: list[str], periods: list[str],
+             catalog: Catalog | None = None) -> dict:
+    """The public description of an indicator (its Steckbrief plus coverage); the period
+    type and key dates are inherited from its datasets in `catalog`."""
     return {
         "id": indicator.id,
         "kind": indicator.kind,
@@ -69,6 +76,8 @@ def describe(indicator: Indicator, levels: list[str], periods: list[str]) -> dic
         "min_count": indicator.min_count,
         "levels": levels,
         "periods": periods,
+        "period_type": catalog.period_type(indicator.datasets) if catalog else None,
+        "key_dates": catalog.key_dates(indicator.datasets) if catalog else [],
     }
 
 
@@ -76,7 +85,8 @@ def describe(indicator: Indicator, levels: list[str], periods: list[str]) -> dic
 def indicators() -> flask.Response:
     gate, viewer = current_gate(), current_viewer()
     return flask.jsonify([
-        describe(ind, gate.levels(viewer, ind.id), gate.periods(viewer, ind.id))
+        describe(ind, gate.levels(viewer, ind.id), gate.periods(viewer, ind.id),
+                 gate.inst.catalog)
         for ind in gate.visible_indicators(viewer)
     ])
 
@@ -107,7 +117,7 @@ def _audit_restricted_export(gate: Gate, viewer: Viewer, indicator_id: str,
     detail = {
         "indicator": indicator_id,
         "level": args.get("level") or None,
-        "period": args.get("period") or (max(rows["period"]) if len(rows) else None),
+        "period": args.get("period") or latest(rows["period"]),
         "area": args.get("area") or None,
         "rows": len(rows),
         "via": "token" if name else "session",
@@ -129,14 +139,28 @@ def areas() -> flask.Response:
     ])
 
 
+@api.get("/levels")
+def levels() -> flask.Response:
+    """The installation's levels, top first, named in the request's language."""
+    gate = current_gate()
+    require_login(current_viewer())
+    lang = flask.request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    return flask.jsonify([{"id": lv.id, "name": lv.name(lang), "depth": lv.depth}
+                          for lv in gate.declared_levels()])
+
+
 @api.get("/openapi.json")
 def openapi() -> flask.Response:
     app = flask.current_app
     rules = [rule for rule in app.url_map.iter_rules()
              if rule.endpoint.startswith(f"{api.name}.")]
     prefix = api.url_prefix or ""
+    try:  # the level ids of this installation; without a snapshot only their form
+        level_ids: tuple[str, ...] | None = current_gate().declared_levels().ids
+    except GateError:
+        level_ids = None
     return flask.jsonify(build_spec(rules, prefix, _ALLOWED_PARAMS,
-                                    flask.request.script_root + prefix))
+                                    flask.request.script_root + prefix, level_ids))
 
 
 @api.get("/<path:unknown>")
@@ -157,6 +181,7 @@ def install_error_handlers(server: flask.Flask) -> None:
 
 @api.get("/areas/geojson")
 def areas_geojson() -> flask.Response:
-    level = flask.request.args.get("level") or "subdistrict"
+    # Without a level: the lowest level of the installation (the gate decides).
+    level = flask.request.args.get("level") or None
     return flask.jsonify(current_gate().geojson(current_viewer(), level,
                                                 flask.request.args.get("period")))

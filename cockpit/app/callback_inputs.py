@@ -29,6 +29,7 @@ from werkzeug.exceptions import BadRequest
 from cockpit.app.i18n import DEFAULT_LANGUAGE, register_strings, t
 from cockpit.app.session import current_lang
 from cockpit.indicators.model import DIRECTIONS
+from cockpit.periods import PERIOD_PATTERN
 
 register_strings({
     "input.bad": {"de": "Ungültige Anfrage: {problem}", "en": "Invalid request: {problem}"},
@@ -86,8 +87,9 @@ Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 # A file as dcc.Upload sends it: a base64 data URL of at most 50 MB (the request limit of
 # the upload callback is a little above that).
 UploadData = Annotated[str, StringConstraints(max_length=70 * 1024 * 1024)]
-# A period as the server writes it (2024, 2024-06); anything else is not from us.
-Period = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2})?$")]
+# A period as the server writes it (2024, 2024-H1, 2024-Q3, 2024-06); anything else is not
+# from us.
+Period = Annotated[str, StringConstraints(pattern=f"^{PERIOD_PATTERN}$")]
 
 
 @with_config(_STRICT)

@@ -11,7 +11,7 @@ from cockpit.app.formatting import format_period
 from cockpit.app.i18n import t
 from cockpit.app.session import level_label
 from cockpit.indicators.model import Indicator
-from cockpit.roles import LEVELS
+from cockpit.territory.levels import Levels
 
 
 def indicator_options(gate: Gate, viewer: Viewer | None, lang: str) -> list[dict]:
@@ -34,10 +34,19 @@ def period_options(periods: list[str], lang: str) -> list[dict]:
     return [{"label": format_period(p, lang), "value": p} for p in reversed(periods)]
 
 
-def level_options(levels: list[str], lang: str, *, below_city: bool = True) -> list[dict]:
-    """Area levels of an indicator, optionally without the city."""
+def level_options(levels: list[str], lang: str, declared: Levels, *,
+                  below_city: bool = True) -> list[dict]:
+    """Area levels of an indicator in the installation's order (top first), optionally
+    without the top level (the whole municipality: nothing to compare it with)."""
     return [{"label": level_label(level, lang), "value": level}
-            for level in LEVELS if level in levels and not (below_city and level == "city")]
+            for level in declared.ids
+            if level in levels and not (below_city and level == declared.top.id)]
+
+
+def default_level(offered: list[str], declared: Levels) -> str | None:
+    """The lowest of the offered levels (the finest areas the indicator has)."""
+    ordered = sorted(offered, key=declared.sort_key)
+    return ordered[-1] if ordered else None
 
 
 def pick(value: str | None, allowed: list[str], default: str | None) -> str | None:

@@ -11,9 +11,11 @@ import flask_login
 from dash import _callback, _pages, dcc, html
 from flask_wtf.csrf import generate_csrf
 
+from cockpit.access.errors import GateError
 from cockpit.app.callback_inputs import install_request_guard, validated
 from cockpit.app.i18n import t
-from cockpit.app.session import current_lang
+from cockpit.app.level_words import speaks_of_stadtteile
+from cockpit.app.session import current_lang, current_levels
 from cockpit.resources import bundled_dir
 
 VENDOR_CSS = [
@@ -33,10 +35,18 @@ def _reset_dash_globals() -> None:
 
 def _navigation(lang: str, role: str) -> list:
     # A page may list the roles it is for (register_page(..., roles=[...])); the
-    # page itself still refuses everyone else on the server.
+    # page itself still refuses everyone else on the server. A page named after
+    # Stadtteile may give a neutral name for installations whose lowest level is not
+    # called so (register_page(..., label_key_areas=...)).
     pages = sorted(dash.page_registry.values(), key=lambda p: p.get("order", 99))
+    try:
+        stadtteile = speaks_of_stadtteile(current_levels())
+    except GateError:  # no snapshot yet: the default names
+        stadtteile = True
+    key = "label_key" if stadtteile else "label_key_areas"
     return [
-        dbc.NavItem(dbc.NavLink(t(page.get("label_key", ""), lang) or page["name"],
+        dbc.NavItem(dbc.NavLink(t(page.get(key) or page.get("label_key", ""), lang)
+                                or page["name"],
                                 href=page["relative_path"], active="exact"))
         for page in pages
         if not page.get("hidden") and role in page.get("roles", (role,))

@@ -30,9 +30,11 @@ from cockpit.app.formatting import (
     SUPPRESSED_MARK,
     finite_number,
     format_number,
+    format_period,
     format_value,
 )
 from cockpit.app.value_notes import value_mark, value_note
+from cockpit.periods import PeriodError, period_end, period_kind, sort_periods
 
 __all__ = [
     "BAR_COLOUR",
@@ -232,8 +234,12 @@ def ranking_bar(
     highlight: str | None = None,
     lang: str = "de",
     title: str | None = None,
+    city_label: str | None = None,
 ) -> go.Figure:
-    """Horizontal ranking of areas, highest on top, suppressed areas as '·' at the bottom."""
+    """Horizontal ranking of areas, highest on top, suppressed areas as '·' at the bottom.
+
+    `city_value` is the top level's value (the whole municipality), marked as a line
+    labelled `city_label` (the top level's name; "Stadt" when not given)."""
     t = _texts(lang)
     rows = _rows(df)
     shown = sorted((r for r in rows if r.value is not None),
@@ -311,7 +317,7 @@ def ranking_bar(
                       line={"color": TEXT_COLOUR, "width": 2, "dash": "dash"})
         fig.add_annotation(
             x=city, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
-            text=f"{t['city']}: {format_value(city, unit, decimals, lang)}",
+            text=f"{city_label or t['city']}: {format_value(city, unit, decimals, lang)}",
             font={"size": SMALL_FONT_SIZE, "color": TEXT_COLOUR}, bgcolor="#ffffff",
         )
     if any(r.suppressed for r in hidden):
@@ -618,6 +624,14 @@ def sparkline(periods: list[str], values: list[float | None], *, direction: str)
 # --- 5. time series ---------------------------------------------------------------------------
 
 
+def _kind(period: str) -> str:
+    """The period type; anything the cockpit does not know is placed like a category."""
+    try:
+        return period_kind(period)
+    except PeriodError:
+        return "year"
+
+
 def time_series(
     df: pd.DataFrame,
     *,
@@ -630,7 +644,13 @@ def time_series(
     """One line per area over all periods; gaps stay gaps, optionally indexed to a base."""
     t = _texts(lang)
     rows = _rows(df)
-    periods = sorted({r.period for r in rows})
+    periods = sort_periods(r.period for r in rows)
+    # Years stay categories ("2015", "2016", ...); half-years, quarters, months or mixed
+    # periods are placed at their end date on a time axis, so 2024-H1 sits in June and
+    # 2024 (31.12.) half a year later, and gaps in time look like gaps.
+    on_time_axis = any(_kind(p) != "year" for p in periods)
+    xs = [period_end(p).isoformat() if on_time_axis else p for p in periods]
+    labels = [format_period(p, lang) for p in periods]
     names: dict[str, str] = {}
     cells: dict[tuple[str, str], _Row] = {}
     for r in rows:
@@ -665,12 +685,12 @@ def time_series(
             [name, _noted(text, c, lang) if text is not None and c is not None
              else text if text is not None
              else (_missing_text(c, lang) if c is not None and c.suppressed
-                   else f"– {t['no_data']}")]
-            for text, c in zip(texts, cell, strict=True)
+                   else f"– {t['no_data']}"), period_text]
+            for text, c, period_text in zip(texts, cell, labels, strict=True)
         ]
         colour = OKABE_ITO[i % len(OKABE_ITO)]
         fig.add_trace(go.Scatter(
-            x=list(periods),
+            x=xs,
             y=ys,
             mode="lines+markers",
             connectgaps=False,
@@ -681,14 +701,20 @@ def time_series(
             marker={"size": 8, "symbol": _SYMBOLS[i % len(_SYMBOLS)], "color": colour,
                     "line": {"width": 1, "color": TEXT_COLOUR}},
             customdata=customdata,
-            hovertemplate="<b>%{customdata[0]}</b><br>%{x}: %{customdata[1]}<extra></extra>",
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]}: %{customdata[1]}"
+                          "<extra></extra>",
         ))
 
     y_title = t["index"].format(base=index_base) if index_base is not None else None
     y_title = y_title or unit or t["value"]
-    yearly = all(len(p) == 4 and p.isdigit() for p in periods)
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(periods),
-                     title={"text": t["year"] if yearly else t["period"]}, showgrid=False)
+    if on_time_axis:
+        # One tick per period with its label (at most about a dozen, else plotly's own).
+        ticks = ({"tickmode": "array", "tickvals": xs, "ticktext": labels}
+                 if len(xs) <= 16 else {})
+        fig.update_xaxes(type="date", title={"text": t["period"]}, showgrid=False, **ticks)
+    else:
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(periods),
+                         title={"text": t["year"]}, showgrid=False)
     fig.update_yaxes(title={"text": y_title}, showgrid=True)
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},

@@ -34,6 +34,7 @@ _PERCENT_UNITS = ("%", "‰")
 _RE_YEAR = re.compile(r"^(\d{4})$")
 _RE_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _RE_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
+_RE_HALF = re.compile(r"^(\d{4})-H([12])$")
 _RE_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -122,7 +123,8 @@ def format_change(delta: float | None, decimals: int = 1, lang: str = "de") -> s
 
 
 def format_period(period: str, lang: str = "de") -> str:
-    """Format "2024" / "2024-06" / "2024-Q2" / "2024-06-30" for display; else return as is."""
+    """Format "2024" / "2024-H1" / "2024-06" / "2024-Q2" / "2024-06-30" for display
+    ("1. Hj. 2024" / "H1 2024"); else return as is."""
     text = str(period).strip()
     lang = _lang(lang)
     if _RE_YEAR.match(text):
@@ -132,6 +134,9 @@ def format_period(period: str, lang: str = "de") -> str:
         if 1 <= month <= 12:
             return f"{MONTHS[lang][month - 1]} {year}"
         return text
+    if match := _RE_HALF.match(text):
+        year, half = match[1], match[2]
+        return f"H{half} {year}" if lang == "en" else f"{half}. Hj. {year}"
     if match := _RE_QUARTER.match(text):
         year, quarter = match[1], match[2]
         return f"Q{quarter} {year}" if lang == "en" else f"{quarter}. Quartal {year}"

@@ -12,6 +12,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.compare": {"de": "Stadtteilvergleich", "en": "District comparison"},
     "nav.timeseries": {"de": "Zeitreihe", "en": "Time series"},
     "nav.profile": {"de": "Stadtteilprofil", "en": "Area profile"},
+    # The same pages where the lowest level is not called Stadtteil (Gemeinde, …)
+    "nav.compare_areas": {"de": "Gebietsvergleich", "en": "Area comparison"},
+    "nav.profile_areas": {"de": "Gebietsprofil", "en": "Area profile"},
     "nav.catalogue": {"de": "Indikatoren", "en": "Indicators"},
     "nav.upload": {"de": "Datenlieferung", "en": "Data delivery"},
     "language": {"de": "Sprache", "en": "Language"},

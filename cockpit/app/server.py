@@ -13,8 +13,7 @@ from cockpit.app.audit_sink import install_audit_sink
 from cockpit.app.auth import install_auth
 from cockpit.app.dash_app import create_dash
 from cockpit.app.security_headers import install_security
-from cockpit.app.session import GATE_KEY, LEVEL_LABELS_KEY
-from cockpit.catalog import load_level_labels
+from cockpit.app.session import GATE_KEY
 from cockpit.context import Installation
 
 
@@ -28,7 +27,6 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
     server.json.sort_keys = False  # keep the documented field order in API answers
-    server.config[LEVEL_LABELS_KEY] = load_level_labels(inst.settings.data_dir)
     # Fail at start, not at the first request, when an indicator file is broken.
     inst.registry  # noqa: B018
     inst.correspondences  # noqa: B018 - and when a correspondence table is

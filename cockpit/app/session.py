@@ -6,10 +6,11 @@ import flask
 import flask_login
 
 from cockpit.access import Gate, Viewer
-from cockpit.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from cockpit.access.errors import GateError
+from cockpit.app.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from cockpit.territory.levels import Levels, demo_levels
 
 GATE_KEY = "cockpit_gate"
-LEVEL_LABELS_KEY = "COCKPIT_LEVEL_LABELS"
 
 
 def current_gate() -> Gate:
@@ -48,10 +49,17 @@ def graph_config(lang: str) -> dict:
     }
 
 
+def current_levels() -> Levels:
+    """The installation's levels in the current snapshot, top first."""
+    return current_gate().declared_levels()
+
+
 def level_label(level: str, lang: str) -> str:
-    """The installation's name of an area level (Stadtteil, Gemeinde, …)."""
-    if flask.has_app_context():
-        names = flask.current_app.config.get(LEVEL_LABELS_KEY, {}).get(level, {})
-        if names:
-            return names.get(lang) or names.get(DEFAULT_LANGUAGE) or level
-    return t(f"level.{level}", lang)
+    """The installation's name of an area level (Stadtteil, Gemeinde, Planungsraum, …),
+    as declared in the current snapshot."""
+    if flask.has_app_context() and GATE_KEY in flask.current_app.extensions:
+        try:
+            return current_levels().label(level, lang)
+        except GateError:  # no snapshot yet: nothing is shown that needs a level name
+            pass
+    return demo_levels().label(level, lang)

@@ -1,6 +1,7 @@
 """The `cockpit` command line; importing it registers every command."""
 
 from cockpit.cli import (  # noqa: F401 - importing registers the commands
+    areas,
     check,
     datasets,
     history,

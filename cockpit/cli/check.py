@@ -6,12 +6,13 @@ import json
 
 import click
 
-from cockpit.catalog import DefinitionError
+from cockpit.catalog import DefinitionError, undeclared_levels
 from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
 from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.registry import check_registry
 from cockpit.territory.correspondence import check_correspondences
+from cockpit.territory.levels import read_levels
 
 AUDIT_ROLES = ("admin", "controlling", "leadership", "district", "committee", "department")
 
@@ -23,7 +24,8 @@ AUDIT_ROLES = ("admin", "controlling", "leadership", "district", "committee", "d
 @click.option("--role", type=click.Choice(AUDIT_ROLES), default=None,
               help="Nur diese Rolle prüfen (mit --suppression).")
 @click.option("--area", default=None,
-              help="Gebiet für die Rolle district (Standard: jeder Stadtbezirk nacheinander).")
+              help="Gebiet für die Rolle district, jeder Ebene (Standard: jedes Gebiet mit "
+                   "Teilgebieten unterhalb der obersten Ebene nacheinander).")
 @click.option("--department", default=None,
               help="Fachbereich für die Rolle department (Standard: jeder nacheinander).")
 @click.option("--inequalities", is_flag=True,
@@ -56,6 +58,7 @@ def check(inst: Installation, suppression: bool, role: str | None, area: str | N
     if inst.store.exists():
         # Rules run against an empty schema; a run on the real data catches the rest.
         conn = inst.store.read()
+        problems += undeclared_levels(catalog, read_levels(conn))
         for indicator in registry:
             try:
                 compute_indicator(conn, indicator, correspondences=tables)

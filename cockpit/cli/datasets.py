@@ -28,6 +28,7 @@ def list_datasets(inst: Installation, as_json: bool) -> None:
     rows = [
         {"id": d.id, "title": d.title, "classification": d.classification,
          "department": d.department, "source": d.source, "unit": d.unit,
+         "period_type": d.period_type, "key_date": d.key_date_text() or None,
          "columns": d.delivery_columns()}
         for d in catalog.datasets.values()
     ]

@@ -4,67 +4,83 @@ from __future__ import annotations
 
 import click
 
-from cockpit.cli.load import audit_cli, open_audit_log, os_user
+from cockpit.cli.load import cli_audit_hook, open_audit_log, os_user
 from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
 from cockpit.context import Installation
-from cockpit.ingest.checks import check_delivery
-from cockpit.ingest.publish import archived_file, archived_reading, publish_delivery
-from cockpit.ingest.reading import read_delivery
+from cockpit.ingest.delivery import (
+    DeliveryError,
+    import_log_rows,
+    local_time,
+    published_import,
+    rollback,
+)
+
+_OUTCOMES_DE = {"published": "veröffentlicht", "rejected": "abgelehnt",
+                "failed": "fehlgeschlagen"}
+_SOURCES_DE = {"cli": "Kommandozeile", "upload": "Datenlieferung", "rollback": "Wiederherstellung"}
+
+
+def _how(row: dict) -> str:
+    """'Datenlieferung, xlsx Blatt „Final“' – where a delivery came from and how it was read."""
+    parts = [_SOURCES_DE.get(str(row.get("source")), "")]
+    if row.get("file_format"):
+        sheet = f" Blatt „{row['sheet']}“" if row.get("sheet") else ""
+        parts.append(f"{row['file_format']}{sheet}")
+    return ", ".join(part for part in parts if part)
 
 
 @cli.command()
-@click.option("--dataset", "dataset_id", required=True, help="ID des Datensatzes.")
+@click.argument("dataset_arg", metavar="[DATASET]", required=False)
+@click.option("--dataset", "dataset_id", default=None, help="ID des Datensatzes.")
 @click.pass_obj
-def history(inst: Installation, dataset_id: str) -> None:
-    """Veröffentlichte Lieferungen eines Datensatzes auflisten (neueste zuerst)."""
+def history(inst: Installation, dataset_arg: str | None, dataset_id: str | None) -> None:
+    """Lieferungen eines Datensatzes auflisten, neueste zuerst: veröffentlichte sowie
+    abgelehnte und fehlgeschlagene (diese ändern den Datenbestand nicht)."""
+    dataset_id = dataset_id or dataset_arg
+    if not dataset_id:
+        fail("Bitte einen Datensatz angeben: 'cockpit history --dataset ID'.",
+             code=EXIT_BAD_INPUT)
     if dataset_id not in inst.catalog.datasets:
         fail(f"Unbekannter Datensatz „{dataset_id}“.", code=EXIT_BAD_INPUT)
     if not inst.store.exists():
         fail("Kein Datenbestand vorhanden.")
-    rows = inst.store.read().execute(
-        "SELECT import_id, strftime(finished_at, '%d.%m.%Y %H:%M'), user_name, file_name, "
-        "rows, message FROM import_log WHERE dataset_id = ? AND outcome = 'published' "
-        "ORDER BY finished_at DESC", [dataset_id]).fetchall()
-    for import_id, when, user, file_name, count, message in rows:
-        click.echo(f"{import_id}  {when}  {user or '–'}  {file_name or '–'}  "
-                   f"{count} Werte  {message or ''}")
-    click.echo(f"{len(rows)} Lieferung(en).")
+    rows = import_log_rows(inst, dataset_id)
+    for row in rows:
+        outcome = str(row["outcome"])
+        if outcome == "published":
+            what = f"{row['rows']} Werte  {row['message'] or ''}"
+        else:
+            what = (f"{_OUTCOMES_DE.get(outcome, outcome).upper()}: {row.get('errors') or 0} "
+                    f"Fehler  {row['message'] or ''}")
+        how = _how(row)
+        click.echo(f"{row['import_id'] or '–'}  {local_time(row['finished_at']):%d.%m.%Y %H:%M}  "
+                   f"{row['user_name'] or '–'}  {row['file_name'] or '–'}"
+                   f"{f'  [{how}]' if how else ''}  {what}".rstrip())
+    published = sum(row["outcome"] == "published" for row in rows)
+    click.echo(f"{published} veröffentlichte Lieferung(en), "
+               f"{len(rows) - published} abgelehnt oder fehlgeschlagen.")
 
 
-@cli.command()
+@cli.command("rollback")
 @click.argument("import_id")
 @click.pass_obj
-def rollback(inst: Installation, import_id: str) -> None:
-    """Die Werte einer früheren Lieferung wiederherstellen (ihre Zeiträume)."""
-    if not inst.store.exists():
-        fail("Kein Datenbestand vorhanden.")
-    row = inst.store.read().execute(
-        "SELECT dataset_id, sha256, file_name FROM import_log WHERE import_id = ? "
-        "AND outcome = 'published'", [import_id]).fetchone()
-    if row is None or row[1] is None:
-        fail(f"Unbekannter oder nicht wiederherstellbarer Import „{import_id[:80]}“ "
-             "('cockpit history --dataset ID' zeigt alle).", code=EXIT_BAD_INPUT)
-    dataset_id, sha256, file_name = row
-    dataset = inst.catalog.datasets.get(dataset_id)
-    source = archived_file(inst.settings.archive_dir, sha256, file_name)
-    if dataset is None or not source.is_file():
-        fail(f"Die archivierte Datei von {import_id} fehlt ({source}).")
+def rollback_command(inst: Installation, import_id: str) -> None:
+    """Die Werte einer früheren Lieferung wiederherstellen (ihre Zeiträume), genau so
+    gelesen wie damals veröffentlicht (Format, Tabellenblatt, Zuordnung)."""
+    try:
+        published_import(inst, import_id)  # unknown ids: bad input, before anything else
+    except DeliveryError as exc:
+        fail(f"{exc.message} 'cockpit history --dataset ID' zeigt alle.", code=exc.code)
     user = os_user()
     audit_log = open_audit_log(inst)
-    # Read exactly as when it was published: same format, same sheet, same mapping.
-    reading = archived_reading(inst.settings.archive_dir, sha256, import_id)
-    delivery = read_delivery(source, reading.get("format"), reading.get("sheet"),
-                             dataset.genesis_columns)
-    report, observations = check_delivery(delivery, dataset, inst.store.read())
-    if not report.ok:
-        click.echo(report.to_text())
-        fail("Die archivierte Lieferung besteht die heutigen Prüfungen nicht; nichts geändert.",
-             code=EXIT_BAD_INPUT)
-    result = publish_delivery(inst.store, inst.settings.archive_dir, dataset=dataset,
-                              observations=observations, source=source,
-                              user=user, restoring=import_id, reading=reading)
-    audit_cli(audit_log, user, "rollback", dataset=dataset.id, restored_import_id=import_id,
-              import_id=result.import_id, file=file_name, sha256=result.sha256,
-              rows=result.rows, data_version=result.version)
+    try:
+        checked, result = rollback(inst, import_id, user=user,
+                                   audit=cli_audit_hook(audit_log, user))
+    except DeliveryError as exc:
+        if exc.report is not None:
+            click.echo(exc.report.to_text())
+        fail(exc.message, code=exc.code)
+    if checked.report.problems:
+        click.echo(checked.report.to_text())
     click.echo(f"{result.message} Wiederhergestellt aus {import_id} "
                f"(neuer Import {result.import_id}).")

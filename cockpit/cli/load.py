@@ -14,9 +14,7 @@ from cockpit.appdb import AppDatabaseError, audit
 from cockpit.catalog import DefinitionError
 from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
 from cockpit.context import Installation
-from cockpit.ingest.checks import check_delivery
-from cockpit.ingest.publish import file_sha256, log_rejection, publish_delivery
-from cockpit.ingest.reading import READABLE_FORMATS, guess_format, read_delivery
+from cockpit.ingest.delivery import AuditHook, DeliveryError, DeliveryRun, reading_for
 
 FORMATS = ("csv", "xlsx", "genesis")
 
@@ -40,8 +38,13 @@ def open_audit_log(inst: Installation) -> sqlite3.Connection:
 
 
 def audit_cli(conn: sqlite3.Connection, user: str, action: str, **detail: object) -> None:
-    """One audit entry of a command-line action (source `cli`)."""
+    """One audit entry of a command-line action (source `cli`; used by `cockpit areas`)."""
     audit(conn, user, action, detail, source="cli")
+
+
+def cli_audit_hook(conn: sqlite3.Connection, user: str) -> AuditHook:
+    """Audit entries of a delivery made on the command line (source `cli`)."""
+    return lambda action, detail: audit(conn, user, action, detail, source="cli")
 
 
 @cli.command()
@@ -65,51 +68,41 @@ def load(inst: Installation, file: Path, dataset_id: str, file_format: str | Non
              code=EXIT_BAD_INPUT)
     if not file.is_file():
         fail(f"Datei {file} nicht gefunden.", code=EXIT_BAD_INPUT)
-    file_format = file_format or guess_format(file)
-    if file_format not in READABLE_FORMATS:
-        fail(f"Unbekanntes Format {file_format}.")
+    try:
+        reading = reading_for(dataset, file, file_format, sheet)
+    except DeliveryError as exc:
+        fail(exc.message, code=exc.code)
     if not inst.store.exists():
         fail("Kein Datenbestand vorhanden – zuerst 'cockpit init --demo' ausführen.")
     user = os_user()
     audit_log = open_audit_log(inst)
+    run = DeliveryRun(inst, dataset, file, reading, user=user, source="cli",
+                      audit=cli_audit_hook(audit_log, user))
     started = time.monotonic()
-    # A bar on a terminal; in scripts and logs click prints just the label.
-    with click.progressbar(length=2, label=f"{file.name} → „{dataset.title}“", file=sys.stderr,
-                           show_eta=False, show_percent=False,
-                           item_show_func=lambda step: step) as bar:
-        bar.update(0, "lesen …")
-        delivery = read_delivery(file, file_format, sheet, dataset.genesis_columns)
-        bar.update(1, f"{len(delivery.rows):,} Zeilen gelesen, prüfen …".replace(",", "."))
-        report, observations = check_delivery(delivery, dataset, inst.store.read())
-        bar.update(1, "geprüft")
-    click.echo(f"Gelesen und geprüft in {time.monotonic() - started:.1f} s.", err=True)
-    click.echo(report.to_text())
-    if not report.ok:
-        log_rejection(inst.settings.log_dir, dataset_id=dataset.id, source=file, user=user,
-                      errors=len(report.errors), warnings=len(report.warnings))
-        audit_cli(audit_log, user, "delivery_rejected", dataset=dataset.id, file=file.name,
-                  sha256=file_sha256(file), errors=len(report.errors),
-                  warnings=len(report.warnings))
+    click.echo(f"{file.name} → „{dataset.title}“: lesen, prüfen"
+               f"{' und veröffentlichen' if yes else ''} …", err=True)
+    try:
+        # Warnings are confirmed by --yes; on a terminal they can be confirmed below.
+        outcome = run.run(confirm=yes)
+    except DeliveryError as exc:  # publishing failed (recorded); the store is unchanged
+        if exc.report is not None:
+            click.echo(exc.report.to_text())
+        click.echo(exc.message, err=True)
+        raise SystemExit(exc.code) from exc
+    click.echo(f"Fertig in {time.monotonic() - started:.1f} s.", err=True)
+    click.echo(outcome.report.to_text())
+    if outcome.outcome == "rejected":
         click.echo("Abgelehnt: Der Datenbestand bleibt unverändert.", err=True)
         raise SystemExit(EXIT_BAD_INPUT)
-    confirmed = yes or not report.warnings or (
-        sys.stdin.isatty() and click.confirm("Trotz Warnungen veröffentlichen?"))
-    if not confirmed:
-        click.echo("Nicht veröffentlicht: Warnungen mit --yes bestätigen. Der Datenbestand "
-                   "bleibt unverändert.", err=True)
-        raise SystemExit(EXIT_BAD_INPUT)
-    click.echo("Veröffentliche …", err=True)
-    try:
-        result = publish_delivery(inst.store, inst.settings.archive_dir, dataset=dataset,
-                                  observations=observations, source=file, user=user,
-                                  warnings=len(report.warnings),
-                                  reading={"format": file_format, "sheet": sheet})
-    except OSError as exc:
-        click.echo(f"Fehler beim Veröffentlichen: {exc}. Der Datenbestand bleibt unverändert.",
-                   err=True)
-        raise SystemExit(EXIT_FAILURE) from exc
-    if result.outcome == "published":
-        audit_cli(audit_log, user, "delivery_published", dataset=dataset.id,
-                  import_id=result.import_id, file=file.name, sha256=result.sha256,
-                  rows=result.rows, warnings=len(report.warnings), data_version=result.version)
+    result = outcome.result
+    if result is None:  # warnings, not yet confirmed
+        if not (sys.stdin.isatty() and click.confirm("Trotz Warnungen veröffentlichen?")):
+            click.echo("Nicht veröffentlicht: Warnungen mit --yes bestätigen. Der Datenbestand "
+                       "bleibt unverändert.", err=True)
+            raise SystemExit(EXIT_BAD_INPUT)
+        try:
+            result = run.publish(outcome.check, confirmed=True)
+        except DeliveryError as exc:
+            click.echo(exc.message, err=True)
+            raise SystemExit(exc.code) from exc
     click.echo(f"{result.message} (Import {result.import_id}, Datenstand {result.version})")

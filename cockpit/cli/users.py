@@ -73,7 +73,9 @@ def users() -> None:
 @users.command("add")
 @click.argument("name")
 @click.option("--role", required=True, help=f"Rolle: {', '.join(ROLES)}.")
-@click.option("--area", default=None, help="Gebietsschlüssel (nur Rolle district).")
+@click.option("--area", default=None,
+              help="Gebietsschlüssel eines Gebiets beliebiger Ebene (nur Rolle district; "
+                   "sieht vertrauliche Daten dieses Gebiets und aller Gebiete darunter).")
 @click.option("--department", default=None, help="Fachbereich (nur Rolle department).")
 @click.option("--password-stdin", is_flag=True, required=True,
               help="Passwort aus der ersten Zeile der Standardeingabe lesen.")
@@ -154,7 +156,8 @@ def passwd(inst: Installation, name: str, password_stdin: bool) -> None:
 @users.command("role")
 @click.argument("name")
 @click.option("--role", required=True, help=f"Neue Rolle: {', '.join(ROLES)}.")
-@click.option("--area", default=None, help="Gebietsschlüssel (nur Rolle district).")
+@click.option("--area", default=None,
+              help="Gebietsschlüssel eines Gebiets beliebiger Ebene (nur Rolle district).")
 @click.option("--department", default=None, help="Fachbereich (nur Rolle department).")
 @click.pass_obj
 def role_(inst: Installation, name: str, role: str, area: str | None,

@@ -25,6 +25,14 @@ _ID_RULE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _SQL_LINE = re.compile(r"LINE (\d+):")
 _STRING_LITERAL = re.compile(r"'((?:[^']|'')*)'")
 _LINE_COMMENT = re.compile(r"--[^\n]*")
+# A period read as a number: CAST(period AS INTEGER), period::INT, period - 1. Periods are
+# text (2024, 2024-H1, 2024-Q3, 2024-06); such SQL breaks on every sub-year period.
+_PERIOD_AS_NUMBER = re.compile(
+    r"(?:TRY_)?CAST\s*\(\s*(?:\w+\.)?period\s+AS\s+(?:U?(?:BIG|SMALL|TINY|HUGE)?INT(?:EGER)?\d*"
+    r"|DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC)\b[^)]*\)"
+    r"|\bperiod\s*::\s*(?:U?(?:BIG|SMALL|TINY|HUGE)?INT(?:EGER)?\d*|DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC)\b"
+    r"|\bperiod\s*[-+*/]\s*\d",
+    re.IGNORECASE)
 
 REQUIRED_FIELDS: tuple[str, ...] = (
     "id", "title_de", "title_en", "description", "unit", "topic", "direction",
@@ -205,6 +213,20 @@ def reads_only_declared_datasets(path: Path, parsed: ParsedFile,
     return problems
 
 
+def periods_are_text(path: Path, parsed: ParsedFile, ctx: RuleContext) -> list[Problem]:
+    """The SQL never reads a period as a number: it would fail (or be wrong) for half-years,
+    quarters and months, which the store holds next to years."""
+    sql = _STRING_LITERAL.sub(_blank, _LINE_COMMENT.sub(_blank, parsed.sql))
+    return [
+        Problem(path, parsed.sql_first_line + parsed.sql.count("\n", 0, match.start()),
+                f"SQL rechnet mit dem Zeitraum als Zahl ({' '.join(match.group(0).split())}); "
+                "Zeiträume sind Text (2024, 2024-H1, 2024-Q3, 2024-06). Vorjahr desselben "
+                "Zeitraums: CAST(CAST(left(period, 4) AS INTEGER) - 1 AS VARCHAR) || "
+                "substr(period, 5)")
+        for match in _PERIOD_AS_NUMBER.finditer(sql)
+    ]
+
+
 def _blank(match: re.Match) -> str:
     return " " * len(match.group(0))  # keeps offsets, so line numbers stay right
 
@@ -298,4 +320,5 @@ RULES: tuple[Rule, ...] = (
     parameters_match,
     sql_runs_with_expected_columns,
     derived_from_is_list,
+    periods_are_text,
 )

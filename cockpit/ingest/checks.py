@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cockpit.catalog import Dataset
+from cockpit.catalog import Dataset, dataset_level_problem
+from cockpit.ingest.code_table import Territory, apply_code_table
 from cockpit.ingest.csv_reader import Delivery
 from cockpit.ingest.plausibility import assess_plausibility
-from cockpit.ingest.problems import Report, info
+from cockpit.ingest.problems import Report, error, info
 from cockpit.ingest.validate import validate_delivery
+from cockpit.territory.levels import read_levels
+from cockpit.territory.lookup import TerritoryLookup
 
 # Shown to uploaders who may not see raw values instead of the comparison with published
 # data: that comparison would reveal hidden small counts (even through a percentage).
@@ -47,8 +50,16 @@ def run_checks(delivery: Delivery, dataset: Dataset, conn, *,  # noqa: ANN001
     dataset definition and the territory, never on published observations."""
     # Codes of any validity pass the row checks, so the plausibility check can say
     # "valid until …" instead of a bare "unknown" after a boundary change.
-    areas = dict(conn.execute("SELECT DISTINCT code, level FROM areas").fetchall())
-    report, observations = validate_delivery(delivery, dataset, areas)
+    if dataset.code_table is not None:
+        delivery = apply_code_table(delivery, dataset.code_table, dataset.dimensions,
+                                    dataset.levels, Territory.from_store(conn),
+                                    tolerance=dataset.sum_tolerance)
+    levels = read_levels(conn)
+    report, observations = validate_delivery(delivery, dataset, TerritoryLookup.from_store(conn))
+    level_problem = dataset_level_problem(dataset, levels)
+    if level_problem:  # the definition does not fit this territory: nothing can be loaded
+        report.problems.insert(0, error(None, None, level_problem))
+        return DeliveryCheck(report, observations.iloc[0:0])
     if not compare_published:
         report.problems.append(info(NO_COMPARISON_NOTE))
     if not report.ok or observations.empty:

@@ -45,6 +45,9 @@ class Delivery:
     detected: dict[str, str]
     problems: list[Problem] = field(default_factory=list)
     header_line: int = 1
+    # Area names as the file gives them (GENESIS: the name beside the key), by delivered
+    # code: (name, first file line). Checked against the territory's names.
+    area_names: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def read_csv_delivery(path: Path, *, max_line_bytes: int = 1_000_000) -> Delivery:

@@ -11,6 +11,7 @@ any other long delivery. GENESIS-Online's flat file CSV (ffcsv, one value per ro
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections import Counter
@@ -19,13 +20,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cockpit.ingest.csv_reader import CP1252, UTF8, UTF8_BOM, Delivery
-from cockpit.ingest.problems import Problem, error, quote, warning
+from cockpit.ingest.problems import Problem, error, quote
+from cockpit.periods import is_period
 
 _BOM = b"\xef\xbb\xbf"
 LATIN = f"{CP1252} (ISO-8859-1)"
 
-# GENESIS special signs. "-" is a real zero ("nichts vorhanden"); the others are missing
-# values with a reason and must never end up as a number.
+# GENESIS special signs, passed on as they are: only the checks know whether the row's area
+# belongs to the territory and existed then. "-" means "nichts vorhanden" (exactly zero) for
+# an area that existed, unless the dataset reads it as missing (stock figures). The others
+# are missing values with a reason and never end up as a number.
 ZERO_SIGN = "-"
 MISSING_SIGNS: dict[str, str] = {
     ".": "unbekannt oder geheim",
@@ -35,10 +39,13 @@ MISSING_SIGNS: dict[str, str] = {
     "/": "keine verlässliche Angabe",
 }
 
+# The label of a column without a breakdown under a group label (its total).
+TOTAL_LABEL = "Insgesamt"
+
 _NUMBER = re.compile(r"[+-]?\d[\d.]*(?:,\d+)?|[+-]?\d*,\d+|[+-]?\d+(?:\.\d+)?")
 _YEAR = re.compile(r"(1[89]\d\d|2[01]\d\d)")
 _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(1[89]\d\d|2[01]\d\d)")
-_ISO = re.compile(r"(1[89]\d\d|2[01]\d\d)-(\d\d)(?:-(\d\d))?")
+_ISO = re.compile(r"(1[89]\d\d|2[01]\d\d)-(\d\d)-(\d\d)")
 # A block or title line may say "Stichtag: 31.12.2015" or "Jahr 2015" instead of the bare period.
 _PERIOD_PREFIX = re.compile(r"(?:stichtag|jahr|berichtsjahr|zeit|zeitraum|stand am)\s*:?\s*",
                             re.IGNORECASE)
@@ -130,19 +137,27 @@ def _is_value(cell: str) -> bool:
 
 
 def normalize_period(cell: str) -> str | None:
-    """'2015' -> '2015'; '31.12.2015' -> '2015' (year-end stock); '30.06.2015' -> '2015-06'."""
+    """'2015' -> '2015'; a key date '31.12.2015' or '30.06.2015' -> ISO '2015-12-31' /
+    '2015-06-30'; '2015-H1', '2015-Q3', '2015-06' as they are; None for anything else.
+
+    Which period a key date stands for depends on the dataset's period type (31.12.2015 is
+    `2015` in a yearly, `2015-H2` in a half-yearly dataset), so the validator decides it.
+    """
     cell = _PERIOD_PREFIX.sub("", cell.strip(), count=1).strip()
     if _YEAR.fullmatch(cell):
         return cell
+    if is_period(cell):
+        return cell if _YEAR.fullmatch(cell[:4]) else None
     if match := _DATE.fullmatch(cell):
-        day, month, year = int(match[1]), int(match[2]), match[3]
+        year, month, day = int(match[3]), int(match[2]), int(match[1])
     elif match := _ISO.fullmatch(cell):
-        year, month, day = match[1], int(match[2]), int(match[3] or 0)
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
     else:
         return None
-    if not 1 <= month <= 12:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
         return None
-    return year if (month, day) == (12, 31) else f"{year}-{month:02d}"
 
 
 def _is_footer(record: _Record) -> bool:
@@ -239,6 +254,7 @@ def _read_table(records: list[_Record], detected: dict[str, str]) -> Delivery:
     detected["decimal"] = ","
 
     rows: list[tuple[int, list[str]]] = []
+    names: dict[str, tuple[str, int]] = {}
     block_period = start_period or global_period
     for record in body:
         if not _is_data(record):
@@ -264,6 +280,8 @@ def _read_table(records: list[_Record], detected: dict[str, str]) -> Delivery:
                 problems.append(error(record.line, "period", (
                     f"Zeitraum {quote(cells[roles.period])} ist weder Jahr noch Stichtag")))
                 continue
+        if roles.name is not None and cells[roles.name] and code not in names:
+            names[code] = (" ".join(cells[roles.name].split()), record.line)
         labels = [cells[j] for j in label_dims]
         for j in value_cols:
             value = _value(cells[j], record.line, _column_label(headers, j), problems)
@@ -272,17 +290,13 @@ def _read_table(records: list[_Record], detected: dict[str, str]) -> Delivery:
             period = period_by_col.get(j, row_period) or ""
             rows.append((record.line, [code, period, *labels, *dims_by_col[j], value]))
     header_line = header_rows[-1].line if header_rows else max(data[0].line - 1, 1)
-    return Delivery(header, rows, detected, problems, header_line)
+    return Delivery(header, rows, detected, problems, header_line, names)
 
 
 def _value(cell: str, line: int, column: str, problems: list[Problem]) -> str | None:
-    """The cell as passed on, or None (with a warning) for a missing-with-reason sign."""
-    if cell == ZERO_SIGN:
-        return "0"
-    if cell in MISSING_SIGNS:
-        problems.append(warning(line, column, (
-            f"Wert {quote(cell)} ({MISSING_SIGNS[cell]}) übernommen als fehlend")))
-        return None
+    """The cell as passed on, special signs included: whether a row with a sign is reported
+    depends on where its area belongs (`cockpit.ingest.area_checks`), which only the checks
+    know."""
     return cell
 
 
@@ -340,14 +354,7 @@ def _label_roles(headers: list[list[str]], data: list[_Record], n_labels: int) -
 def _header_dimensions(headers: list[list[str]], value_cols: list[int], n_labels: int
                        ) -> tuple[dict[int, str], dict[int, list[str]], list[str]]:
     """Per value column: period (wide layout) and the dimension values from header lines."""
-    filled: list[list[str]] = []
-    for level, header in enumerate(headers):
-        row = list(header)
-        if level < len(headers) - 1:
-            # Upper header lines may leave a spanned label only above its first column.
-            for j in value_cols[1:]:
-                row[j] = row[j] or row[j - 1]
-        filled.append(row)
+    filled = _spanned_labels(headers, value_cols)
     period_by_col: dict[int, str] = {}
     dims_by_col: dict[int, list[str]] = {j: [] for j in value_cols}
     names: list[str] = []
@@ -364,6 +371,33 @@ def _header_dimensions(headers: list[list[str]], value_cols: list[int], n_labels
         for j in value_cols:
             dims_by_col[j].append(row[j])
     return period_by_col, dims_by_col, names
+
+
+def _spanned_labels(headers: list[list[str]], value_cols: list[int]) -> list[list[str]]:
+    """Header lines with every value column's own label.
+
+    Upper header lines may leave a spanned label only above the first column of its group
+    ("Arbeitslose;;;;Arbeitslosenquote …;;"); the label carries on to the right, but never
+    across the border of a group in a line above: under "Arbeitslosenquote bezogen auf alle
+    zivilen Erwerbspersonen" an empty sub-label is that group's total ("Insgesamt"), not
+    the last sub-label of the group before it ("langzeitarbeitslos", table 13211-02-05).
+    The last line (units, or the only line) is taken as it is.
+    """
+    filled: list[list[str]] = []
+    for level, header in enumerate(headers):
+        row = list(header)
+        if level < len(headers) - 1:
+            for j in value_cols[1:]:
+                if row[j]:
+                    continue
+                if all(above[j] == above[j - 1] for above in filled):
+                    row[j] = row[j - 1]
+                elif any(row[k] for k in value_cols):
+                    row[j] = TOTAL_LABEL
+            if filled and not row[value_cols[0]] and any(row[k] for k in value_cols):
+                row[value_cols[0]] = TOTAL_LABEL
+        filled.append(row)
+    return filled
 
 
 def _column_label(headers: list[list[str]], j: int) -> str:
@@ -443,8 +477,12 @@ def _read_ffcsv(records: list[_Record], detected: dict[str, str]) -> Delivery:
     header = ["area_code", "period", *dim_names, *(["measure"] if with_measure else []),
               "value"]
     rows: list[tuple[int, list[str]]] = []
+    names: dict[str, tuple[str, int]] = {}
     for record in rows_in:
         code = cell(record, f"{area_var}_variable_attribute_code")
+        name = cell(record, f"{area_var}_variable_attribute_label")
+        if name and code not in names:
+            names[code] = (" ".join(name.split()), record.line)
         period = normalize_period(cell(record, "time"))
         if period is None:
             problems.append(error(record.line, "period", (
@@ -453,8 +491,8 @@ def _read_ffcsv(records: list[_Record], detected: dict[str, str]) -> Delivery:
         raw = cell(record, "value")
         # Some exports leave the value empty and put the special sign into the quality flag.
         sign = cell(record, "value_q")
-        value = _value(raw if raw or sign not in MISSING_SIGNS else sign, record.line,
-                       "value", problems)
+        is_sign = sign in MISSING_SIGNS or sign == ZERO_SIGN
+        value = _value(raw if raw or not is_sign else sign, record.line, "value", problems)
         if value is None:
             continue
         dims = [cell(record, f"{k}_variable_attribute_code") for k in dim_vars]
@@ -463,4 +501,4 @@ def _read_ffcsv(records: list[_Record], detected: dict[str, str]) -> Delivery:
     values = [cells[-1] for _, cells in rows]
     detected["decimal"] = "." if any("." in v for v in values) and not any(
         "," in v for v in values) else ","
-    return Delivery(header, rows, detected, problems, 1)
+    return Delivery(header, rows, detected, problems, 1, names)

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from cockpit.ingest.csv_reader import Delivery
+from cockpit.periods import PeriodError, is_period, parse_date
 
-_PERIOD_COLUMN = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+
+def _names_period(name: str) -> bool:
+    """A column named like a period (2019, 2024-H1, 2024-Q3, 2024-06) or a key date
+    (31.12.2024, 2024-06-30); the validator maps dates to the dataset's period type."""
+    name = name.strip()
+    try:
+        return is_period(name) or parse_date(name) is not None
+    except PeriodError:
+        return True  # looks like a date but is none (31.06.2024): the validator says so
 
 
 def period_columns(header: list[str]) -> list[int]:
-    """Positions of columns named like a period (2019, 2024-06)."""
-    return [i for i, name in enumerate(header) if _PERIOD_COLUMN.match(name.strip())]
+    """Positions of columns named like a period or a key date."""
+    return [i for i, name in enumerate(header) if _names_period(name)]
 
 
 def to_long(delivery: Delivery) -> Delivery:

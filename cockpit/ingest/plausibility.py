@@ -20,6 +20,8 @@ import pandas as pd
 
 from cockpit.catalog import Dataset
 from cockpit.ingest.problems import Problem, error, german_int, quote, warning
+from cockpit.periods import period_end, period_kind, period_start, sort_key, sort_periods
+from cockpit.periods import previous_period as previous_period  # re-exported for callers
 from cockpit.store.schema import DIMENSIONS, TOTAL
 
 # Absolute changes below this are noise in small counts (3 -> 6 is +100 % but means nothing).
@@ -91,7 +93,7 @@ def assess_plausibility(
     missing, missing_periods = _missing_areas(obs, dataset, conn, areas)
     jumps, jump_periods, quoted = _jumps(obs, dataset, conn, jump_threshold)
     return Plausibility([*problems, *missing, *jumps],
-                        tuple(sorted({*missing_periods, *jump_periods})), quoted)
+                        tuple(sort_periods({*missing_periods, *jump_periods})), quoted)
 
 
 # --- the checks -----------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def check_totals(obs: pd.DataFrame, areas: pd.DataFrame, tolerance: float) -> li
     parents = set(areas.loc[areas["code"].isin(delivered), "parent_code"].dropna())
     if not delivered & parents:  # one level only (the usual case): nothing to add up
         return []
-    relation = _children_by_period(areas, sorted(obs["period"].unique()))
+    relation = _children_by_period(areas, sort_periods(obs["period"].unique()))
     if relation.empty:
         return []
     expected = relation.groupby(["period", "parent_code"]).size().rename("expected")
@@ -187,10 +189,13 @@ def _missing_areas(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
     spans = _spans(areas)
     delivered = obs.groupby("period")["area_code"].unique()
     for period, codes in delivered.items():
-        earlier = [p for p in stored if len(p) == len(period) and p < period]
+        # The latest earlier delivery of the same period type, by end date (2024-H1 is
+        # compared with 2023-H2, never with the string-smaller "2023-12" or "2024").
+        earlier = [p for p in stored if period_kind(p) == period_kind(period)
+                   and sort_key(p) < sort_key(period)]
         if not earlier:
             continue
-        previous = max(earlier)
+        previous = max(earlier, key=sort_key)
         compared.append(previous)
         before = {row[0] for row in conn.execute(
             "SELECT DISTINCT area_code FROM observations WHERE dataset_id = ? AND period = ?",
@@ -266,7 +271,7 @@ def _jumps(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
     cur["prev_period"] = cur["period"].map({p: previous_period(p) for p in cur["period"].unique()})
     in_file = set(obs["period"])
     from_file = [p for p in cur["prev_period"].unique() if p in in_file]
-    from_store = sorted(p for p in cur["prev_period"].unique() if p not in in_file)
+    from_store = sort_periods(p for p in cur["prev_period"].unique() if p not in in_file)
     before = [obs[obs["period"].isin(from_file)][[*_KEY, "value"]].assign(published=False)]
     read: list[str] = []
     if from_store and conn is not None:
@@ -274,7 +279,7 @@ def _jumps(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
             f"SELECT {', '.join(_KEY)}, value FROM observations "
             "WHERE dataset_id = ? AND list_contains(?, period) AND value IS NOT NULL",
             [dataset.id, from_store]).df()
-        read = sorted(set(stored["period"]))
+        read = sort_periods(stored["period"])
         before.append(stored.assign(published=True))
     old = pd.concat(before, ignore_index=True).rename(
         columns={"period": "prev_period", "value": "old"})
@@ -300,22 +305,9 @@ def _jumps(obs: pd.DataFrame, dataset: Dataset, conn,  # noqa: ANN001
 # --- helpers --------------------------------------------------------------------------------
 
 
-def previous_period(period: str) -> str:
-    """'2024' -> '2023', '2024-01' -> '2023-12'."""
-    if len(period) == 4:
-        return str(int(period) - 1)
-    year, month = int(period[:4]), int(period[5:7])
-    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
-
-
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """First day of the period and first day after it."""
-    year = int(period[:4])
-    if len(period) == 4:
-        return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    month = int(period[5:7])
-    end = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
-    return dt.date(year, month, 1), end
+    """First day of the period and first day after it (any period type)."""
+    return period_start(period), period_end(period) + dt.timedelta(days=1)
 
 
 def german_number(number: float) -> str:

@@ -116,6 +116,8 @@ class Report:
         if "rows" in self.counts:
             rows = self.counts["rows"]
             parts.append(f"{german_int(rows)} {'Datenzeile' if rows == 1 else 'Datenzeilen'}")
+        if self.counts.get("skipped_rows"):
+            parts.append(f"davon {german_int(self.counts['skipped_rows'])} übersprungen")
         n_err, n_warn = len(self.errors), len(self.warnings)
         parts.append(f"{german_int(n_err)} Fehler")
         parts.append(f"{german_int(n_warn)} {'Warnung' if n_warn == 1 else 'Warnungen'}")

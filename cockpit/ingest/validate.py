@@ -14,17 +14,19 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from cockpit.catalog import Dataset
+from cockpit.ingest.area_checks import place_rows, resolve_signs
 from cockpit.ingest.csv_reader import Delivery
 from cockpit.ingest.problems import ERROR, Problem, Report, error, quote, warning
-from cockpit.roles import LEVEL_LABELS_DE
+from cockpit.periods import PeriodError, period_of_cell
 from cockpit.store.schema import DIMENSIONS, OBSERVATION_COLUMNS, TOTAL
+from cockpit.territory.keys import KeyPlacer
+from cockpit.territory.lookup import TerritoryLookup
 
 # Larger magnitudes are typing or export accidents (1e308), not municipal statistics.
 MAX_MAGNITUDE = 1e15
 
 # '=', '@' always start a formula in a spreadsheet; '+'/'-' only when no number follows.
 _FORMULA = re.compile(r"[=@]|[+-](?=[^\d.,])")
-_PERIOD = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2]))?")
 _EXP = r"(?:[eE][+-]?\d+)?"
 # decimal separator -> (number pattern, thousands separator)
 _NUMBER: dict[str, tuple[re.Pattern[str], str]] = {
@@ -33,17 +35,29 @@ _NUMBER: dict[str, tuple[re.Pattern[str], str]] = {
 }
 _NOT_FINITE = {"nan", "inf", "infinity"}
 _SHOWN_CODES = 8
+# Optional columns naming the area (checked against the territory's names, never joined on).
+# Not plain "name": a budget file's "name" column names a product, not the area.
+AREA_NAME_COLUMNS = ("area_name", "gebietsname")
 
 
 def validate_delivery(
     delivery: Delivery,
     dataset: Dataset,
-    areas: Mapping[str, str],
+    areas: Mapping[str, str] | TerritoryLookup,
     *,
     first_year: int = 1990,
     last_year: int = 2100,
+    level_names: Mapping[str, str] | None = None,
 ) -> tuple[Report, pd.DataFrame]:
-    """Check `delivery`; return the report and the observations of the rows without errors."""
+    """Check `delivery`; return the report and the observations of the rows without errors.
+
+    `areas` is the territory (`TerritoryLookup.from_store`) or just code -> level;
+    `level_names` are the territory's German level names for messages (ids otherwise).
+    """
+    territory = areas if isinstance(areas, TerritoryLookup) else TerritoryLookup.from_levels(
+        areas)
+    if level_names:
+        territory.level_names = {**territory.level_names, **level_names}
     report = Report(list(delivery.problems), dict(delivery.detected),
                     {"rows": len(delivery.rows), "valid_rows": 0})
     if not delivery.header:
@@ -53,14 +67,35 @@ def validate_delivery(
     report.problems += header_problems
     if any(p.severity == ERROR for p in header_problems):
         return report, _observations(dataset, pd.DataFrame(), pd.Series(dtype=float))
-    checks = _Checks(_cell_frame(delivery.rows, indices))
+    # Rows of other levels and of areas outside the territory are skipped (and counted)
+    # before any cell is checked; the others carry the territory's code from here on.
+    cells, placed = place_rows(_cell_frame(delivery.rows, indices), dataset, territory,
+                               _area_names(delivery, indices))
+    report.problems += placed.problems
+    if placed.skipped_rows:
+        report.counts["skipped_rows"] = placed.skipped_rows
+    checks = _Checks(cells)
+    periods: dict[str, str] = {}  # cell as delivered -> period (30.06.2024 -> 2024-H1)
+    placer = KeyPlacer(territory.levels(), dataset.levels, dataset.keys)
     column_checks = {
-        "area_code": _area_checker(areas, dataset.levels),
-        "period": _period_checker(first_year, last_year),
+        "area_code": _area_checker(placer, territory),
+        "period": _period_checker(dataset, periods, first_year, last_year),
         **{dim: _code_checker(dim, allowed) for dim, allowed in dataset.dimensions.items()},
     }
     for column, check in column_checks.items():
         checks.add(column, _flag_distinct(checks.cells[column], _first_of(_formula, _empty, check)))
+    # Key dates become periods before duplicates are looked for: "30.06.2024" and "2024-H1"
+    # in one file are the same period twice.
+    delivered = checks.cells["period"]
+    checks.cells["period"] = pd.Series([periods.get(cell, cell) for cell in delivered],
+                                       index=delivered.index, dtype="str")
+    # Special signs are decided on the periods (their key dates), so after the mapping.
+    if delivery.detected.get("format") == "GENESIS":
+        skip, checks.cells["value"], sign_problems = resolve_signs(
+            checks.cells, ~checks.flagged[["area_code", "period"]].any(axis=1), dataset,
+            territory)
+        checks.skip(skip)
+        report.problems += sign_problems
     numbers = _check_values(checks, dataset, delivery.detected.get("decimal", ","))
     key = ["area_code", "period", *dataset.dimensions]
     checks.add_rows(_duplicate_keys(checks.open_rows(key)))
@@ -78,12 +113,17 @@ class _Checks:
         self.flagged = pd.DataFrame(False, index=cells.index,
                                     columns=[c for c in cells.columns if c != "line"])
         self.bad_rows = pd.Series(False, index=cells.index)
+        self.skipped = pd.Series(False, index=cells.index)
         self.problems: list[Problem] = []
 
     def open_rows(self, columns: list[str]) -> pd.DataFrame:
         """Rows whose `columns` are all unflagged, with their file line."""
-        ok = ~self.flagged[columns].any(axis=1)
+        ok = ~self.flagged[columns].any(axis=1) & ~self.skipped
         return self.cells.loc[ok, ["line", *columns]]
+
+    def skip(self, rows: pd.Series) -> None:
+        """Rows left out without an error (a GENESIS "-" that is no value)."""
+        self.skipped |= rows
 
     def add(self, column: str, messages: pd.Series) -> None:
         """Record one error per failing cell (index -> message) in `column`."""
@@ -102,7 +142,7 @@ class _Checks:
 
     def valid_rows(self) -> pd.Series:
         """Rows without any problem."""
-        return ~(self.flagged.any(axis=1) | self.bad_rows)
+        return ~(self.flagged.any(axis=1) | self.bad_rows | self.skipped)
 
 
 def _match_columns(header: list[str], required: list[str],
@@ -112,7 +152,9 @@ def _match_columns(header: list[str], required: list[str],
     indices: dict[str, int] = {}
     for position, name in enumerate(header):
         key = name.strip().lower()
-        if key in required:
+        if key in AREA_NAME_COLUMNS and key not in indices:
+            indices[key] = position  # optional: the area's name, checked against the territory
+        elif key in required:
             if key in indices:
                 problems.append(error(line, key, f"Spalte {quote(name)} kommt mehrfach vor"))
             indices.setdefault(key, position)
@@ -128,7 +170,20 @@ def _match_columns(header: list[str], required: list[str],
         present = ", ".join(header) or "keine"
         problems.insert(0, error(line, None, (
             f"{label}: {', '.join(missing)} (vorhanden: {present})")))
-    return {name: indices[name] for name in required if name in indices}, problems
+    names = [name for name in AREA_NAME_COLUMNS if name in indices][:1]
+    return {name: indices[name] for name in [*required, *names] if name in indices}, problems
+
+
+def _area_names(delivery: Delivery, indices: dict[str, int]) -> dict[str, tuple[str, int]]:
+    """Names by delivered code: from the reader (GENESIS) or a name column (CSV, XLSX)."""
+    names = dict(delivery.area_names)
+    column = next((indices[name] for name in AREA_NAME_COLUMNS if name in indices), None)
+    if column is not None and "area_code" in indices:
+        code_at = indices["area_code"]
+        for line, cells in delivery.rows:
+            if len(cells) > max(column, code_at) and cells[column].strip():
+                names.setdefault(cells[code_at], (cells[column].strip(), line))
+    return names
 
 
 def _cell_frame(rows: list[tuple[int, list[str]]], indices: dict[str, int]) -> pd.DataFrame:
@@ -170,36 +225,32 @@ def _empty(cell: str) -> str | None:
     return "Wert fehlt (leere Zelle)" if not cell else None
 
 
-def _area_checker(areas: Mapping[str, str], levels: tuple[str, ...]) -> Callable[[str], str | None]:
-    """Unknown area codes, and areas at a level the dataset is not delivered for."""
-    by_digits = {code.lstrip("0"): code for code in areas if code.isdigit()}
-    allowed = ", ".join(LEVEL_LABELS_DE.get(level, level) for level in levels)
+def _area_checker(placer: KeyPlacer, territory: TerritoryLookup
+                  ) -> Callable[[str], str | None]:
+    """Codes left after placing: unknown codes, with a hint when leading zeros were lost."""
 
     def check(code: str) -> str | None:
-        level = areas.get(code)
-        if level is None:
-            return f"Gebietsschlüssel {quote(code)} ist unbekannt{_zero_hint(code, by_digits)}"
-        if level not in levels:
-            return (f"Gebiet {quote(code)} hat die Ebene {LEVEL_LABELS_DE.get(level, level)}; "
-                    f"der Datensatz erlaubt nur: {allowed}")
-        return None
+        if code in territory.versions:
+            return None
+        placement = placer.place(code)
+        return f"Gebietsschlüssel {quote(code)} ist unbekannt{placement.hint}"
 
     return check
 
 
-def _zero_hint(code: str, by_digits: dict[str, str]) -> str:
-    # Spreadsheets turn "0101" into the number 101; say so instead of just "unknown".
-    known = by_digits.get(code.lstrip("0")) if code.isdigit() else None
-    return f" – führende Null verloren? Bekannt ist {quote(known)}" if known else ""
+def _period_checker(dataset: Dataset, periods: dict[str, str], first_year: int,
+                    last_year: int) -> Callable[[str], str | None]:
+    """Periods of the dataset's period type, or key dates that end one (recorded in
+    `periods`); a period of another type or a date inside a period is an error."""
 
-
-def _period_checker(first_year: int, last_year: int) -> Callable[[str], str | None]:
-    def check(period: str) -> str | None:
-        if not _PERIOD.fullmatch(period):
-            return (f"Zeitraum {quote(period)} ist ungültig – erwartet JJJJ oder JJJJ-MM "
-                    "(Monat 01–12)")
+    def check(cell: str) -> str | None:
+        try:
+            period = period_of_cell(cell, dataset.period_type, dataset.key_date)
+        except PeriodError as exc:
+            return str(exc)
         if not first_year <= int(period[:4]) <= last_year:
-            return f"Zeitraum {quote(period)} liegt außerhalb von {first_year}–{last_year}"
+            return f"Zeitraum {quote(cell)} liegt außerhalb von {first_year}–{last_year}"
+        periods[cell] = period
         return None
 
     return check

@@ -37,8 +37,11 @@ _ENCRYPTION_MARKERS = tuple(name.encode("utf-16-le")
                             for name in ("EncryptedPackage", "EncryptionInfo"))
 _CHUNK = 1 << 20
 _MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?\bref=\"([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)\"")
-# Columns where a date is never meant: Excel silently turns "2024-06" or "1-2" into dates.
-_NO_DATE_COLUMNS = {"period", "area_code"}
+# Columns where a date is never meant: Excel silently turns "1-2" into a date. A date in the
+# period column is a key date (30.06.2024) and goes on as ISO text; the validator maps it to
+# the dataset's period type and refuses a day that ends no period (Excel's 01.06.2024
+# for a typed "2024-06" among them).
+_NO_DATE_COLUMNS = {"area_code"}
 
 
 class _Fatal(Exception):
@@ -50,7 +53,7 @@ class _Fatal(Exception):
 
 
 class _CellError(Exception):
-    """One cell has a type the validator cannot judge as text (boolean, date as period)."""
+    """One cell has a type the validator cannot judge as text (boolean, date as area key)."""
 
 
 def read_xlsx_delivery(path: Path, *, sheet: str | None = None) -> Delivery:
@@ -288,9 +291,6 @@ def _cell_text(value: Any, *, date_error: str | None) -> str:
 
 def _date_message(value: dt.date | dt.time, column: str) -> str:
     shown = value.strftime("%d.%m.%Y") if isinstance(value, dt.date) else value.isoformat()
-    if column == "period":
-        return (f"Excel hat den Zeitraum als Datum gespeichert ({shown}) – bitte als Text "
-                "„2024“ oder „2024-06“ eingeben (Zellen vorher als Text formatieren)")
     return (f"Excel hat den Gebietsschlüssel als Datum gespeichert ({shown}) – bitte die "
             "Spalte als Text formatieren und den Schlüssel neu eingeben")
 

@@ -9,7 +9,9 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 from cockpit.app.callback_inputs import Text, validated
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
+from cockpit.catalog import Catalog
 from cockpit.indicators.model import Indicator
+from cockpit.periods import KIND_LABELS
 
 dash.register_page(__name__, path="/indikatoren", name="Indikatoren", order=4,
                    label_key="nav.catalogue", title="Indikatoren")
@@ -30,6 +32,11 @@ register_strings({
     "catalogue.cycle": {"de": "Aktualisierung", "en": "Update cycle"},
     "catalogue.notes": {"de": "Hinweise", "en": "Notes"},
     "catalogue.min_count": {"de": "Mindestfallzahl", "en": "Minimum count"},
+    "catalogue.period": {"de": "Zeitraum", "en": "Period"},
+    "catalogue.key_date": {"de": "Stichtag {dates}", "en": "key date {dates}"},
+    "catalogue.period_end": {"de": "Stand zum Ende des Zeitraums",
+                             "en": "as of the end of each period"},
+    "catalogue.mixed_periods": {"de": "gemischt", "en": "mixed"},
     "classification.public": {"de": "öffentlich", "en": "public"},
     "classification.internal": {"de": "intern", "en": "internal"},
     "classification.restricted": {"de": "vertraulich", "en": "restricted"},
@@ -42,7 +49,24 @@ def _matches(indicator: Indicator, query: str) -> bool:
     return all(word in haystack for word in query.lower().split())
 
 
-def _sheet(indicator: Indicator, topic: str, lang: str, min_count: int) -> dbc.Card:
+def period_text(catalog: Catalog, indicator: Indicator, lang: str) -> str:
+    """The period type the indicator inherits from its datasets and their key dates
+    („Halbjahr“, „Jahr, Stichtag 31.12.“)."""
+    kind = catalog.period_type(indicator.datasets)
+    text = KIND_LABELS[kind][lang if lang == "en" else "de"] if kind else t(
+        "catalogue.mixed_periods", lang)
+    if text and lang == "en":
+        text = text[0].upper() + text[1:]
+    dates = catalog.key_dates(indicator.datasets)
+    if dates:
+        return f"{text}, {t('catalogue.key_date', lang, dates=', '.join(dates))}"
+    if kind and kind != "year":
+        return f"{text}, {t('catalogue.period_end', lang)}"
+    return text
+
+
+def _sheet(indicator: Indicator, topic: str, lang: str, min_count: int,
+           periods: str = "") -> dbc.Card:
     rows = [
         ("label.description", indicator.description),
         ("catalogue.formula", indicator.formula()),
@@ -52,6 +76,7 @@ def _sheet(indicator: Indicator, topic: str, lang: str, min_count: int) -> dbc.C
         ("label.direction", t(f"direction.{indicator.direction}", lang)),
         ("source", indicator.source),
         ("catalogue.cycle", indicator.update_cycle),
+        *([("catalogue.period", periods)] if periods else []),
         ("catalogue.classification", t(f"classification.{indicator.classification}", lang)),
         ("catalogue.min_count", str(min_count)),
     ]
@@ -90,7 +115,7 @@ def show_sheets(query: Text | None) -> list:
     topics = gate.registry.topics
     return [html.P(t("catalogue.count", lang, n=len(found)), className="text-body-secondary"),
             *[_sheet(ind, topics.get(ind.topic, {}).get(lang, ind.topic), lang,
-                     gate.min_count(ind))
+                     gate.min_count(ind), period_text(gate.inst.catalog, ind, lang))
               for ind in found]]
 
 

@@ -13,6 +13,7 @@ from cockpit.access.errors import GateError
 from cockpit.access.gate import AREA_PATTERN
 from cockpit.app.callback_inputs import CellClick, ClickData, Key, validated
 from cockpit.app.components import (
+    default_level,
     error_notice,
     indicator_caption,
     indicator_options,
@@ -23,11 +24,14 @@ from cockpit.app.components import (
 from cockpit.app.figures import choropleth_map, ranking_bar
 from cockpit.app.formatting import SUPPRESSED_TOOLTIP, format_period
 from cockpit.app.i18n import register_strings, t
+from cockpit.app.level_words import speaks_of_stadtteile
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
 from cockpit.app.value_notes import notes_block, value_note
+from cockpit.periods import previous_in
 
 dash.register_page(__name__, path="/vergleich", name="Stadtteilvergleich", order=1,
-                   label_key="nav.compare", title="Stadtteilvergleich")
+                   label_key="nav.compare", label_key_areas="nav.compare_areas",
+                   title="Stadtteilvergleich")
 
 INDICATOR = "compare-indicator"
 PERIOD = "compare-period"
@@ -45,6 +49,7 @@ METHODS = ("quantile", "equal")
 
 register_strings({
     "compare.heading": {"de": "Stadtteilvergleich", "en": "Area comparison"},
+    "compare.heading_areas": {"de": "Gebietsvergleich", "en": "Area comparison"},
     "compare.ranking": {"de": "Rangfolge", "en": "Ranking"},
     "compare.map": {"de": "Karte", "en": "Map"},
     "compare.table": {"de": "Tabelle", "en": "Table"},
@@ -98,7 +103,8 @@ def layout(indicator: str | None = None, period: str | None = None, level: str |
         # Same component, never shown: the gate ignores raw for this role anyway.
         controls.append(dbc.Switch(id=RAW, value=False, style={"display": "none"}))
     return html.Div([
-        html.H1(t("compare.heading", lang), className="h3"),
+        html.H1(t("compare.heading" if speaks_of_stadtteile(gate.declared_levels())
+                  else "compare.heading_areas", lang), className="h3"),
         notice,
         dbc.Row(controls, className="g-2 mb-2 no-print"),
         html.P(t("compare.highlight_hint", lang), className="small text-body-secondary"),
@@ -148,12 +154,12 @@ def choose_period_and_level(indicator_id: Key | None, period: Key | None,
         levels = gate.levels(viewer, indicator_id)
     except GateError:
         return [], None, [], None
-    below = [lv for lv in levels if lv != "city"]
-    level_choices = level_options(levels, lang, below_city=bool(below))
+    declared = gate.declared_levels()
+    below = [lv for lv in levels if lv != declared.top.id]
+    level_choices = level_options(levels, lang, declared, below_city=bool(below))
     allowed_levels = [o["value"] for o in level_choices]
-    default_level = "subdistrict" if "subdistrict" in allowed_levels else allowed_levels[0]
     return (period_options(periods, lang), pick(period, periods, periods[-1]),
-            level_choices, pick(level, allowed_levels, default_level))
+            level_choices, pick(level, allowed_levels, default_level(allowed_levels, declared)))
 
 
 def _grid_columns(lang: str, decimals: int, unit: str) -> list[dict]:
@@ -235,10 +241,13 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
         # The areas valid in the period; a new area's converted past belongs to its series.
         rows = rows[~rows["converted"]].reset_index(drop=True)
         periods = gate.periods(viewer, indicator_id)
-        city = gate.values(viewer, indicator_id, level="city", period=period)
-        index = periods.index(period)
-        previous = (gate.values(viewer, indicator_id, level=level, period=periods[index - 1])
-                    if index > 0 else None)
+        top = gate.declared_levels().top  # the whole municipality, the reference line
+        city = (gate.values(viewer, indicator_id, level=top.id, period=period)
+                if top.id in gate.levels(viewer, indicator_id) else rows.iloc[0:0])
+        # The previous period of the same type by end date (2024-H1 → 2023-H2).
+        before = previous_in(periods, period)
+        previous = (gate.values(viewer, indicator_id, level=level, period=before)
+                    if before is not None else None)
     except GateError as exc:
         empty = {"data": [], "layout": {"xaxis": {"visible": False},
                                         "yaxis": {"visible": False}}}
@@ -249,7 +258,7 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     highlight = highlight if highlight in set(rows["area_code"]) else None
     unit, decimals = indicator.unit, indicator.decimals
     bar = ranking_bar(rows, unit=unit, decimals=decimals, city_value=city_value,
-                      highlight=highlight, lang=lang)
+                      highlight=highlight, lang=lang, city_label=top.name(lang))
     geojson = gate.geojson(viewer, level, period)  # the boundaries of that period
     area_map = choropleth_map(rows, geojson, unit=unit, decimals=decimals,
                               method=method if method in METHODS else "quantile",

@@ -1,8 +1,8 @@
 """Übersicht: the personal cockpit — the few indicators a role steers by, as KPI cards.
 
 Which cards a role sees is configured in data/overview.yaml (no Python needed). Every
-card shows the latest value for the viewer's reference area (the city, or the own
-Stadtbezirk for district users), the change against the previous period with a valued
+card shows the latest value for the viewer's reference area (the area of the top level,
+or a district user's own area of any level), the change against the previous period with a valued
 arrow, a sparkline over all periods, source and period, and links to the comparison and
 time series pages. All values come from the gate, one `gate.values` call per card.
 """
@@ -36,6 +36,7 @@ from cockpit.app.formatting import (
     format_value,
 )
 from cockpit.app.i18n import register_strings, t
+from cockpit.app.level_words import whole_phrase
 from cockpit.app.session import (
     current_gate,
     current_lang,
@@ -45,7 +46,10 @@ from cockpit.app.session import (
 )
 from cockpit.app.value_notes import value_note
 from cockpit.indicators.model import Indicator
+from cockpit.periods import previous_in
+from cockpit.periods import sort_key as period_sort_key
 from cockpit.resources import bundled_dir
+from cockpit.territory.levels import Level, demo_levels
 
 dash.register_page(__name__, path="/", name="Übersicht", order=0, label_key="nav.overview",
                    title="Übersicht")
@@ -73,8 +77,9 @@ register_strings({
                              "en": "no previous period to compare"},
     "overview.no_change": {"de": "keine Veränderung berechenbar",
                            "en": "change cannot be computed"},
-    "overview.city_only": {"de": "nur für die Gesamtstadt verfügbar",
-                           "en": "available for the whole city only"},
+    # {whole}: the whole top level (die Gesamtstadt, das gesamte Land; the whole city)
+    "overview.city_only": {"de": "nur für {whole} verfügbar",
+                           "en": "available for {whole} only"},
     "overview.period": {"de": "Stand", "en": "Period"},
     "overview.compare_link": {"de": "Vergleich", "en": "Comparison"},
     "overview.timeseries_link": {"de": "Zeitreihe", "en": "Time series"},
@@ -161,7 +166,8 @@ def _hidden(flag: Any) -> bool:
 def build_kpi(indicator: Indicator, frame: pd.DataFrame, area_code: str, area_name: str,
               *, city_fallback: bool = False) -> Kpi:
     """Reduce the gated rows of one area (all periods) to what a card shows."""
-    rows = frame[frame["area_code"] == area_code].sort_values("period")
+    rows = frame[frame["area_code"] == area_code].sort_values(
+        "period", key=lambda col: col.map(lambda p: period_sort_key(str(p))))
     periods = tuple(str(p) for p in rows["period"])
     flags = tuple(_hidden(f) for f in rows["suppressed"])
     values = tuple(None if hidden else finite_number(v)
@@ -172,8 +178,9 @@ def build_kpi(indicator: Indicator, frame: pd.DataFrame, area_code: str, area_na
     if "area_name" in rows.columns and isinstance(rows["area_name"].iloc[-1], str):
         area_name = rows["area_name"].iloc[-1]
     latest, latest_suppressed = values[-1], flags[-1]
-    previous_period = periods[-2] if len(periods) > 1 else None
-    previous = values[-2] if len(values) > 1 else None
+    # The change is against the previous period of the same type by end date.
+    previous_period = previous_in(periods[:-1], periods[-1])
+    previous = values[periods.index(previous_period)] if previous_period else None
     delta = (latest - previous
              if latest is not None and previous is not None else None)
     last = rows.iloc[-1]
@@ -262,12 +269,15 @@ def _link(label: str, page: str, indicator: Indicator, lang: str) -> dcc.Link:
                     href=href, className="me-3")
 
 
-def kpi_card(kpi: Kpi, lang: str) -> dbc.Card:
-    """One KPI card: title, area, value, valued change, sparkline, source and links."""
+def kpi_card(kpi: Kpi, lang: str, top: Level | None = None) -> dbc.Card:
+    """One KPI card: title, area, value, valued change, sparkline, source and links.
+
+    `top` is the installation's top level (the demo's Stadt when not given)."""
     ind = kpi.indicator
     area = [html.Span(kpi.area_name)]
     if kpi.city_fallback:
-        area.append(html.Span(f" ({t('overview.city_only', lang)})"))
+        whole = whole_phrase(top or demo_levels().top, lang)
+        area.append(html.Span(f" ({t('overview.city_only', lang, whole=whole)})"))
     body = [
         html.H2(ind.title(lang), className="h6 card-title mb-1"),
         html.P(area, className="small text-body-secondary mb-2 overview-area"),
@@ -299,22 +309,24 @@ def kpi_card(kpi: Kpi, lang: str) -> dbc.Card:
 
 
 def _city(gate: Gate) -> tuple[str, str]:
+    """Code and name of the area of the top level (the whole municipality)."""
     frame = gate.areas_info().frame
-    city = frame[frame["level"] == "city"]
+    city = frame[frame["level"] == gate.declared_levels().top.id]
     if city.empty:
         return CITY_FALLBACK_CODE, CITY_FALLBACK_CODE
     return str(city["code"].iloc[0]), str(city["name"].iloc[0])
 
 
 def reference_area(gate: Gate, viewer: Viewer) -> tuple[str, str, str]:
-    """(code, name, level) of the area the cards describe: own district or the city."""
+    """(code, name, level) of the area the cards describe: a district user's own area (of
+    whatever level it is), else the area of the top level."""
     frame = gate.areas_info().frame
     if viewer.role == "district" and viewer.area_code:
         own = frame[frame["code"] == viewer.area_code]
         if not own.empty:
             return viewer.area_code, str(own["name"].iloc[0]), str(own["level"].iloc[0])
     code, name = _city(gate)
-    return code, name, "city"
+    return code, name, gate.declared_levels().top.id
 
 
 def collect_kpis(gate: Gate, viewer: Viewer, ids: list[str]) -> list[Kpi]:
@@ -355,8 +367,9 @@ def _cards(viewer: Viewer | None, lang: str) -> list:
         return [error_notice(exc, lang)]
     if not kpis:
         return [dbc.Alert(t("overview.empty", lang), color="info", className="my-3")]
+    top = gate.declared_levels().top
     return [dbc.Row([
-        dbc.Col(kpi_card(kpi, lang), xs=12, md=6, lg=4, xxl=3, className="mb-3")
+        dbc.Col(kpi_card(kpi, lang, top), xs=12, md=6, lg=4, xxl=3, className="mb-3")
         for kpi in kpis
     ], className="g-3")]
 
@@ -374,9 +387,10 @@ def layout(raw: str | None = None, **_: str) -> html.Div:
     gate = current_gate()
     try:
         _, area_name, level = reference_area(gate, viewer)
+        top = gate.declared_levels().top.id
         lead = t("overview.lead", lang,
-                 area=area_name if level == "city" else f"{level_label(level, lang)} "
-                                                        f"{area_name}")
+                 area=area_name if level == top else f"{level_label(level, lang)} "
+                                                     f"{area_name}")
     except GateError as exc:
         return html.Div([html.H1(t("overview.heading", lang), className="h3"),
                          error_notice(exc, lang)])

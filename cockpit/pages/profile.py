@@ -29,6 +29,13 @@ from cockpit.app.formatting import (
     format_value,
 )
 from cockpit.app.i18n import register_strings, t
+from cockpit.app.level_words import (
+    speaks_of_stadtteile,
+    top_deviation_label,
+    top_value_label,
+    top_value_noun,
+    within,
+)
 from cockpit.app.session import (
     current_gate,
     current_lang,
@@ -38,9 +45,13 @@ from cockpit.app.session import (
 )
 from cockpit.app.value_notes import until_label, value_note
 from cockpit.indicators.model import Indicator
+from cockpit.periods import sort_key as period_sort_key
+from cockpit.periods import sort_periods
+from cockpit.territory.levels import Level, Levels, demo_levels
 
 dash.register_page(__name__, path="/profil", name="Stadtteilprofil", order=3,
-                   label_key="nav.profile", title="Stadtteilprofil")
+                   label_key="nav.profile", label_key_areas="nav.profile_areas",
+                   title="Stadtteilprofil")
 
 AREA = "profile-area"
 RAW = "profile-raw"
@@ -63,18 +74,19 @@ FALLBACK_AREA = "01"  # the first Stadtbezirk
 register_strings({
     "profile.heading": {"de": "Stadtteilprofil {name}", "en": "Area profile: {name}"},
     "profile.heading_plain": {"de": "Stadtteilprofil", "en": "Area profile"},
+    "profile.heading_areas": {"de": "Gebietsprofil {name}", "en": "Area profile: {name}"},
     "profile.area": {"de": "Gebiet", "en": "Area"},
-    "profile.part_of": {"de": "{level} im Stadtbezirk {parent}", "en": "{level} in {parent}"},
     "profile.note": {
         "de": "Datenstand {version}. Werte jeweils für den letzten verfügbaren Zeitraum "
-              "({periods}); Stadtwert für denselben Zeitraum.",
+              "({periods}); {top} für denselben Zeitraum.",
         "en": "Data as of {version}. Values for the latest available period "
-              "({periods}); city value for the same period.",
+              "({periods}); {top} for the same period.",
     },
     "profile.period_of": {"de": "Stand {period}", "en": "{period}"},
-    "profile.above": {"de": "über dem Stadtwert", "en": "above the city value"},
-    "profile.below": {"de": "unter dem Stadtwert", "en": "below the city value"},
-    "profile.same": {"de": "wie der Stadtwert", "en": "same as the city value"},
+    # {top}: the top level's value as a noun (Stadtwert, Wert des Landes; city value)
+    "profile.above": {"de": "über dem {top}", "en": "above the {top}"},
+    "profile.below": {"de": "unter dem {top}", "en": "below the {top}"},
+    "profile.same": {"de": "wie der {top}", "en": "same as the {top}"},
     "profile.trend": {"de": "Verlauf", "en": "Trend"},
     "profile.trend_label": {"de": "Verlauf {first} bis {last}", "en": "Trend {first} to {last}"},
     "profile.no_values": {"de": "Für dieses Gebiet liegen keine Werte vor.",
@@ -129,13 +141,13 @@ def profile_row(frame: pd.DataFrame | list, area: str, city: str | None) -> Prof
     known = [r for r in mine if bool(r.suppressed) or not pd.isna(r.value)]
     if not known:
         return None
-    latest = max(known, key=lambda r: str(r.period))
+    latest = max(known, key=lambda r: period_sort_key(str(r.period)))  # ends last
     period = str(latest.period)
     suppressed = bool(latest.suppressed)
     city_row = city_by_period.get(period)
     city_suppressed = bool(city_row.suppressed) if city_row is not None else False
     city_value = (None if city_row is None or city_suppressed else _number(city_row.value))
-    periods = sorted({str(r.period) for r in mine} | set(city_by_period))
+    periods = sort_periods({str(r.period) for r in mine} | set(city_by_period))
     by_period = {str(r.period): (None if r.suppressed else _number(r.value)) for r in mine}
     return ProfileRow(
         period=period,
@@ -150,8 +162,10 @@ def profile_row(frame: pd.DataFrame | list, area: str, city: str | None) -> Prof
     )
 
 
-def deviation_text(delta: float | None, decimals: int, lang: str) -> str:
-    """"+1,2 über dem Stadtwert", "−0,4 unter dem Stadtwert", "±0 wie der Stadtwert"."""
+def deviation_text(delta: float | None, decimals: int, lang: str,
+                   top: Level | None = None) -> str:
+    """"+1,2 über dem Stadtwert", "−0,4 unter dem Stadtwert", "±0 wie der Stadtwert";
+    the words name the top level `top` (the demo's Stadt when not given)."""
     change = format_change(delta, decimals, lang)
     if change == MISSING:
         return MISSING
@@ -161,11 +175,13 @@ def deviation_text(delta: float | None, decimals: int, lang: str) -> str:
         word = "profile.same"
     else:
         word = "profile.below"
-    return f"{change} {t(word, lang)}"
+    top_noun = top_value_noun(top or demo_levels().top, lang)
+    return f"{change} {t(word, lang, top=top_noun)}"
 
 
 def area_options(areas: pd.DataFrame, lang: str) -> list[dict]:
-    """Every area in code order (city, then each Stadtbezirk with its Stadtteile)."""
+    """Every area in code order (the top area, then each area followed by those within);
+    an area that no longer exists says until when ("bis 31.12.2020")."""
     options = []
     for row in areas.itertuples():
         until = until_label(getattr(row, "valid_to", None), lang)
@@ -174,12 +190,22 @@ def area_options(areas: pd.DataFrame, lang: str) -> list[dict]:
     return options
 
 
-def default_area(viewer: Viewer | None, codes: list[str]) -> str | None:
-    """The district user's own area, else the first Stadtbezirk."""
+def default_area(viewer: Viewer | None, codes: list[str],
+                 first_below_top: str | None = FALLBACK_AREA) -> str | None:
+    """The district user's own area, else the first area of the level below the top."""
     own = viewer.area_code if viewer is not None and viewer.role == "district" else None
-    for candidate in (own, FALLBACK_AREA):
+    for candidate in (own, first_below_top):
         if candidate in codes:
             return candidate
+    return codes[0] if codes else None
+
+
+def first_below_top(areas: pd.DataFrame, levels: Levels) -> str | None:
+    """The first area (by code) of the level directly below the top, or None."""
+    below = levels.child_of(levels.top.id)
+    if below is None:
+        return None
+    codes = sorted(str(c) for c in areas.loc[areas["level"] == below.id, "code"])
     return codes[0] if codes else None
 
 
@@ -254,7 +280,7 @@ def _cell(content, label: str, className: str = "") -> html.Td:
 
 
 def _table_row(indicator: Indicator, row: ProfileRow, area: str, city: str | None,
-               lang: str) -> html.Tr:
+               lang: str, top: Level) -> html.Tr:
     unit, decimals = indicator.unit, indicator.decimals
     value = (_suppressed(lang) if row.suppressed
              else format_value(row.value, unit, decimals, lang))
@@ -265,7 +291,8 @@ def _table_row(indicator: Indicator, row: ProfileRow, area: str, city: str | Non
         city_value = _suppressed(lang)
     else:
         city_value = format_value(row.city_value, unit, decimals, lang)
-    deviation = MISSING if area == city else deviation_text(row.deviation, decimals, lang)
+    deviation = MISSING if area == city else deviation_text(row.deviation, decimals, lang,
+                                                            top)
     trend_label = t("profile.trend_label", lang, first=format_period(row.periods[0], lang),
                     last=format_period(row.periods[-1], lang))
     trend = html.Div(
@@ -281,18 +308,18 @@ def _table_row(indicator: Indicator, row: ProfileRow, area: str, city: str | Non
                            className="profile-meta")],
                 scope="row", className="profile-indicator"),
         _cell(value, t("col.value", lang), "profile-num profile-value"),
-        _cell(city_value, t("city_value", lang), "profile-num"),
-        _cell(deviation, t("deviation", lang), "profile-num"),
+        _cell(city_value, top_value_label(top, lang), "profile-num"),
+        _cell(deviation, top_deviation_label(top, lang), "profile-num"),
         _cell(trend, t("profile.trend", lang), "profile-trend"),
     ], className="profile-row", **{"data-indicator": indicator.id})
 
 
-def _table(rows: list[html.Tr], heading_id: str, lang: str) -> html.Table:
+def _table(rows: list[html.Tr], heading_id: str, lang: str, top: Level) -> html.Table:
     head = html.Thead(html.Tr([
         html.Th(t("col.indicator", lang), scope="col"),
         html.Th(t("col.value", lang), scope="col", className="profile-num"),
-        html.Th(t("city_value", lang), scope="col", className="profile-num"),
-        html.Th(t("deviation", lang), scope="col", className="profile-num"),
+        html.Th(top_value_label(top, lang), scope="col", className="profile-num"),
+        html.Th(top_deviation_label(top, lang), scope="col", className="profile-num"),
         html.Th(t("profile.trend", lang), scope="col"),
     ]))
     return html.Table([head, html.Tbody(rows)], className="table table-sm profile-table",
@@ -310,9 +337,11 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
         areas = gate.all_areas(viewer).set_index("code")  # an old area keeps its profile
         indicators = gate.visible_indicators(viewer)
         version = gate.data_version
+        levels = gate.declared_levels()
     except GateError as exc:
         return _error(exc, lang)
-    cities = areas.index[areas["level"] == "city"]
+    top = levels.top  # the whole municipality: every row is compared with its value
+    cities = areas.index[areas["level"] == top.id]
     city = str(cities[0]) if len(cities) else None
     info = areas.loc[area]
     topics = gate.registry.topics
@@ -333,26 +362,32 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
         series[indicator.id] = series_entry(row, indicator)
         any_suppressed |= row.suppressed or row.city_suppressed
         groups.setdefault(indicator.topic, []).append(
-            _table_row(indicator, row, area, city, lang))
+            _table_row(indicator, row, area, city, lang, top))
     subtitle = level_label(info['level'], lang)
     parent = info["parent_code"]
-    if info["level"] == "subdistrict" and isinstance(parent, str) and parent in areas.index:
-        subtitle = t("profile.part_of", lang, level=subtitle, parent=areas.loc[parent, "name"])
+    # Where the area lies, unless that is just the whole municipality.
+    if isinstance(parent, str) and parent in areas.index and parent != city:
+        parent_level = levels.get(areas.loc[parent, "level"]) if areas.loc[
+            parent, "level"] in levels else None
+        if parent_level is not None:
+            subtitle = f"{subtitle} {within(parent_level, areas.loc[parent, 'name'], lang)}"
     content: list = [
-        html.H1(t("profile.heading", lang, name=info["name"]), className="h3 mb-1"),
+        html.H1(t("profile.heading" if speaks_of_stadtteile(levels) else
+                  "profile.heading_areas", lang, name=info["name"]), className="h3 mb-1"),
         html.P(subtitle, className="text-body-secondary mb-1"),
     ]
     if not groups:
         return [*content, html.P(t("profile.no_values", lang))]
     content.append(html.P(t("profile.note", lang, version=version_text(version, lang),
-                            periods=periods_text(periods, lang)),
+                            periods=periods_text(periods, lang),
+                            top=top_value_noun(top, lang)),
                           className="small profile-note"))
     for topic, rows in groups.items():
         heading_id = f"profile-topic-{topic}"
         content.append(html.Section([
             html.H2(topics.get(topic, {}).get(lang, topic), id=heading_id,
                     className="h5 mt-3"),
-            _table(rows, heading_id, lang),
+            _table(rows, heading_id, lang, top),
         ], className="profile-topic"))
     if any_suppressed:
         content.append(html.P(t("profile.suppressed_legend", lang, mark=SUPPRESSED_MARK,
@@ -374,7 +409,8 @@ def layout(area: str | None = None, raw: str | None = None, **_: str) -> html.Di
     except GateError as exc:
         return html.Div(_error(exc, lang))
     codes = [str(c) for c in areas["code"]]
-    chosen = default_area(viewer, codes) if area in (None, "") else area
+    chosen = (default_area(viewer, codes, first_below_top(areas, gate.declared_levels()))
+              if area in (None, "") else area)
     content = profile_content(gate, current_viewer(raw=want_raw), chosen, lang)
     controls = [
         dbc.Col([dbc.Label(t("profile.area", lang), html_for=AREA,

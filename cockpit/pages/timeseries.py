@@ -33,6 +33,7 @@ from cockpit.app.session import (
 )
 from cockpit.app.value_notes import notes_block, until_label, value_mark, value_note
 from cockpit.indicators.model import Indicator
+from cockpit.periods import sort_periods
 
 dash.register_page(__name__, path="/zeitreihe", name="Zeitreihe", order=2,
                    label_key="nav.timeseries", title="Zeitreihe")
@@ -133,7 +134,7 @@ def pivot(df: pd.DataFrame, codes: list[str]) -> tuple[list[str], dict[str, dict
 
     Values of suppressed rows are never read; a period without a row is simply absent.
     """
-    periods = sorted({str(p) for p in df["period"]}) if not df.empty else []
+    periods = sort_periods(str(p) for p in df["period"]) if not df.empty else []
     cells: dict[str, dict[str, tuple]] = {code: {} for code in codes}
     for row in df.itertuples():
         if row.area_code not in cells:
@@ -223,9 +224,13 @@ def area_choices(gate: Gate, viewer: Viewer | None, indicator_id: str,
 
 
 def _defaults(gate: Gate, viewer: Viewer | None, allowed: list[str]) -> list[str]:
+    """The top area plus the viewer's own area, or the first area of the level below."""
     frame = gate.areas(viewer)
-    cities = frame.loc[frame["level"] == "city", "code"].tolist()
-    districts = frame.loc[frame["level"] == "district", "code"].tolist()
+    levels = gate.declared_levels()
+    second = levels.child_of(levels.top.id)
+    cities = frame.loc[frame["level"] == levels.top.id, "code"].tolist()
+    districts = (frame.loc[frame["level"] == second.id, "code"].tolist()
+                 if second is not None else [])
     own = viewer.area_code if viewer is not None and viewer.role == "district" else None
     return default_areas(allowed, cities[0] if cities else None, own,
                          districts[0] if districts else None)

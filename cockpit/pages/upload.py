@@ -6,6 +6,9 @@ are used, through the gate (`Gate.deliveries`): the report compares with
 published data only for roles that may view raw values. The file is checked
 again on the server before publishing, so nothing the browser sends back is
 trusted; an upload token works only for the user who uploaded the file.
+Checking, publishing and restoring an earlier delivery ("Frühere Lieferungen") run
+through `cockpit.ingest.delivery`, the path of `cockpit load` and `cockpit rollback`;
+rejected uploads are recorded there like rejected loads.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from cockpit.access.errors import GateError
 from cockpit.app.callback_inputs import Key, Text, UploadData, validated
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
+from cockpit.ingest.delivery import DeliveryError, local_time
 from cockpit.ingest.problems import COLUMN_LABELS_DE
 from cockpit.ingest.uploads import UploadError, UploadForeign
 
@@ -48,6 +52,10 @@ PUBLISH = "upload-publish"
 RESULT = "upload-result"
 DOWNLOAD = "upload-download"
 DOWNLOAD_BUTTON = "upload-download-button"
+HISTORY = "upload-history"
+ROLLBACK_ID = "upload-rollback-id"
+ROLLBACK = "upload-rollback"
+ROLLBACK_RESULT = "upload-rollback-result"
 MAX_BYTES = 50 * 1024 * 1024
 
 register_strings({
@@ -75,7 +83,35 @@ register_strings({
                               "unchanged."},
     "upload.ready": {"de": "Geprüft: keine Fehler. Sie können veröffentlichen.",
                      "en": "Checked: no errors. You may publish."},
+    "upload.history": {"de": "Frühere Lieferungen", "en": "Earlier deliveries"},
+    "upload.history_intro": {
+        "de": "Veröffentlichte, abgelehnte und fehlgeschlagene Lieferungen dieses Datensatzes, "
+              "neueste zuerst. Eine veröffentlichte Lieferung lässt sich wiederherstellen: "
+              "ihre Datei wird genau so gelesen wie damals (Format, Tabellenblatt, Zuordnung) "
+              "und erneut geprüft.",
+        "en": "Published, rejected and failed deliveries of this dataset, newest first. A "
+              "published delivery can be restored: its file is read exactly as it was then "
+              "(format, sheet, mapping) and checked again.",
+    },
+    "upload.rollback_choose": {"de": "Lieferung zum Wiederherstellen wählen",
+                               "en": "Choose a delivery to restore"},
+    "upload.rollback": {"de": "Wiederherstellen", "en": "Restore"},
+    "upload.col.when": {"de": "Zeitpunkt", "en": "Time"},
+    "upload.col.import": {"de": "Import", "en": "Import"},
+    "upload.col.user": {"de": "Person", "en": "Person"},
+    "upload.col.file": {"de": "Datei", "en": "File"},
+    "upload.col.how": {"de": "Weg und Format", "en": "Route and format"},
+    "upload.col.outcome": {"de": "Ergebnis", "en": "Outcome"},
+    "upload.col.count": {"de": "Werte / Fehler", "en": "Values / errors"},
+    "upload.outcome.published": {"de": "veröffentlicht", "en": "published"},
+    "upload.outcome.rejected": {"de": "abgelehnt", "en": "rejected"},
+    "upload.outcome.failed": {"de": "fehlgeschlagen", "en": "failed"},
+    "upload.source.cli": {"de": "Kommandozeile", "en": "command line"},
+    "upload.source.upload": {"de": "Datenlieferung", "en": "upload page"},
+    "upload.source.rollback": {"de": "Wiederherstellung", "en": "restore"},
 })
+
+HISTORY_COLUMNS = ("when", "import", "user", "file", "how", "outcome", "count")
 
 
 def layout(**_: str) -> html.Div:
@@ -116,6 +152,21 @@ def layout(**_: str) -> html.Div:
                                color="secondary", outline=True, disabled=True), xs="auto"),
         ], className="g-2 my-3 align-items-center"),
         dcc.Loading(html.Div(id=RESULT, role="status")),
+        html.H2(t("upload.history", lang), className="h5 mt-4"),
+        html.P(t("upload.history_intro", lang), className="small text-body-secondary"),
+        dag.AgGrid(id=HISTORY, rowData=[], columnSize="responsiveSizeToFit",
+                   columnDefs=[{"field": key, "headerName": t(f"upload.col.{key}", lang),
+                                "filter": True, "sortable": True, "minWidth": 90}
+                               for key in HISTORY_COLUMNS],
+                   dashGridOptions={"domLayout": "autoHeight", "pagination": True,
+                                    "paginationPageSize": 10}),
+        dbc.Row([
+            dbc.Col(dcc.Dropdown(id=ROLLBACK_ID, options=[], clearable=True,
+                                 placeholder=t("upload.rollback_choose", lang)), xs=12, md=6),
+            dbc.Col(dbc.Button(t("upload.rollback", lang), id=ROLLBACK, color="secondary"),
+                    xs="auto"),
+        ], className="g-2 my-3 align-items-center"),
+        dcc.Loading(html.Div(id=ROLLBACK_RESULT, role="status")),
         dcc.Store(id=TOKEN),
         dcc.Download(id=DOWNLOAD),
     ])
@@ -205,8 +256,9 @@ def publish_upload(clicks: int | None, token: Key | None, dataset_id: Key | None
         return dbc.Alert("Bitte bestätigen Sie die Warnungen.", color="warning")
     try:
         outcome = desk.publish(dataset, path, result)
-    except OSError:
-        # e.g. the same upload published from a second tab at the same moment
+    except DeliveryError:
+        # e.g. the same upload published from a second tab at the same moment; the failure
+        # is recorded (journal, audit) like a failed `cockpit load`
         return dbc.Alert("Veröffentlichen ist fehlgeschlagen; der Datenbestand bleibt "
                          "unverändert. Bitte die Datei erneut hochladen.", color="danger")
     # A published upload is archived; its folder and any expired ones can go.
@@ -242,3 +294,65 @@ def download_report(clicks: int | None, token: Key | None, dataset_id: Key | Non
     writer.writerows(report.to_rows())
     return {"content": buffer.getvalue(), "filename": "pruefbericht.csv",
             "type": "text/csv"}
+
+
+def history_rows(rows: list[dict], lang: str) -> list[dict[str, object]]:
+    """The grid rows of `DeliveryDesk.history`: who delivered what, when and how, and the
+    outcome - counts only, never values or report texts (those may quote published data)."""
+    shown = []
+    for row in rows:
+        outcome = str(row.get("outcome"))
+        how = [t(f"upload.source.{row['source']}", lang) if row.get("source") else ""]
+        if row.get("file_format"):
+            how.append(str(row["file_format"]) + (f" „{row['sheet']}“" if row.get("sheet")
+                                                  else ""))
+        count = row.get("rows") if outcome == "published" else row.get("errors")
+        shown.append({
+            "when": f"{local_time(row['finished_at']):%d.%m.%Y %H:%M}",
+            "import": row.get("import_id"),
+            "user": row.get("user_name"), "file": row.get("file_name"),
+            "how": ", ".join(part for part in how if part),
+            "outcome": t(f"upload.outcome.{outcome}", lang) if outcome in (
+                "published", "rejected", "failed") else outcome,
+            "count": count,
+        })
+    return shown
+
+
+@callback(
+    Output(HISTORY, "rowData"), Output(ROLLBACK_ID, "options"),
+    Input(DATASET, "value"), Input(RESULT, "children"), Input(ROLLBACK_RESULT, "children"),
+)
+@validated
+def show_history(dataset_id: Key | None, _published: object, _restored: object) -> tuple:
+    """The earlier deliveries of the chosen dataset (again after publishing or restoring)."""
+    lang = current_lang()
+    desk = _desk()
+    dataset = _permitted_dataset(desk, dataset_id)
+    if dataset is None:
+        return [], []
+    rows = desk.history(dataset)
+    options = [{"label": f"{local_time(row['finished_at']):%d.%m.%Y %H:%M} – {row['file_name']} "
+                         f"({row['import_id']})", "value": row["import_id"]}
+               for row in rows if row.get("outcome") == "published" and row.get("sha256")]
+    return history_rows(rows, lang), options
+
+
+@callback(
+    Output(ROLLBACK_RESULT, "children"),
+    Input(ROLLBACK, "n_clicks"), State(ROLLBACK_ID, "value"),
+    prevent_initial_call=True,
+)
+@validated
+def rollback_delivery(clicks: int | None, import_id: Key | None) -> dbc.Alert:
+    """Restore an earlier delivery exactly as `cockpit rollback` does (same code); only for
+    datasets this user may deliver."""
+    if not clicks or not import_id:
+        raise PreventUpdate
+    desk = _desk()
+    try:
+        result = desk.rollback(import_id)
+    except DeliveryError as exc:
+        return dbc.Alert(exc.message, color="warning")
+    return dbc.Alert(f"{result.message} Wiederhergestellt aus {import_id} "
+                     f"(neuer Import {result.import_id}).", color="success")

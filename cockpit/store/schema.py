@@ -86,6 +86,18 @@ CREATE TABLE import_log (
 );
 """
 
+# How each delivery was made, so that it can be repeated exactly (cockpit/ingest/delivery.py):
+# added after the first release, so snapshots published before lack them until their next
+# publish (`upgrade_import_log`); NULL means "not recorded".
+IMPORT_LOG_DELIVERY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source", "VARCHAR"),             # cli | upload | rollback
+    ("file_format", "VARCHAR"),        # csv | xlsx | genesis
+    ("sheet", "VARCHAR"),              # XLSX sheet read (NULL: the first)
+    ("mapping", "VARCHAR"),            # JSON of the GENESIS column mapping applied
+    ("definition_sha256", "VARCHAR"),  # SHA-256 of the dataset definition (YAML) used
+    ("restored_from", "VARCHAR"),      # import id a rollback published again
+)
+
 TABLES: tuple[str, ...] = (
     "meta", "levels", "areas", "area_geometries", "datasets", "observations", "import_log",
 )
@@ -94,3 +106,16 @@ TABLES: tuple[str, ...] = (
 def create_schema(conn: duckdb.DuckDBPyConnection) -> None:
     """Create every table of the analytic store in an empty database."""
     conn.execute(SCHEMA_SQL)
+    upgrade_import_log(conn)
+
+
+def upgrade_import_log(conn: duckdb.DuckDBPyConnection) -> None:
+    """Add the delivery columns to the import log of a snapshot made before them."""
+    for name, kind in IMPORT_LOG_DELIVERY_COLUMNS:
+        conn.execute(f"ALTER TABLE import_log ADD COLUMN IF NOT EXISTS {name} {kind} "
+                     "DEFAULT NULL")
+
+
+def import_log_columns(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    """The columns the import log of this (possibly older) snapshot has."""
+    return {row[0] for row in conn.execute("DESCRIBE import_log").fetchall()}

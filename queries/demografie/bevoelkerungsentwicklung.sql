@@ -13,7 +13,7 @@ numerator: Einwohner am 31.12. minus Einwohner am 31.12. des Vorjahres
 denominator: Einwohner am 31.12. des Vorjahres
 source: Einwohnermeldestatistik der Stadt
 update_cycle: jährlich
-notes: Für das erste Jahr der Zeitreihe gibt es keinen Wert.
+notes: Für das erste Jahr der Zeitreihe gibt es keinen Wert. Bei Halbjahres-, Quartals- oder Monatswerten wird mit demselben Zeitraum des Vorjahres verglichen (1. Hj. 2024 mit 1. Hj. 2023).
 datasets: [bevoelkerung]
 derived_from: [einwohner]       # numerator = einwohner(t) - einwohner(t-1); hidden where those are
 parameters: [period]
@@ -31,5 +31,7 @@ SELECT cur.area_code, cur.period,
 FROM residents cur
 JOIN residents prev
   ON prev.area_code = cur.area_code
- AND prev.period = CAST(CAST(cur.period AS INTEGER) - 1 AS VARCHAR)
+-- Same period one year earlier; periods are text (2024, 2024-H1, 2024-Q3, 2024-06).
+ AND prev.period = CAST(CAST(left(cur.period, 4) AS INTEGER) - 1 AS VARCHAR)
+                   || substr(cur.period, 5)
 WHERE $period IS NULL OR cur.period = $period

@@ -7,6 +7,7 @@ no server error and conform to the description (status, content type, body, head
 
 from __future__ import annotations
 
+import re
 from contextlib import closing
 from typing import Any
 
@@ -28,7 +29,7 @@ from cockpit.access.gate import AREA_PATTERN, PERIOD_PATTERN
 from cockpit.api import openapi
 from cockpit.api.v1 import _ALLOWED_PARAMS, api
 from cockpit.appdb.tokens import create_token
-from cockpit.roles import LEVELS
+from cockpit.territory.levels import demo_levels
 from tests.api.test_v1 import assert_error
 
 SPEC_URL = "/api/v1/openapi.json"
@@ -91,8 +92,12 @@ def test_query_parameters_are_the_handlers_allow_list(app_server, spec) -> None:
 def test_parameters_carry_the_gates_allowed_values(spec) -> None:
     values = spec["paths"]["/indicators/{indicator_id}/values"]["get"]
     schemas = {p["name"]: p["schema"] for p in values["parameters"]}
-    assert schemas["level"]["enum"] == list(LEVELS)
+    assert schemas["level"]["enum"] == list(demo_levels().ids)
     assert schemas["period"]["pattern"] == PERIOD_PATTERN.pattern
+    period = re.compile(schemas["period"]["pattern"])
+    assert all(period.fullmatch(p) for p in ("2024", "2024-H1", "2024-H2", "2024-Q3", "2024-06"))
+    assert not any(period.fullmatch(p) for p in ("2024-H3", "2024-Q5", "2024-13", "24"))
+    assert "Halbjahr (2024-H1" in schemas["period"]["description"]
     assert schemas["area"]["pattern"] == AREA_PATTERN.pattern
     assert set(values["responses"]) == {"200", "400", "401", "403", "404", "405", "429"}
     for status in ("400", "401", "403", "404", "405", "429"):

@@ -11,7 +11,8 @@ import pytest
 
 from cockpit.access import Gate, Viewer
 from cockpit.indicators.model import DIRECTIONS
-from cockpit.roles import CLASSIFICATIONS, LEVELS
+from cockpit.roles import CLASSIFICATIONS
+from cockpit.territory.levels import demo_levels
 from tests.app.conftest import app_server, callback, clients, response_text  # noqa: F401
 
 HZE = ("hze_je_1000_unter_21", "hze_stationaer_je_1000_unter_21")
@@ -112,7 +113,7 @@ def test_indicator_items_are_complete(clients, role: str) -> None:  # noqa: F811
         assert item["classification"] in CLASSIFICATIONS, item["id"]
         assert item["direction"] in DIRECTIONS, item["id"]
         assert item["levels"], item["id"]
-        assert set(item["levels"]) <= set(LEVELS), item["id"]
+        assert set(item["levels"]) <= set(demo_levels().ids), item["id"]
         assert len(set(item["levels"])) == len(item["levels"]), item["id"]
         periods = item["periods"]
         assert periods and periods == sorted(periods), item["id"]

@@ -252,6 +252,15 @@ def test_sparkline_cache_is_bounded(app_server) -> None:
     assert profile.sparkline_figure(too_long) == profile.BLANK_FIGURE
 
 
+def test_sparkline_takes_half_years_and_quarters_but_not_h3(app_server) -> None:
+    profile = importlib.import_module("cockpit.pages.profile")
+    entry = {"periods": ["2023-H2", "2024-H1", "2024-Q3", "2024-H2"],
+             "values": [1.0, 2.0, 2.5, 3.0], "direction": "neutral"}
+    assert profile.sparkline_figure(entry)["data"]
+    bad = {**entry, "periods": ["2023-H2", "2024-H3", "2024-Q3", "2024-H2"]}
+    assert profile.sparkline_figure(bad) == profile.BLANK_FIGURE
+
+
 def test_the_message_follows_the_chosen_language(app_server) -> None:
     client = app_server.test_client()
     name, password = app_server.demo_passwords["committee"]

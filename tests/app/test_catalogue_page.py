@@ -37,3 +37,10 @@ def test_anonymous_callback_gets_401_and_no_data(app_server) -> None:
                         {"catalogue-search.value": ""})
     assert response.status_code == 401
     assert "sgb2" not in response.get_data(as_text=True)
+
+
+def test_sheet_shows_period_type_and_key_date_of_the_datasets(clients) -> None:
+    body = callback(clients["admin"], "catalogue-results.children",
+                    {"catalogue-search.value": "Einwohnerinnen und Einwohner"}).json
+    text = str(body)
+    assert "Zeitraum" in text and "Jahr, Stichtag 31.12." in text

@@ -137,6 +137,12 @@ def test_format_period_year_and_month():
     assert format_period("2024-01", "de") == "Januar 2024"
 
 
+def test_format_period_half_year():
+    assert format_period("2024-H1") == "1. Hj. 2024"
+    assert format_period("2024-H2") == "2. Hj. 2024"
+    assert format_period("2024-H1", "en") == "H1 2024"
+
+
 def test_format_period_quarter_and_day():
     assert format_period("2024-Q2") == "2. Quartal 2024"
     assert format_period("2024-Q2", "en") == "Q2 2024"

@@ -382,6 +382,18 @@ def test_suppressed_previous_value_gives_no_change(app_server, page, gate) -> No
     assert "14,0" in body and "55.5" not in body and "bi-arrow" not in body
 
 
+def test_half_year_card_compares_with_the_half_year_before(page, gate) -> None:
+    indicator = gate.registry.get("kinderarmut")
+    frame = pd.DataFrame({"area_code": "01", "area_name": "Mitte",
+                          "period": ["2024-H2", "2023-H2", "2024-H1", "2024-Q1"],
+                          "value": [13.0, 10.0, 12.5, 99.0], "suppressed": False})
+    kpi = page.build_kpi(indicator, frame, "01", "Mitte")
+    assert kpi.periods == ("2023-H2", "2024-Q1", "2024-H1", "2024-H2")
+    assert (kpi.latest_period, kpi.latest) == ("2024-H2", 13.0)
+    # the change is against 2024-H1 (same type, by end date), never against the quarter
+    assert kpi.previous_period == "2024-H1" and kpi.delta == pytest.approx(0.5)
+
+
 def test_change_of_constructed_case(app_server, page, gate) -> None:
     indicator = gate.registry.get("betreuungsquote_u3")  # higher is better
     kpi = page.build_kpi(indicator, _frame([40.0, 38.75], [False, False]), "01", "Mitte")

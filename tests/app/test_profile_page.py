@@ -508,6 +508,19 @@ def test_profile_row_keeps_suppression(profile) -> None:
     assert no_city.city_value is None and not no_city.city_suppressed
 
 
+def test_profile_row_latest_half_year_is_december(profile) -> None:
+    # As strings "2024-H1" > "2023-H2" but also "2024-06" > "2024": the end date decides.
+    frame = _frame([
+        ("00", "2024-H1", 20.0, False), ("00", "2024-H2", 21.0, False),
+        ("0101", "2024-H2", 7.0, False), ("0101", "2023-H2", 5.0, False),
+        ("0101", "2024-H1", 6.0, False),
+    ])
+    row = profile.profile_row(frame, "0101", "00")
+    assert (row.period, row.value, row.city_value) == ("2024-H2", 7.0, 21.0)
+    assert row.periods == ["2023-H2", "2024-H1", "2024-H2"]
+    assert row.series == [5.0, 6.0, 7.0]
+
+
 def test_deviation_text(profile) -> None:
     assert profile.deviation_text(1.23, 1, "de") == "+1,2 über dem Stadtwert"
     assert profile.deviation_text(-0.44, 1, "de") == "\u22120,4 unter dem Stadtwert"

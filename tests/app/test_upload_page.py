@@ -372,3 +372,111 @@ def test_checks_rejections_and_publishing_are_audited(clients, demo) -> None:
     assert published["dataset"] == "hze"
     assert published["import_id"] in result
     assert published["sha256"] == hashlib.sha256(good.encode()).hexdigest()
+
+
+def test_report_shows_skipped_levels_and_refuses_wrong_names(clients, demo) -> None:
+    before = data_checksum(demo.store.read())
+    response = check(clients["controlling"], "area_code;area_name;period;category;value\n"
+                     "00;Musterstadt;2024;ambulant;5\n0101;Hamburg;2024;ambulant;3\n"
+                     "0102;Bremen;2024;ambulant;4\n")
+    out = response.json["response"]
+    assert "davon 1 übersprungen" in json.dumps(out["upload-report"], ensure_ascii=False)
+    rows = out["upload-grid"]["rowData"]
+    messages = [(row["severity"], row["message"]) for row in rows]
+    assert ("Hinweis", "Übersprungen (Ebene nicht im Datensatz): 1 Gebiet der Ebene Stadt"
+            ) in messages
+    assert any(severity == "Fehler" and "heißt hier „Altstadt“, in der Lieferung „Hamburg“"
+               in message for severity, message in messages)
+    assert out["upload-publish"]["disabled"] is True
+    assert "Abgelehnt" in response_text(publish(clients["controlling"],
+                                                out["upload-token"]["data"]))
+    assert data_checksum(demo.store.read()) == before
+
+
+# --- issue 7: one delivery path; the page's history and rollback ------------------------------
+
+HISTORY_OUT = ["upload-history.rowData", "upload-rollback-id.options"]
+ROLLBACK_OUT = "upload-rollback-result.children"
+
+
+def history(client, dataset: str = "hze") -> tuple[list[dict], list[dict]]:
+    response = callback(client, HISTORY_OUT, {"upload-dataset.value": dataset,
+                                              "upload-result.children": None,
+                                              "upload-rollback-result.children": None})
+    assert response.status_code == 200, response_text(response)
+    out = response.json["response"]
+    return out["upload-history"]["rowData"], out["upload-rollback-id"]["options"]
+
+
+def rollback(client, import_id: str | None):
+    return callback(client, ROLLBACK_OUT, {"upload-rollback.n_clicks": 1},
+                    state={"upload-rollback-id.value": import_id})
+
+
+def test_rejected_upload_is_recorded_like_a_rejected_load(clients, demo) -> None:
+    from click.testing import CliRunner
+
+    from cockpit.cli import cli
+    from cockpit.ingest import delivery_log
+
+    bad = "area_code;period;category;value\n0101;2044;ambulant;-7\n"
+    before = data_checksum(demo.store.read())
+    check(clients["department"], bad, name="abgelehnt-2044.csv")
+    assert data_checksum(demo.store.read()) == before
+    entry = list(delivery_log.entries(demo.settings.log_dir, "hze"))[-1]
+    assert (entry["outcome"], entry["source"], entry["user_name"], entry["file_name"],
+            entry["file_format"]) == ("rejected", "upload", "demo-department",
+                                      "abgelehnt-2044.csv", "csv")
+    (_, audited), = [row for row in _audit_rows(demo, "delivery_rejected")
+                     if row[1].get("import_id") == entry["import_id"]]
+    assert (audited["delivery_source"], audited["errors"]) == ("upload", 1)
+    rows, _ = history(clients["department"])
+    row = next(r for r in rows if r["import"] == entry["import_id"])
+    assert (row["user"], row["outcome"], row["how"], row["count"]) == (
+        "demo-department", "abgelehnt", "Datenlieferung, csv", 1)
+    listing = CliRunner().invoke(cli, ["--home", str(demo.settings.home), "history", "hze"])
+    line = next(line for line in listing.output.splitlines() if entry["import_id"] in line)
+    assert "demo-department" in line and "ABGELEHNT" in line
+
+
+def test_page_rollback_restores_an_earlier_upload(clients, demo) -> None:
+    def values() -> list[tuple]:
+        return demo.store.read().execute(
+            "SELECT area_code, category, value FROM observations WHERE dataset_id = 'hze' "
+            "AND period = '2045' ORDER BY ALL").fetchall()
+
+    first = CLEAN_2033.replace("2033", "2045")
+    token = check(clients["department"], first).json["response"]["upload-token"]["data"]
+    assert "veröffentlicht" in response_text(publish(clients["department"], token))
+    published = values()
+    second = first.replace(";21\n", ";23\n")
+    token = check(clients["department"], second).json["response"]["upload-token"]["data"]
+    assert "veröffentlicht" in response_text(publish(clients["department"], token))
+    assert values() != published
+    _, options = history(clients["department"])
+    first_sha = hashlib.sha256(first.encode()).hexdigest()
+    first_id = next(entry["import_id"] for entry in _audit_rows_detail(demo, "delivery_published")
+                    if entry["sha256"] == first_sha)
+    assert first_id in [option["value"] for option in options]
+    # Who may not deliver hze may not restore it either; nothing changes.
+    before = data_checksum(demo.store.read())
+    refused = rollback(clients["committee"], first_id)
+    assert "veröffentlicht" not in response_text(refused)
+    assert data_checksum(demo.store.read()) == before
+    restored = rollback(clients["department"], first_id)
+    assert f"Wiederhergestellt aus {first_id}" in response_text(restored)
+    assert values() == published
+    (user, entry), = [row for row in _audit_rows(demo, "rollback")
+                      if row[1]["restored_import_id"] == first_id]
+    assert (user, entry["delivery_source"]) == ("demo-department", "rollback")
+    rows, _ = history(clients["department"])
+    assert rows[0]["how"] == "Wiederherstellung, csv" and rows[0]["outcome"] == "veröffentlicht"
+    assert set(rows[0]) == {"when", "import", "user", "file", "how", "outcome", "count"}
+
+
+def _audit_rows_detail(demo: Installation, action: str) -> list[dict]:
+    return [detail for _, detail in _audit_rows(demo, action)]
+
+
+def test_history_of_a_foreign_dataset_is_empty(clients) -> None:
+    assert history(clients["department"], "sgb2") == ([], [])

@@ -165,3 +165,24 @@ def test_sum_indicator_with_factor(demo: Installation, tiny: duckdb.DuckDBPyConn
     doubled = replace(demo.registry.get("einwohner"), factor=2.0)
     df = compute_indicator(tiny, doubled).set_index(["area_code", "period"])
     assert df.loc[("01", "2024"), "value"] == 800
+
+
+def test_population_change_of_half_years_is_on_the_same_half_year_before(
+        demo: Installation) -> None:
+    # The SQL used to CAST(period AS INTEGER) and failed on any sub-year period.
+    conn = duckdb.connect()
+    create_schema(conn)
+    conn.execute("""
+        INSERT INTO areas (code, name, level, parent_code) VALUES
+        ('00', 'Stadt', 'city', NULL), ('01', 'Bezirk', 'district', '00'),
+        ('0101', 'A', 'subdistrict', '01')
+    """)
+    conn.execute("""
+        INSERT INTO observations (dataset_id, area_code, period, value) VALUES
+        ('bevoelkerung', '0101', '2023-H1', 1000), ('bevoelkerung', '0101', '2023-H2', 1010),
+        ('bevoelkerung', '0101', '2024-H1', 1050), ('bevoelkerung', '0101', '2024-H2', 1111),
+        ('bevoelkerung', '0101', '2023', 500), ('bevoelkerung', '0101', '2024', 550)
+    """)
+    rows = run_indicator_sql(conn, demo.registry.get("bevoelkerungsentwicklung"))
+    got = {r.period: (r.numerator, r.denominator) for r in rows.itertuples()}
+    assert got == {"2024-H1": (50, 1000), "2024-H2": (101, 1010), "2024": (50, 500)}

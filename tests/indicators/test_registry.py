@@ -101,7 +101,22 @@ BROKEN = {
                   r"range muss \[min, max\]"),
     "unknown topic": (GOOD.replace("topic: soziales", "topic: sport"),
                       r"unbekannter Wert 'sport' für 'topic'"),
+    "period cast to a number": (
+        GOOD.replace("WHERE dataset_id", "WHERE CAST(period AS INTEGER) > 2000 AND dataset_id"),
+        r"SQL rechnet mit dem Zeitraum als Zahl \(CAST\(period AS INTEGER\)\); Zeiträume "
+        r"sind Text \(2024, 2024-H1, 2024-Q3, 2024-06\)"),
+    "period arithmetic": (
+        GOOD.replace("WHERE dataset_id", "WHERE o.period::INT - 1 > 0 AND dataset_id")
+            .replace("FROM observations", "FROM observations o"),
+        r"als Zahl \(period::INT\)"),
 }
+
+
+def test_period_text_functions_are_fine(tmp_path: Path) -> None:
+    # left(period, 4) as a number is the year, valid for every period type.
+    text = GOOD.format(id="test_quote").replace(
+        "WHERE dataset_id", "WHERE CAST(left(period, 4) AS INTEGER) > 2000 AND dataset_id")
+    assert _check(tmp_path, text) == []
 
 
 @pytest.mark.parametrize("kind", sorted(BROKEN))

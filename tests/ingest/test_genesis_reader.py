@@ -95,8 +95,8 @@ def test_three_header_lines_and_row_dimension(tmp_path: Path) -> None:
     assert delivery.header == ["area_code", "period", "zeilenmerkmal_1", "merkmal_1",
                                "merkmal_2", "value"]
     assert values(delivery)[:2] == [
-        ["09162", "2015", "unter 3 Jahre", "Insgesamt", "männlich", "1"],
-        ["09162", "2015", "unter 3 Jahre", "Insgesamt", "weiblich", "2"],
+        ["09162", "2015-12-31", "unter 3 Jahre", "Insgesamt", "männlich", "1"],
+        ["09162", "2015-12-31", "unter 3 Jahre", "Insgesamt", "weiblich", "2"],
     ]
     assert delivery.detected["header_lines"] == "3"
     assert delivery.detected["footnote_lines"] == "1"
@@ -137,7 +137,7 @@ def test_labelled_wide_header_in_iso_8859_1(tmp_path: Path) -> None:
     assert delivery.problems == []
     assert delivery.header == ["area_code", "period", "abschluss", "value"]
     assert values(delivery) == [
-        ["09474", "2014", "ohne Abschluss", "12"], ["09474", "2015", "ohne Abschluss", "0"],
+        ["09474", "2014", "ohne Abschluss", "12"], ["09474", "2015", "ohne Abschluss", "-"],
         ["09474", "2014", "Abitur", "300"], ["09474", "2015", "Abitur", "310"],
     ]
     assert delivery.detected["encoding"] == "Windows-1252 (ISO-8859-1)"
@@ -178,11 +178,12 @@ def test_period_in_title_line(tmp_path: Path) -> None:
     delivery = read(tmp_path, text)
     assert delivery.problems == []
     assert delivery.header == ["area_code", "period", "value"]
-    assert values(delivery) == [["0947", "2015", "116000"], ["09474114", "2015", "32000"]]
+    assert values(delivery) == [["0947", "2015-12-31", "116000"],
+                                ["09474114", "2015-12-31", "32000"]]
     assert delivery.detected["variant"] == "Zeitraum in Titelzeile"
 
 
-def test_special_signs(tmp_path: Path) -> None:
+def test_special_signs_are_passed_on(tmp_path: Path) -> None:
     text = (
         ";;;Insgesamt;männlich;weiblich\n"
         "2015;01001;Flensburg;-;.;x\n"
@@ -190,20 +191,12 @@ def test_special_signs(tmp_path: Path) -> None:
         "2015;01003;Lübeck;1.234,5;12;0\n"
     )
     delivery = read(tmp_path, text)
-    assert values(delivery) == [
-        ["01001", "2015", "Insgesamt", "0"],
-        ["01003", "2015", "Insgesamt", "1.234,5"],
-        ["01003", "2015", "männlich", "12"],
-        ["01003", "2015", "weiblich", "0"],
-    ]
+    # Whether "-" is a zero and whether a missing value is worth a warning depends on the
+    # row's area (territory, level, validity): the checks decide (test_area_checks.py).
+    assert [cells[-1] for cells in values(delivery)] == [
+        "-", ".", "x", "...", "/", "…", "1.234,5", "12", "0"]
     assert delivery.detected["decimal"] == ","
-    assert all(p.severity == "warning" for p in delivery.problems)
-    assert [(p.line, p.column) for p in delivery.problems] == [
-        (2, "männlich"), (2, "weiblich"), (3, "Insgesamt"), (3, "männlich"), (3, "weiblich")]
-    assert delivery.problems[0].message == (
-        "Wert „.“ (unbekannt oder geheim) übernommen als fehlend")
-    assert "noch nicht verfügbar" in delivery.problems[2].message
-    assert "keine verlässliche Angabe" in delivery.problems[3].message
+    assert delivery.problems == []
 
 
 @pytest.mark.parametrize("text", [
@@ -257,11 +250,19 @@ def test_ffcsv(tmp_path: Path) -> None:
         "weiblich;.;Anzahl;BEV001;Lebendgeborene;\n"
         "12612;Geburten;JAHR;Jahr;2015;KREISE;Kreise;01003;Lübeck;GES;Geschlecht;GESW;"
         "weiblich;;Anzahl;BEV001;Lebendgeborene;...\n"
+        "12612;Geburten;JAHR;Jahr;2015;KREISE;Kreise;01004;Neumünster;GES;Geschlecht;GESW;"
+        "weiblich;;Anzahl;BEV001;Lebendgeborene;-\n"
     )
     delivery = read(tmp_path, text)
     assert delivery.header == ["area_code", "period", "ges", "value"]
-    assert values(delivery) == [["01001", "2015", "GESM", "449"], ["01001", "2015", "GESW", "0"]]
-    assert [(p.severity, p.line) for p in delivery.problems] == [("warning", 4), ("warning", 5)]
+    # Special signs are passed on (the value_q sign when the value is empty); the checks
+    # report them for the rows that belong to the territory.
+    assert values(delivery) == [["01001", "2015", "GESM", "449"], ["01001", "2015", "GESW", "-"],
+                                ["01002", "2015", "GESW", "."], ["01003", "2015", "GESW", "..."],
+                                ["01004", "2015", "GESW", "-"]]
+    assert delivery.problems == []
+    assert delivery.area_names == {"01001": ("Flensburg", 2), "01002": ("Kiel", 4),
+                                   "01003": ("Lübeck", 5), "01004": ("Neumünster", 6)}
     assert delivery.detected["variant"].startswith("ffcsv")
 
 
@@ -280,9 +281,12 @@ def test_ffcsv_area_second_and_several_measures(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("cell", "period"), [
-    ("2015", "2015"), ("31.12.2015", "2015"), ("30.06.2015", "2015-06"),
-    ("Stichtag: 31.12.2015", "2015"), ("2015-12-31", "2015"), ("2015-06", "2015-06"),
-    ("DG", None), ("01001", None), ("13.13.2015", None),
+    # Key dates stay dates: which period they are depends on the dataset's period type
+    # (31.12.2015 is 2015 for yearly, 2015-H2 for half-yearly data); the validator maps them.
+    ("2015", "2015"), ("31.12.2015", "2015-12-31"), ("30.06.2015", "2015-06-30"),
+    ("Stichtag: 31.12.2015", "2015-12-31"), ("2015-12-31", "2015-12-31"),
+    ("2015-06", "2015-06"), ("2015-H1", "2015-H1"), ("2015-Q3", "2015-Q3"),
+    ("DG", None), ("01001", None), ("13.13.2015", None), ("31.06.2015", None),
 ])
 def test_normalize_period(cell: str, period: str | None) -> None:
     assert normalize_period(cell) == period
@@ -296,3 +300,66 @@ def test_dimension_names_rename_in_order(tmp_path: Path) -> None:
     wrong = read_genesis_delivery(path, dimension_names=["sex", "age_group"])
     assert wrong.problems[-1].severity == "error"
     assert "2 Merkmalsnamen" in wrong.problems[-1].message
+
+
+# Table 13211-02-05-4 as the Regionaldatenbank writes it: three header lines (group labels
+# spanned over their columns, sub-labels, units); the rate groups have a column without a
+# sub-label (their total).
+UNEMPLOYMENT = (
+    "GENESIS-Tabelle: 13211-02-05-4\n"
+    "Arbeitslose nach ausgewählten Personengruppen sowie;;;;;;;;;;;;;;\n"
+    "Arbeitslosenquoten - Jahresdurchschnitt -;;;;;;;;;;;;;;\n"
+    "regionale Tiefe: Kreise und krfr. Städte;;;;;;;;;;;;;;\n"
+    "Statistik der Arbeitslosen, Arbeitsuchenden und gemeldeten Stellen;;;;;;;;;;;;;;\n"
+    ";;;Arbeitslose;;;;;;;Arbeitslosenquote bezogen auf alle zivilen Erwerbspersonen;;;;"
+    "Arbeitslosenquote bezogen auf abhängige zivile Erwerbspersonen\n"
+    ";;;insgesamt;Ausländer;schwerbehindert;15 bis unter 20 Jahre;15 bis unter 25 Jahre;"
+    "55 bis unter 65 Jahre;langzeitarbeitslos;;Männer;Frauen;15 bis unter 25 Jahre;\n"
+    ";;;Anzahl;Anzahl;Anzahl;Anzahl;Anzahl;Anzahl;Anzahl;Prozent;Prozent;Prozent;Prozent;"
+    "Prozent\n"
+    "2015;DG;Deutschland;2794664;508183;178809;51707;234059;563047;1039281;6,4;6,7;6,2;5,3;7,1\n"
+    "2015;10041;      Saarbrücken, Regionalverband;15689;3840;1149;239;1267;2866;7226;9,4;"
+    "10,0;8,7;7,4;10,6\n"
+    "__________\n"
+    "Stand: 12.10.2017 / 09:15:22\n"
+)
+
+
+def test_13211_every_column_gets_its_own_labels(tmp_path: Path) -> None:
+    delivery = read(tmp_path, UNEMPLOYMENT)
+    assert delivery.problems == []
+    assert delivery.header == ["area_code", "period", "merkmal_1", "merkmal_2", "merkmal_3",
+                               "value"]
+    labels = {cells[-1]: tuple(cells[2:5]) for cells in values(delivery) if cells[0] == "DG"}
+    quote_all = "Arbeitslosenquote bezogen auf alle zivilen Erwerbspersonen"
+    assert labels == {
+        "2794664": ("Arbeitslose", "insgesamt", "Anzahl"),
+        "508183": ("Arbeitslose", "Ausländer", "Anzahl"),
+        "178809": ("Arbeitslose", "schwerbehindert", "Anzahl"),
+        "51707": ("Arbeitslose", "15 bis unter 20 Jahre", "Anzahl"),
+        "234059": ("Arbeitslose", "15 bis unter 25 Jahre", "Anzahl"),
+        "563047": ("Arbeitslose", "55 bis unter 65 Jahre", "Anzahl"),
+        "1039281": ("Arbeitslose", "langzeitarbeitslos", "Anzahl"),
+        # The rates were labelled "langzeitarbeitslos" and "15 bis unter 25 Jahre" before.
+        "6,4": (quote_all, "Insgesamt", "Prozent"),
+        "6,7": (quote_all, "Männer", "Prozent"),
+        "6,2": (quote_all, "Frauen", "Prozent"),
+        "5,3": (quote_all, "15 bis unter 25 Jahre", "Prozent"),
+        "7,1": ("Arbeitslosenquote bezogen auf abhängige zivile Erwerbspersonen", "Insgesamt",
+                "Prozent"),
+    }
+    assert delivery.area_names["10041"] == ("Saarbrücken, Regionalverband", 10)
+
+
+def test_spanned_sub_labels_still_carry_on_inside_their_group(tmp_path: Path) -> None:
+    text = (
+        "Tabelle\n"
+        ";;;Deutsche;;Ausländer;\n"
+        ";;;Insgesamt;;männlich;\n"
+        ";;;Anzahl;Anzahl;Anzahl;Anzahl\n"
+        "2015;01001;Flensburg;1;2;3;4\n"
+    )
+    delivery = read(tmp_path, text)
+    assert [tuple(cells[2:4]) for cells in values(delivery)] == [
+        ("Deutsche", "Insgesamt"), ("Deutsche", "Insgesamt"),
+        ("Ausländer", "männlich"), ("Ausländer", "männlich")]

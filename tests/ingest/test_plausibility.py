@@ -168,6 +168,31 @@ def test_jump_against_previous_period_in_same_file(conn, dataset) -> None:
     assert "gegenüber 2023-12: 30 → 10 (-67 %)" in problem.message
 
 
+def test_half_year_is_compared_with_the_half_year_before(conn, dataset) -> None:
+    # 2024-H1 follows 2023-H2 (not "2023", not "2024-06"); 2023-H2 comes from the file.
+    rows = [("0101", "2024-H1", "m", 100), ("0101", "2023-H2", "m", 30),
+            ("0101", "2023-Q4", "m", 99)]
+    jumps = [p for p in run(conn, dataset, rows) if "Sprung" in p.message]
+    assert [(p.line, p.message.split(":")[0]) for p in jumps] == [(2, "Sprung gegenüber 2023-H2")]
+
+
+def test_first_quarter_is_compared_with_the_last_of_the_year_before(conn, dataset) -> None:
+    conn.execute("INSERT INTO observations (dataset_id, area_code, period, sex, value) "
+                 "VALUES ('test', '0101', '2023-Q4', 'm', 10)")
+    problem = only(run(conn, dataset, [("0101", "2024-Q1", "m", 50)]), "Sprung")
+    assert "gegenüber 2023-Q4: 10 → 50" in problem.message
+
+
+def test_missing_areas_against_the_previous_half_year(conn, dataset) -> None:
+    conn.executemany("INSERT INTO observations (dataset_id, area_code, period, sex, value) "
+                     "VALUES ('test', ?, ?, 'm', 5)",
+                     [("0101", "2023-H1"), ("0102", "2023-H1"), ("0101", "2023-H2"),
+                      ("0102", "2023-H2"), ("0102", "2024")])
+    problem = only(run(conn, dataset, [("0101", "2024-H1", "m", 5)]), "fehlt gegenüber")
+    assert problem.message == ("Zeitraum 2024-H1: 1 Gebiet fehlt gegenüber der vorigen "
+                               "Lieferung (2023-H2): 0102")
+
+
 def test_small_or_moderate_changes_are_no_jump(conn, dataset) -> None:
     moderate = [("0102", "2023", "f", 43), ("0102", "2024", "f", 49)]  # +14 %
     small_counts = [("0101", "2024", "m", 2), ("0101", "2025", "m", 6)]  # +200 %, but only +4
@@ -260,7 +285,8 @@ def test_dataset_without_pairs_keeps_default(dataset) -> None:
 
 
 @pytest.mark.parametrize(("period", "previous"),
-                         [("2024", "2023"), ("2024-01", "2023-12"), ("2024-10", "2024-09")])
+                         [("2024", "2023"), ("2024-01", "2023-12"), ("2024-10", "2024-09"),
+                          ("2024-H1", "2023-H2"), ("2024-Q1", "2023-Q4")])
 def test_previous_period(period: str, previous: str) -> None:
     assert previous_period(period) == previous
 

@@ -161,15 +161,28 @@ def test_merged_header_cells(tmp_path: Path, merged: list[str], expected: str | 
     assert delivery.header == []
 
 
-def test_datetime_in_period_column(tmp_path: Path) -> None:
-    rows = [HEADER[:4], ["0101", dt.datetime(2024, 6, 1), "ambulant", 1],
-            ["0101", 2023, "ambulant", 2]]
+def test_datetime_in_period_column_is_a_key_date(tmp_path: Path) -> None:
+    # A key date goes on as ISO text; the validator maps it to the dataset's period type.
+    rows = [HEADER[:4], ["0101", dt.datetime(2024, 12, 31), "ambulant", 1],
+            ["0101", dt.date(2024, 6, 30), "ambulant", 2],
+            ["0101", 2023, "ambulant", 3]]
     delivery = read_xlsx_delivery(write_xlsx(tmp_path / "l.xlsx", rows))
-    line, column, message = only_error(delivery)
-    assert (line, column) == (2, "period")
-    assert "als Datum gespeichert (01.06.2024)" in message
-    assert "„2024“ oder „2024-06“" in message
-    assert delivery.rows == [(3, ["0101", "2023", "ambulant", "2"])]
+    assert delivery.problems == []
+    assert [cells[1] for _, cells in delivery.rows] == ["2024-12-31", "2024-06-30", "2023"]
+
+
+def test_excel_date_from_typed_month_is_refused_with_a_hint(tmp_path: Path) -> None:
+    # Excel turns a typed "2024-06" into 01.06.2024: no period ends that day.
+    dataset = load_catalog(bundled_dir("data")).datasets["hze"]
+    rows = [HEADER[:4], ["0101", dt.datetime(2024, 6, 1), "ambulant", 1],
+            ["0101", dt.datetime(2023, 12, 31), "ambulant", 2]]
+    delivery = read_xlsx_delivery(write_xlsx(tmp_path / "l.xlsx", rows))
+    report, frame = validate_delivery(delivery, dataset, AREAS)
+    [problem] = report.errors
+    assert (problem.line, problem.column) == (2, "period")
+    assert problem.message.startswith("Stichtag 01.06.2024 ist nicht das Ende eines Zeitraums")
+    assert "stand dort „2024-06“? Excel speichert das als Datum" in problem.message
+    assert frame["period"].tolist() == ["2023"]
 
 
 def test_date_elsewhere_becomes_iso_text(tmp_path: Path) -> None:
@@ -240,12 +253,12 @@ def test_end_to_end_validation_of_hze(tmp_path: Path) -> None:
             ["0101", 2023, "ambulant", 12],
             ["0101", "2023", "stationaer", 3.0],
             [],
-            ["0101", "2024-06", "teilstationaer", 1500]]
+            ["0101", dt.datetime(2024, 12, 31), "teilstationaer", 1500]]
     delivery = read_xlsx_delivery(write_xlsx(tmp_path / "hze.xlsx", rows))
     report, frame = validate_delivery(delivery, dataset, AREAS)
     assert report.errors == [], report.to_text()
     assert report.counts == {"rows": 3, "valid_rows": 3}
     assert frame[["area_code", "period", "category"]].values.tolist() == [
         ["0101", "2023", "ambulant"], ["0101", "2023", "stationaer"],
-        ["0101", "2024-06", "teilstationaer"]]
+        ["0101", "2024", "teilstationaer"]]
     assert frame["value"].tolist() == [12.0, 3.0, 1500.0]

@@ -111,8 +111,10 @@ def test_kill_9_during_publish_leaves_the_store_unchanged(serving, tmp_path: Pat
     inst.store.close()
     source = tmp_path / "big.csv"
     lines = ["area_code;period;sex;age_group;nationality;value"]
-    lines += [f"{a};{1990 + m // 12}-{m % 12 + 1:02d};{s};{g};deutsch;{m}"
-              for m in range(400) for a in AREAS for s in ("m", "w") for g in GROUPS]
+    # Every year the validator accepts (1990-2100) and both nationalities: bevoelkerung
+    # is yearly, so months would be refused before anything is published.
+    lines += [f"{a};{1990 + m // 2};{s};{g};{('deutsch', 'nichtdeutsch')[m % 2]};{m}"
+              for m in range(222) for a in AREAS for s in ("m", "w") for g in GROUPS]
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     loader = _cockpit(home, "load", str(source), "--dataset", "bevoelkerung", "--yes")
     build = home / "store" / ".build"

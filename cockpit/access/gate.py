@@ -95,12 +95,12 @@ class Areas:
     parents: dict[str, str | None]  # current parent relation
     descendants: dict[str, frozenset[str]]  # over every version: old areas stay in scope
     geometries: dict[str, dict]  # current geometry per code
+    # The snapshot's declared levels, top first (pages, API and audit take them from here).
+    levels: Levels = field(default_factory=demo_levels)
     versions: pd.DataFrame = None  # type: ignore[assignment]  # + valid_from, valid_to
     shapes: dict[tuple[str, date], str] = None  # type: ignore[assignment]
     # key date or tuple of valid version rows -> (areas valid then, their parents)
     _at: dict[object, tuple[pd.DataFrame, dict[str, str | None]]] = None  # type: ignore[assignment]
-    # The snapshot's declared levels, top first (pages, API and audit take them from here).
-    levels: Levels = field(default_factory=demo_levels)
 
     @classmethod
     def load(cls, conn) -> Areas:  # noqa: ANN001 - a DuckDB cursor
@@ -138,7 +138,7 @@ class Areas:
         geometries = {code: json.loads(geojson) for code, geojson
                       in _pick_shapes(shapes, set(current["code"]), date.max).items()}
         return cls(frame, parents, {code: below(code) for code in set(versions["code"])},
-                   geometries, versions.reset_index(drop=True), shapes, {}, read_levels(conn))
+                   geometries, read_levels(conn), versions.reset_index(drop=True), shapes, {})
 
     @property
     def latest(self) -> pd.DataFrame:
@@ -460,7 +460,7 @@ class Gate:
         # number at all leaves the gate with a hidden cell.
         records = [r if r[_INCOMPLETE] and not r[_SUPPRESSED] else (*r[:_MISSING], 0, 0, r[-1])
                    for r in records]
-        records.sort(key=lambda r: (r[_PERIOD], r[_AREA]))
+        records.sort(key=_by_period_area)
         return [ValueRow._make(r) for r in records]
 
     def _raw_view_detail(self, indicator: Indicator, records: list[tuple]) -> dict[str, Any]:
@@ -604,16 +604,16 @@ def check_level(level: str | None, levels: Levels) -> str | None:
     return level
 
 
-def _by_period_area(record: tuple) -> tuple:
-    return (period_sort_key(record[_PERIOD]), record[_AREA])
-
-
 def key_date(period: str) -> date:
     """The key date (last day) of a checked period; BadParameter for a year like 0000."""
     try:
         return period_end(period)
     except ValueError as exc:
         raise BadParameter(f"Zeitraum {period} hat keinen gültigen Stichtag.") from exc
+
+
+def _by_period_area(record: tuple) -> tuple:
+    return (period_sort_key(record[_PERIOD]), record[_AREA])
 
 
 def check_period(period: str | None) -> str | None:

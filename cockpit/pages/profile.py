@@ -180,7 +180,8 @@ def deviation_text(delta: float | None, decimals: int, lang: str,
 
 
 def area_options(areas: pd.DataFrame, lang: str) -> list[dict]:
-    """Every area in code order (the top area, then each area followed by those within)."""
+    """Every area in code order (the top area, then each area followed by those within);
+    an area that no longer exists says until when ("bis 31.12.2020")."""
     options = []
     for row in areas.itertuples():
         until = until_label(getattr(row, "valid_to", None), lang)

@@ -290,68 +290,6 @@ def test_suppression_of_a_lagged_series_is_the_same() -> None:
     assert list(suppress_area_frame(a, PARENTS, 3)) == list(suppress_area_frame(b, PARENTS, 3))
 
 
-# --- four levels (Land > Bezirk > Bezirksregion > Planungsraum) ------------------------
-# Every adjacent level pair is an equation set: region = sum of its Planungsräume,
-# Bezirk = sum of its regions, Land = sum of its Bezirke. Nothing assumes three levels.
-PARENTS_4 = {"11": None, "01": "11", "02": "11",
-             "0101": "01", "0102": "01", "0201": "02", "0202": "02",
-             "010101": "0101", "010102": "0101", "010201": "0102", "010202": "0102",
-             "010203": "0102", "020101": "0201", "020102": "0201", "020201": "0202",
-             "020202": "0202"}
-LEAVES_4 = [code for code in PARENTS_4 if len(code) == 6]
-
-
-def _four_level_counts(leaves: dict[str, float]) -> dict[str, float]:
-    def depth(code: str) -> int:
-        parent = PARENTS_4[code]
-        return 0 if parent is None else 1 + depth(parent)
-
-    counts = dict(leaves)
-    for code in sorted(PARENTS_4, key=depth, reverse=True):  # parts before their total
-        if code not in counts:
-            counts[code] = sum(v for c, v in counts.items() if PARENTS_4.get(c) == code)
-    return counts
-
-
-def _four_level_equations() -> list[tuple[str, list[str]]]:
-    children: dict[str, list[str]] = {}
-    for code, parent in PARENTS_4.items():
-        if parent is not None:
-            children.setdefault(parent, []).append(code)
-    return sorted((t, sorted(parts)) for t, parts in children.items())
-
-
-def test_four_levels_small_region_total_cannot_be_recomputed() -> None:
-    # Region 0101 = 1 + 1 is small itself: it, its parts and complements at every level
-    # above must be hidden so that neither Bezirk 01 minus region 0102 nor the Land
-    # minus Bezirk 02 gives it away.
-    leaves = dict.fromkeys(LEAVES_4, 9.0) | {"010101": 1.0, "010102": 1.0}
-    counts = _four_level_counts(leaves)
-    frame = _frame(counts)
-    hidden = set(frame.loc[suppress_area_frame(frame, PARENTS_4, 3), "area_code"])
-    assert {"010101", "010102", "0101"} <= hidden
-    equations = _four_level_equations()
-    assert _solvable(counts, hidden, equations) == set()
-    assert _weak(counts, hidden, _equations(PARENTS_4, counts)) == set()
-
-
-@pytest.mark.parametrize("seed", range(30))
-def test_four_levels_random_tables_never_reveal_a_hidden_cell(seed: int) -> None:
-    rng = np.random.default_rng(4000 + seed)
-    counts = _four_level_counts({code: float(rng.choice([0, 1, 1, 2, 3, 4, 8, 12]))
-                                 for code in LEAVES_4})
-    frame = _frame(counts)
-    hidden = set(frame.loc[suppress_area_frame(frame, PARENTS_4, 3), "area_code"])
-    small = {c for c, v in counts.items() if is_small(v, 3)}
-    assert small <= hidden
-    # No hidden small count is fixed by the visible cells and the equations of all three
-    # level pairs. (A complement chosen on structure may itself be derivable, e.g. a
-    # Bezirk as Land minus the other Bezirk; its value is no secret, and the intervals
-    # below show it narrows no small count.)
-    assert _solvable(counts, hidden, _four_level_equations()) & small == set()
-    assert _weak(counts, hidden, _equations(PARENTS_4, counts)) == set()
-
-
 # --- boundary changes: the equations of each period are those of the areas valid then ---
 def _fixed_cells(counts: dict[str, float], hidden: set[str],
                  equations: list[tuple[str, list[str]]]) -> set[str]:
@@ -414,3 +352,65 @@ def test_a_partial_sum_keeps_its_equation_over_the_parts_with_a_value() -> None:
     gap_flags = suppress_area_frame(frame, PARENTS, 3)
     gap_hidden = set(frame.loc[gap_flags, "area_code"])
     assert _fixed_cells(known, gap_hidden, equations) == {"0101"}
+
+
+# --- four levels (Land > Bezirk > Bezirksregion > Planungsraum) ------------------------
+# Every adjacent level pair is an equation set: region = sum of its Planungsräume,
+# Bezirk = sum of its regions, Land = sum of its Bezirke. Nothing assumes three levels.
+PARENTS_4 = {"11": None, "01": "11", "02": "11",
+             "0101": "01", "0102": "01", "0201": "02", "0202": "02",
+             "010101": "0101", "010102": "0101", "010201": "0102", "010202": "0102",
+             "010203": "0102", "020101": "0201", "020102": "0201", "020201": "0202",
+             "020202": "0202"}
+LEAVES_4 = [code for code in PARENTS_4 if len(code) == 6]
+
+
+def _four_level_counts(leaves: dict[str, float]) -> dict[str, float]:
+    def depth(code: str) -> int:
+        parent = PARENTS_4[code]
+        return 0 if parent is None else 1 + depth(parent)
+
+    counts = dict(leaves)
+    for code in sorted(PARENTS_4, key=depth, reverse=True):  # parts before their total
+        if code not in counts:
+            counts[code] = sum(v for c, v in counts.items() if PARENTS_4.get(c) == code)
+    return counts
+
+
+def _four_level_equations() -> list[tuple[str, list[str]]]:
+    children: dict[str, list[str]] = {}
+    for code, parent in PARENTS_4.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(code)
+    return sorted((t, sorted(parts)) for t, parts in children.items())
+
+
+def test_four_levels_small_region_total_cannot_be_recomputed() -> None:
+    # Region 0101 = 1 + 1 is small itself: it, its parts and complements at every level
+    # above must be hidden so that neither Bezirk 01 minus region 0102 nor the Land
+    # minus Bezirk 02 gives it away.
+    leaves = dict.fromkeys(LEAVES_4, 9.0) | {"010101": 1.0, "010102": 1.0}
+    counts = _four_level_counts(leaves)
+    frame = _frame(counts)
+    hidden = set(frame.loc[suppress_area_frame(frame, PARENTS_4, 3), "area_code"])
+    assert {"010101", "010102", "0101"} <= hidden
+    equations = _four_level_equations()
+    assert _solvable(counts, hidden, equations) == set()
+    assert _weak(counts, hidden, _equations(PARENTS_4, counts)) == set()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_four_levels_random_tables_never_reveal_a_hidden_cell(seed: int) -> None:
+    rng = np.random.default_rng(4000 + seed)
+    counts = _four_level_counts({code: float(rng.choice([0, 1, 1, 2, 3, 4, 8, 12]))
+                                 for code in LEAVES_4})
+    frame = _frame(counts)
+    hidden = set(frame.loc[suppress_area_frame(frame, PARENTS_4, 3), "area_code"])
+    small = {c for c, v in counts.items() if is_small(v, 3)}
+    assert small <= hidden
+    # No hidden small count is fixed by the visible cells and the equations of all three
+    # level pairs. (A complement chosen on structure may itself be derivable, e.g. a
+    # Bezirk as Land minus the other Bezirk; its value is no secret, and the intervals
+    # below show it narrows no small count.)
+    assert _solvable(counts, hidden, _four_level_equations()) & small == set()
+    assert _weak(counts, hidden, _equations(PARENTS_4, counts)) == set()

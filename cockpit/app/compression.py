@@ -1,0 +1,45 @@
+"""Compression of text responses (pages, scripts, styles, Dash callbacks, API answers).
+
+flask-compress picks zstd, brotli or gzip from the client's Accept-Encoding,
+sets `Vary: Accept-Encoding` and leaves small answers (< 500 bytes), error
+answers and everything not text alone. It only rewrites the body and the
+encoding headers, so the security headers, `Cache-Control: no-store` and the
+request size limits of security_headers.py apply unchanged.
+
+BREACH: compressing a response that carries a secret together with text an
+attacker controls lets someone who sees the encrypted lengths guess the
+secret byte by byte. Three answers carry the CSRF token:
+- /login (GET and the error page after POST) echoes `next` from the URL,
+- /logout (the confirmation form),
+- /_dash-layout (the logout form in the navigation bar) echoes the page and
+  query the browser came from (the language link's `next`).
+A foreign page can make the browser load /login?next=... as a top-level
+navigation with the session cookie (SameSite=Lax allows that), so these
+three are never compressed. They are small (a few KB); the big answers
+(component bundles, callbacks, API data) hold no CSRF token.
+"""
+
+from __future__ import annotations
+
+import flask
+from flask_compress import Compress
+
+# Answers carrying the CSRF token beside attacker-influenced text (see above).
+NOT_COMPRESSED = ("/login", "/logout", "/_dash-layout")
+
+
+def install_compression(server: flask.Flask, *, enabled: bool = True) -> None:
+    """Compress text responses except the ones in NOT_COMPRESSED."""
+    if not enabled:
+        return
+    server.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    server.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
+    # Registered by hand so the BREACH exclusions are checked first.
+    server.config["COMPRESS_REGISTER"] = False
+    compress = Compress(server)
+
+    @server.after_request
+    def compress_response(response: flask.Response) -> flask.Response:
+        if flask.request.path in NOT_COMPRESSED:
+            return response
+        return compress.after_request(response)

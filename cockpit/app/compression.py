@@ -16,7 +16,9 @@ secret byte by byte. Three answers carry the CSRF token:
 A foreign page can make the browser load /login?next=... as a top-level
 navigation with the session cookie (SameSite=Lax allows that), so these
 three are never compressed. They are small (a few KB); the big answers
-(component bundles, callbacks, API data) hold no CSRF token.
+(component bundles, callbacks, API data) hold no CSRF token. Dash's page
+HTML holds an `end_id` token, but a new one per load (it binds background
+callback handles to one page load), so there is no fixed secret to guess.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from flask_compress import Compress
 
 # Answers carrying the CSRF token beside attacker-influenced text (see above).
 NOT_COMPRESSED = ("/login", "/logout", "/_dash-layout")
+# The endpoint Dash serves /assets/<path> from.
+DASH_ASSETS_ENDPOINT = "_dash_assets.static"
 
 
 def install_compression(server: flask.Flask, *, enabled: bool = True) -> None:
@@ -34,6 +38,10 @@ def install_compression(server: flask.Flask, *, enabled: bool = True) -> None:
         return
     server.config.setdefault("COMPRESS_MIN_SIZE", 500)
     server.config.setdefault("COMPRESS_ALGORITHM", ["zstd", "br", "gzip"])
+    # Files are streamed; their ETag gets the encoding appended ("...:br"), so the
+    # browser's If-None-Match must be checked again after compression for a 304.
+    server.config.setdefault("COMPRESS_STREAMING_ENDPOINT_CONDITIONAL",
+                             ["static", DASH_ASSETS_ENDPOINT])
     # Registered by hand so the BREACH exclusions are checked first.
     server.config["COMPRESS_REGISTER"] = False
     compress = Compress(server)

@@ -6,8 +6,8 @@
 - Framing forbidden (`frame-ancestors 'none'` and X-Frame-Options for old browsers).
 - Cache-Control: no-store on everything except static assets, so pages, Dash
   callbacks and API answers with data stay out of shared and browser caches.
-  Static assets: Dash's fingerprinted component bundles are immutable for a
-  year (a new version has a new name); vendored files under /assets/vendor are
+  Static assets (browser cache only): Dash's fingerprinted component bundles
+  are immutable for a year (a new version has a new name); vendored files under /assets/vendor are
   fresh for a day, then revalidated; our own assets are always revalidated
   (ETag, 304), so a second visit transfers almost nothing.
 - Request size: small for every request, larger only for the Datenlieferung
@@ -38,9 +38,12 @@ DASH_CALLBACK_PATH = "/_dash-update-component"
 CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 COMPONENT_SUITES = "/_dash-component-suites/"
 VENDOR_ASSETS = "/assets/vendor/"
-IMMUTABLE = "public, max-age=31536000, immutable"
+# `private`: the browser may keep them, a shared proxy may not. Component bundles
+# are served only after login (they name software versions), so no proxy should
+# hand them to others.
+IMMUTABLE = "private, max-age=31536000, immutable"
 # Vendored files change only with a cockpit release; a day old copy is fine.
-VENDOR_CACHE = "public, max-age=86400"
+VENDOR_CACHE = "private, max-age=86400"
 REVALIDATE = "no-cache"
 
 

@@ -154,3 +154,11 @@ def test_compression_can_be_switched_off(demo, tmp_path, bundle) -> None:
     assert response.status_code == 200
     assert "Content-Encoding" not in response.headers
     assert response.headers["Cache-Control"] == IMMUTABLE
+
+
+def test_a_bundle_is_compressed_once_and_served_the_same_again(setup, bundle) -> None:
+    client = _client(setup, "gzip")
+    first = client.get(bundle).get_data()
+    second = client.get(bundle).get_data()
+    assert first == second
+    assert gzip.decompress(second) == _client(setup, None).get(bundle).get_data()

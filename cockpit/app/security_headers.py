@@ -38,6 +38,7 @@ DASH_CALLBACK_PATH = "/_dash-update-component"
 CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 COMPONENT_SUITES = "/_dash-component-suites/"
 VENDOR_ASSETS = "/assets/vendor/"
+FAVICON = "/_favicon.ico"
 # `private`: the browser may keep them, a shared proxy may not. Component bundles
 # are served only after login (they name software versions), so no proxy should
 # hand them to others.
@@ -52,7 +53,8 @@ def static_cache_control(path: str) -> str:
     if path.startswith(COMPONENT_SUITES) and check_fingerprint(path)[1]:
         # Dash names bundles `name.v<version>m<hash>.js`: the name changes with the file.
         return IMMUTABLE
-    if path.startswith(VENDOR_ASSETS):
+    if path.startswith((VENDOR_ASSETS, FAVICON)):
+        # Dash serves its favicon without ETag; revalidating would send it again.
         return VENDOR_CACHE
     return REVALIDATE
 

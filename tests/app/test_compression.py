@@ -128,6 +128,9 @@ def test_cache_headers_per_kind_of_static_file(setup, bundle) -> None:
     # A compressed file is streamed within its request: read it before the next request.
     assert vendored.get_data()
     assert vendored.headers["Cache-Control"] == VENDOR_CACHE
+    favicon = client.get("/_favicon.ico?v=1")
+    assert favicon.get_data()
+    assert favicon.headers["Cache-Control"] == VENDOR_CACHE
     own = client.get("/assets/cockpit.css")
     assert own.get_data()
     assert own.headers["Cache-Control"] == REVALIDATE

@@ -19,6 +19,9 @@ three are never compressed. They are small (a few KB); the big answers
 (component bundles, callbacks, API data) hold no CSRF token. Dash's page
 HTML holds an `end_id` token, but a new one per load (it binds background
 callback handles to one page load), so there is no fixed secret to guess.
+Dash callbacks (which may show a new API token once) are POSTs: a foreign page
+cannot repeat them with the victim's session cookie (SameSite=Lax), so they
+are compressed too.
 """
 
 from __future__ import annotations

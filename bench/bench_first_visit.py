@@ -13,7 +13,8 @@ comparison page's document when it is drawn (from its navigation start).
 --compress 0 runs the server with COCKPIT_COMPRESS=0; --source DIR runs the
 cockpit package from another checkout (e.g. `git worktree add /tmp/old main`)
 to measure the state before. Needs Debian's chromium at /usr/bin/chromium.
-Usage: python bench/bench_first_visit.py [--runs 3] [--compress 0|1] [--source DIR]
+--mbit N emulates a link of N Mbit/s with 20 ms latency (DevTools throttling).
+Usage: python bench/bench_first_visit.py [--runs 3] [--compress 0|1] [--source DIR] [--mbit N]
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ DRAWN = ("() => (document.querySelectorAll('#compare-bar .bars path').length > 1
 class Wire:
     """Counts bytes per request from the DevTools network events of one page."""
 
-    def __init__(self, cdp) -> None:
+    def __init__(self, cdp, mbit: float) -> None:
         self.encoded: dict[str, int] = {}
         self.decoded: dict[str, int] = defaultdict(int)
         self.urls: dict[str, str] = {}
@@ -51,6 +52,12 @@ class Wire:
         cdp.on("Network.dataReceived", self._data)
         cdp.on("Network.loadingFinished", self._finished)
         cdp.send("Network.enable")
+        if mbit:
+            # A link like an office line or a VPN: 20 ms latency, mbit Mbit/s down and up.
+            rate = mbit * 1_000_000 / 8
+            cdp.send("Network.emulateNetworkConditions", {
+                "offline": False, "latency": 20, "downloadThroughput": rate,
+                "uploadThroughput": rate})
 
     def _response(self, event) -> None:
         response = event["response"]
@@ -88,10 +95,11 @@ def _start(home: str, port: int, compress: str, source: str | None) -> subproces
         env=env, cwd=source or None)
 
 
-def _visit(browser, base: str, name: str, password: str, verbose: bool) -> dict[str, float]:
+def _visit(browser, base: str, name: str, password: str, verbose: bool,
+           mbit: float = 0) -> dict[str, float]:
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
-    wire = Wire(context.new_cdp_session(page))
+    wire = Wire(context.new_cdp_session(page), mbit)
     page.goto(base + "/login?next=" + urllib.request.quote(PAGE, safe=""))
     page.get_by_label("Benutzername").fill(name)
     page.get_by_label("Passwort").fill(password)
@@ -122,6 +130,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--compress", choices=("0", "1"), default="1")
     parser.add_argument("--source", help="checkout whose cockpit package is served")
+    parser.add_argument("--mbit", type=float, default=0,
+                        help="emulate a link of this many Mbit/s (default: loopback as is)")
     parser.add_argument("--verbose", action="store_true", help="list the biggest transfers")
     args = parser.parse_args()
     results = []
@@ -150,12 +160,13 @@ def main() -> None:
                 _visit(browser, base, name, password, False)
                 for i in range(args.runs):
                     results.append(_visit(browser, base, name, password,
-                                          args.verbose and i == 0))
+                                          args.verbose and i == 0, args.mbit))
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=30)
-    label = f"compress={args.compress}" + (f", source={args.source}" if args.source else "")
+    label = f"compress={args.compress}" + (f", {args.mbit:g} Mbit/s" if args.mbit else "")
+    label += f", source={args.source}" if args.source else ""
     print(f"{label}, {len(results)} fresh browser contexts")
     print("| visit | requests over the wire | transferred KB | uncompressed KB "
           "| drawn after ms (median / max) |\n|---|---|---|---|---|")

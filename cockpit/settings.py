@@ -50,6 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
             "proxy): session cookies are then sent only over HTTPS."),
     Setting("proxy_hops", "0", "Number of reverse proxies in front of the cockpit whose "
             "X-Forwarded-For/-Proto/-Host headers are trusted (0: none, headers ignored)."),
+    Setting("compress", "1", "1 to compress pages, scripts, callbacks and API answers "
+            "(zstd, brotli or gzip); 0 when a reverse proxy in front compresses them."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -70,6 +72,7 @@ class Settings:
     login_rate_per_address: str = "30 per minute"
     https: bool = False
     proxy_hops: int = 0
+    compress: bool = True
     overrides: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -172,5 +175,6 @@ def load_settings(**overrides: str | None) -> Settings:
         login_rate_per_address=_rate("login_rate_per_address", overrides),
         https=_flag("https", overrides),
         proxy_hops=_positive_int("proxy_hops", overrides, minimum=0),
+        compress=_flag("compress", overrides),
         overrides={k: v for k, v in overrides.items() if v is not None},
     )

@@ -6,6 +6,10 @@
 - Framing forbidden (`frame-ancestors 'none'` and X-Frame-Options for old browsers).
 - Cache-Control: no-store on everything except static assets, so pages, Dash
   callbacks and API answers with data stay out of shared and browser caches.
+  Static assets (browser cache only): Dash's fingerprinted component bundles
+  are immutable for a year (a new version has a new name); vendored files under /assets/vendor are
+  fresh for a day, then revalidated; our own assets are always revalidated
+  (ETag, 304), so a second visit transfers almost nothing.
 - Request size: small for every request, larger only for the Datenlieferung
   upload callback of a user who may deliver data; 413 with a German message.
 - The session cookie is Secure when the cockpit is reached over HTTPS.
@@ -16,6 +20,7 @@ from __future__ import annotations
 import dash
 import flask
 import flask_login
+from dash.fingerprint import check_fingerprint
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -31,6 +36,27 @@ UPLOAD_ROLES = ("admin", "controlling", "department")
 DASH_CALLBACK_PATH = "/_dash-update-component"
 # Fingerprinted or static files without data may be cached by the browser.
 CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+COMPONENT_SUITES = "/_dash-component-suites/"
+VENDOR_ASSETS = "/assets/vendor/"
+FAVICON = "/_favicon.ico"
+# `private`: the browser may keep them, a shared proxy may not. Component bundles
+# are served only after login (they name software versions), so no proxy should
+# hand them to others.
+IMMUTABLE = "private, max-age=31536000, immutable"
+# Vendored files change only with a cockpit release; a day old copy is fine.
+VENDOR_CACHE = "private, max-age=86400"
+REVALIDATE = "no-cache"
+
+
+def static_cache_control(path: str) -> str:
+    """Cache-Control for a static file without data at this path."""
+    if path.startswith(COMPONENT_SUITES) and check_fingerprint(path)[1]:
+        # Dash names bundles `name.v<version>m<hash>.js`: the name changes with the file.
+        return IMMUTABLE
+    if path.startswith((VENDOR_ASSETS, FAVICON)):
+        # Dash serves its favicon without ETag; revalidating would send it again.
+        return VENDOR_CACHE
+    return REVALIDATE
 
 _STATIC_POLICY = {
     "default-src": ["'self'"],
@@ -119,7 +145,10 @@ def install_security(server: flask.Flask, dash_app: dash.Dash, settings: Setting
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if settings.https:
             headers["Strict-Transport-Security"] = "max-age=31536000"
-        if not flask.request.path.startswith(CACHEABLE_PREFIXES):
+        path = flask.request.path
+        if path.startswith(CACHEABLE_PREFIXES) and response.status_code in (200, 304):
+            headers["Cache-Control"] = static_cache_control(path)
+        else:
             headers["Cache-Control"] = "no-store"
             headers.pop("Expires", None)
             headers.pop("ETag", None)

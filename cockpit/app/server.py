@@ -11,6 +11,7 @@ from cockpit.access import Gate
 from cockpit.api.v1 import api, install_error_handlers
 from cockpit.app.audit_sink import install_audit_sink
 from cockpit.app.auth import install_auth
+from cockpit.app.compression import install_compression
 from cockpit.app.dash_app import create_dash
 from cockpit.app.security_headers import install_security
 from cockpit.app.session import GATE_KEY
@@ -46,6 +47,8 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
 
     dash_app = create_dash(server)
     install_security(server, dash_app, inst.settings)
+    # After the security hooks, so it runs before them (Flask runs them in reverse).
+    install_compression(server, enabled=inst.settings.compress)
     if warm and inst.store.exists():
         # Committee members should not wait for the first computation.
         _start_warming(gate)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import duckdb
 
-from cockpit.cli.load import audit_cli, open_audit_log, os_user
+from cockpit.cli.load import cli_audit_hook, open_audit_log, os_user
 from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
 from cockpit.context import Installation
 from cockpit.territory.levels import LevelError, read_levels
@@ -124,13 +124,13 @@ def import_areas(inst: Installation, file: Path, level: str, code_field: str, na
         fail(f"Gebietsimport fehlgeschlagen, der Datenbestand ist unverändert: {exc}")
     click.echo("\n".join(plan.report.lines()))
     detail = {"file": file.name, "level": level, **plan.report.counts}
+    record = cli_audit_hook(audit_log, user)
     with audit_log:
         if plan.refused:
-            audit_cli(audit_log, user, "areas.import.rejected", **detail,
-                      errors=len(plan.report.errors), warnings=len(plan.report.warnings))
+            record("areas.import.rejected", {**detail, "errors": len(plan.report.errors),
+                                             "warnings": len(plan.report.warnings)})
         else:
-            audit_cli(audit_log, user, "areas.import", **detail,
-                      version=inst.store.current_version())
+            record("areas.import", {**detail, "version": inst.store.current_version()})
     audit_log.close()
     if plan.refused:
         if plan.report.errors:

@@ -37,13 +37,9 @@ def open_audit_log(inst: Installation) -> sqlite3.Connection:
         raise SystemExit(EXIT_FAILURE) from exc
 
 
-def audit_cli(conn: sqlite3.Connection, user: str, action: str, **detail: object) -> None:
-    """One audit entry of a command-line action (source `cli`; used by `cockpit areas`)."""
-    audit(conn, user, action, detail, source="cli")
-
-
 def cli_audit_hook(conn: sqlite3.Connection, user: str) -> AuditHook:
-    """Audit entries of a delivery made on the command line (source `cli`)."""
+    """Audit entries of a command-line action, e.g. a delivery or an area import
+    (source `cli`)."""
     return lambda action, detail: audit(conn, user, action, detail, source="cli")
 
 

@@ -41,12 +41,13 @@ def _rss_mib() -> tuple[float, float]:
     return (int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024)
 
 
-def child(home: str, case: str, warm_runs: int, expected: int) -> dict:
+def child(home: str, case: str, warm_runs: int, expected: int, version_runs: int) -> dict:
     """One fresh worker: cold request, warm requests, memory after warming everything."""
     from cockpit.app.server import create_server
     from cockpit.app.session import GATE_KEY
     from cockpit.appdb import create_demo_users
     from cockpit.context import Installation
+    from cockpit.indicators import sandbox
     from cockpit.settings import load_settings
     from tests.app.conftest import login
 
@@ -73,14 +74,27 @@ def child(home: str, case: str, warm_runs: int, expected: int) -> dict:
         warm.append((time.perf_counter() - start) * 1000)
         assert again.status_code == 200
     gzip = len(client.get(url, headers={"Accept-Encoding": "gzip"}).get_data())
-    gate = server.extensions[GATE_KEY]
-    gate.warm()
-    for indicator in gate.registry:
-        client.get(f"/api/v1/indicators/{indicator.id}/values?level=subdistrict",
-                   headers={"Accept-Encoding": "identity"})
-    rss, peak = _rss_mib()
-    return {"cold": cold, "warm": warm, "bytes": size, "gzip": gzip, "rss": rss,
-            "peak": peak, "suppressed": sum(1 for r in rows if r["suppressed"])}
+    # A new data version in this (now warmed-up) worker: a new gate and the snapshot's
+    # tables fetched anew, as after a publish.
+    again_cold = []
+    for _ in range(version_runs):
+        sandbox._sources.clear()
+        fresh = create_server(inst, secret_key="bench", warm=False).test_client()
+        assert login(fresh, name, password).status_code == 302
+        fresh.get("/api/v1/levels")
+        start = time.perf_counter()
+        assert fresh.get(url, headers={"Accept-Encoding": "identity"}).status_code == 200
+        again_cold.append((time.perf_counter() - start) * 1000)
+    rss = peak = float("nan")
+    if case == CASES[0][0]:  # memory once per scale (warming everything takes long)
+        gate = server.extensions[GATE_KEY]
+        gate.warm()
+        for indicator in gate.registry:
+            client.get(f"/api/v1/indicators/{indicator.id}/values?level=subdistrict",
+                       headers={"Accept-Encoding": "identity"})
+        rss, peak = _rss_mib()
+    return {"cold": cold, "version": again_cold, "warm": warm, "bytes": size, "gzip": gzip,
+            "rss": rss, "peak": peak, "suppressed": sum(1 for r in rows if r["suppressed"])}
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -98,19 +112,22 @@ def main() -> None:
                         help="directory holding the cockpit package to measure")
     parser.add_argument("--home540", type=Path)
     parser.add_argument("--home11k", type=Path)
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--versions", type=int, default=3,
+                        help="cold requests after a new data version per fresh worker")
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, str(args.code))
-        home, case, warm_runs, expected = args.child
-        print(json.dumps(child(home, case, int(warm_runs), int(expected))))
+        home, case, warm_runs, expected, versions = args.child
+        print(json.dumps(child(home, case, int(warm_runs), int(expected), int(versions))))
         return
     with tempfile.TemporaryDirectory(prefix="bench-values-") as scratch:
         homes = {540: args.home540, 11000: args.home11k}
         print(f"code: {args.code}\n")
-        print("| areas | request | runs | cold median ms | cold p95 ms | warm median ms | "
-              "warm p95 ms | response KB (gzip KB) | hidden cells | RSS MiB after warming "
-              "all (peak) |\n|---|---|---|---|---|---|---|---|---|---|")
+        print("| areas | request | workers | cold, fresh worker: median / p95 ms | cold, new "
+              "data version: runs, median / p95 ms | warm: runs, median / p95 ms | "
+              "response KB (gzip KB) | hidden cells | RSS MiB after warming all (peak) |\n"
+              "|---|---|---|---|---|---|---|---|---|")
         for scale in (int(s) for s in args.scales.split(",")):
             home = homes.get(scale)
             if home is None:
@@ -125,19 +142,21 @@ def main() -> None:
                 for _ in range(args.runs):
                     out = subprocess.run(
                         [sys.executable, __file__, "--code", str(args.code), "--child",
-                         str(home), case, str(args.warm), str(scale)],
+                         str(home), case, str(args.warm), str(scale), str(args.versions)],
                         check=True, capture_output=True, text=True,
                         env={**os.environ, "PYTHONPATH": str(args.code)})
                     results.append(json.loads(out.stdout.strip().splitlines()[-1]))
                 cold = [r["cold"] for r in results]
+                version = [v for r in results for v in r["version"]]
                 warm = [w for r in results for w in r["warm"]]
                 rss = statistics.median(r["rss"] for r in results)
                 peak = max(r["peak"] for r in results)
-                print(f"| {scale:,} | {case} | {len(results)} | {statistics.median(cold):.0f} | "
-                      f"{_quantile(cold, .95):.0f} | {statistics.median(warm):.1f} | "
-                      f"{_quantile(warm, .95):.1f} | {results[0]['bytes'] / 1024:.0f} "
-                      f"({results[0]['gzip'] / 1024:.0f}) | {results[0]['suppressed']} | "
-                      f"{rss:.0f} ({peak:.0f}) |", flush=True)
+                print(f"| {scale:,} | {case} | {len(results)} | {statistics.median(cold):.0f} / "
+                      f"{_quantile(cold, .95):.0f} | {len(version)}, "
+                      f"{statistics.median(version):.0f} / {_quantile(version, .95):.0f} | "
+                      f"{len(warm)}, {statistics.median(warm):.1f} / {_quantile(warm, .95):.1f} | "
+                      f"{results[0]['bytes'] / 1024:.0f} ({results[0]['gzip'] / 1024:.0f}) | "
+                      f"{results[0]['suppressed']} | {rss:.0f} ({peak:.0f}) |", flush=True)
 
 
 if __name__ == "__main__":

@@ -114,8 +114,8 @@ def _encode_values(rows: list) -> tuple[bytes, int, list[str]]:
          "expected": int(r.expected), "converted": bool(r.converted)}
         for r in rows
     ]
-    text = flask.current_app.json.dumps(data)
-    return f"{text}\n".encode(), len(rows), sorted({r.period for r in rows})
+    body = flask.current_app.json.response(data).get_data()  # exactly what jsonify sends
+    return body, len(rows), sorted({r.period for r in rows})
 
 
 def _audit_restricted_export(gate: Gate, viewer: Viewer, indicator_id: str,

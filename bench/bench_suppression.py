@@ -202,7 +202,8 @@ def main() -> None:
         start = time.perf_counter()
         gate.warm()
         warm = time.perf_counter() - start
-        hidden = {ind.id: int(gate._frame(ind)["suppressed"].sum()) for ind in inst.registry}
+        hidden = {ind.id: int(gate._table(ind).flags["suppressed"].sum())
+                  for ind in inst.registry}
         c, s, worst = cold_times(inst, list(KOELN_INDICATORS), args.runs)
         report = audit_suppression(gate, default_roles(gate))
         strict = audit_suppression(gate, default_roles(gate, role="leadership"),

@@ -13,11 +13,13 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable, Collection
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from cockpit.access.errors import AccessDenied, BadParameter, NotFound, NotLoggedIn
@@ -30,7 +32,6 @@ from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.model import Indicator
 from cockpit.periods import PERIOD_PATTERN as _PERIOD_RULE
 from cockpit.periods import period_end, sort_periods
-from cockpit.periods import sort_key as period_sort_key
 from cockpit.territory.correspondence import converted_hidden
 from cockpit.territory.levels import Levels, demo_levels, read_levels
 
@@ -51,6 +52,11 @@ _DTYPES = {"value": "float64", "numerator": "float64", "denominator": "float64",
            "expected": "int64", "converted": "bool"}
 
 AuditSink = Callable[[str, str, str], None]
+
+# Serialised answers kept per worker (least recently used dropped first): a few dozen
+# rankings of 11,000 areas, not one per viewer and parameter ever asked.
+_ANSWERS = 256
+_ANSWER_BYTES = 48 * 1024 * 1024
 
 
 class ValueRow(NamedTuple):
@@ -75,15 +81,87 @@ class ValueRow(NamedTuple):
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
 class _Table:
-    """An indicator's rows as tuples in VALUE_COLUMNS order, sorted by period (end date)
-    and area; `periods` oldest first by end date."""
+    """An indicator's rows, column by column and sorted by period (end date) and area;
+    `periods` oldest first by end date.
 
-    records: list[tuple]
-    by_area: dict[str, list[tuple]]
-    levels: frozenset[str]
-    periods: tuple[str, ...]
+    Compact on purpose: a worker keeps one per indicator, and at 11,000 areas and 15
+    periods a row per Python tuple cost ~2 GB for the catalogue. Texts are held once
+    (codes, names, levels, periods) and rows point at them; tuples are made only for
+    the rows a request returns.
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.periods: tuple[str, ...] = tuple(sort_periods(frame["period"].unique()))
+        self.levels: frozenset[str] = frozenset(frame["level"].unique())
+        period_idx = pd.Index(self.periods).get_indexer(frame["period"]).astype(np.int16)
+        area_idx, self.codes = pd.factorize(frame["area_code"], sort=True)
+        order = np.lexsort((area_idx, period_idx))
+        self.period_idx = period_idx[order]
+        self.area_idx = area_idx[order].astype(np.int32)
+        self.codes = np.asarray(self.codes, dtype=object)
+        self.code_at = {code: i for i, code in enumerate(self.codes)}
+        self.level_names = sorted(self.levels)
+        self.level_idx = pd.Index(self.level_names).get_indexer(
+            frame["level"]).astype(np.int8)[order]
+        name_idx, names = pd.factorize(frame["area_name"])
+        self.name_idx, self.names = name_idx[order].astype(np.int32), [*names, None]
+        parent_idx, parents = pd.factorize(frame["parent_code"])  # None -> -1
+        self.parent_idx, self.parents = parent_idx[order].astype(np.int32), [*parents, None]
+        self.numbers = {c: frame[c].to_numpy(dtype=float)[order]
+                        for c in ("value", "numerator", "denominator")}
+        self.flags = {c: frame[c].to_numpy(dtype=bool)[order]
+                      for c in ("suppressed", "incomplete", "converted")}
+        self.counts = {c: frame[c].to_numpy(dtype=np.int64).astype(np.int32)[order]
+                       for c in ("missing", "expected")}
+        # Rows of each period are one slice (sorted by period first).
+        bounds = np.searchsorted(self.period_idx, np.arange(len(self.periods) + 1))
+        self.period_rows = {p: (int(bounds[i]), int(bounds[i + 1]))
+                            for i, p in enumerate(self.periods)}
+        self._by_area: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __len__(self) -> int:
+        return len(self.area_idx)
+
+    def of_areas(self, codes: list[str]) -> np.ndarray:
+        """Row positions of the given areas, in table order."""
+        if self._by_area is None:  # built on the first such request (a profile)
+            order = np.argsort(self.area_idx, kind="stable")
+            starts = np.searchsorted(self.area_idx[order], np.arange(len(self.codes) + 1))
+            self._by_area = order, starts
+        order, starts = self._by_area
+        found = [order[starts[i]:starts[i + 1]] for i in
+                 (self.code_at.get(code) for code in codes) if i is not None]
+        return np.sort(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+
+    def in_areas(self, areas: frozenset[str]) -> np.ndarray:
+        """A mask of the rows whose area is in `areas`."""
+        inside = np.array([code in areas for code in self.codes], dtype=bool)
+        return inside[self.area_idx] if len(inside) else np.zeros(len(self), dtype=bool)
+
+    def records(self, rows: np.ndarray) -> list[tuple]:
+        """The rows at `rows` as tuples in VALUE_COLUMNS order (plain Python values)."""
+        codes, names, parents = self.codes, self.names, self.parents
+        levels = self.level_names
+        return list(zip(
+            [codes[i] for i in self.area_idx[rows].tolist()],
+            [names[i] for i in self.name_idx[rows].tolist()],
+            [levels[i] for i in self.level_idx[rows].tolist()],
+            [parents[i] for i in self.parent_idx[rows].tolist()],
+            [self.periods[i] for i in self.period_idx[rows].tolist()],
+            *(self.numbers[c][rows].tolist() for c in ("value", "numerator", "denominator")),
+            self.flags["suppressed"][rows].tolist(),
+            self.flags["incomplete"][rows].tolist(),
+            self.counts["missing"][rows].tolist(),
+            self.counts["expected"][rows].tolist(),
+            self.flags["converted"][rows].tolist(),
+            strict=True))
+
+    def hidden_cells(self) -> set[tuple[str, str]]:
+        """(area_code, period) of every suppressed row."""
+        rows = np.flatnonzero(self.flags["suppressed"])
+        return {(self.codes[a], self.periods[p]) for a, p in
+                zip(self.area_idx[rows].tolist(), self.period_idx[rows].tolist(), strict=True)}
 
 
 @dataclass(frozen=True)
@@ -94,7 +172,7 @@ class Areas:
     frame: pd.DataFrame  # current areas: code, name, level, parent_code
     parents: dict[str, str | None]  # current parent relation
     descendants: dict[str, frozenset[str]]  # over every version: old areas stay in scope
-    geometries: dict[str, dict]  # current geometry per code
+    geometries: Mapping[str, dict]  # current geometry per code (parsed when read)
     # The snapshot's declared levels, top first (pages, API and audit take them from here).
     levels: Levels = field(default_factory=demo_levels)
     versions: pd.DataFrame = None  # type: ignore[assignment]  # + valid_from, valid_to
@@ -123,20 +201,25 @@ class Areas:
             if parent is not None and parent != code:
                 children.setdefault(parent, set()).add(code)
 
-        def below(code: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+        def below(code: str) -> frozenset[str]:
+            # Everything reachable downwards but the area itself (a cycle back to it
+            # does not make it its own sub-area); a walk, not a recursion per path.
             found: set[str] = set()
-            for child in children.get(code, ()):
-                if child not in seen:
-                    found |= {child, *below(child, seen | {code})}
+            stack = list(children.get(code, ()))
+            while stack:
+                child = stack.pop()
+                if child != code and child not in found:
+                    found.add(child)
+                    stack.extend(children.get(child, ()))
             return frozenset(found)
 
         shapes = {
-            (code, pd.Timestamp(valid_from).date()): geojson
+            (code, valid_from if type(valid_from) is date
+             else pd.Timestamp(valid_from).date()): geojson
             for code, valid_from, geojson in conn.execute(
                 "SELECT code, valid_from, geojson FROM area_geometries").fetchall()
         }
-        geometries = {code: json.loads(geojson) for code, geojson
-                      in _pick_shapes(shapes, set(current["code"]), date.max).items()}
+        geometries = ParsedOnRead(_pick_shapes(shapes, set(current["code"]), date.max))
         return cls(frame, parents, {code: below(code) for code in set(versions["code"])},
                    geometries, read_levels(conn), versions.reset_index(drop=True), shapes, {})
 
@@ -176,6 +259,30 @@ class Areas:
         return _pick_shapes(self.shapes, set(self.valid_at(key_date)[0]["code"]), key_date)
 
 
+class ParsedOnRead(Mapping):
+    """GeoJSON texts by area code, parsed only when one is read.
+
+    A worker keeps the texts (which the store holds anyway); parsing all 11,000
+    boundaries at load cost ~1 s and tens of MB of dicts that only the GeoJSON route
+    needs, and it builds its collection once per level and data version.
+    """
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts = texts
+
+    def __getitem__(self, code: str) -> dict:
+        return json.loads(self.texts[code])
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.texts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+
 def _pick_shapes(shapes: dict[tuple[str, date], str], codes: set[str],
                  key_date: date) -> dict[str, str]:
     """The boundary of each area on a key date: the newest one stored from no later than
@@ -210,12 +317,14 @@ class Gate:
         self.registry = inst.registry
         self._audit = audit
         self._lock = threading.Lock()
+        self._answer_lock = threading.Lock()
         self._version: str | None = None
         self._areas: Areas | None = None
-        self._frames: dict[str, pd.DataFrame] = {}
         self._frame_locks: dict[str, threading.Lock] = {}
         self._geojson: dict[str, dict[str, Any]] = {}
         self._tables: dict[str, _Table] = {}
+        self._answers: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
+        self._answer_bytes = 0
 
     # -- data version and caches -------------------------------------------
     def _sync(self) -> str:
@@ -226,10 +335,12 @@ class Gate:
         if version != self._version:
             with self._lock:
                 if version != self._version:
-                    self._frames = {}
                     self._frame_locks = {}
                     self._geojson = {}
                     self._tables = {}
+                    with self._answer_lock:
+                        self._answers = OrderedDict()
+                        self._answer_bytes = 0
                     self._areas = Areas.load(self.inst.store.read(version))
                     self._version = version
         return version
@@ -253,36 +364,21 @@ class Gate:
         """Return the level if it is one of the installation's levels (or None for none)."""
         return check_level(level, self.declared_levels())
 
-    def _frame(self, indicator: Indicator) -> pd.DataFrame:
-        """All values of an indicator with their suppression flags, computed once."""
+    def _table(self, indicator: Indicator) -> _Table:
+        """All values of an indicator with their suppression flags, computed once per
+        data version and kept as a compact table (the frame itself is not kept)."""
         version = self._sync()
-        frame = self._frames.get(indicator.id)
-        if frame is not None:
-            return frame
+        table = self._tables.get(indicator.id)
+        if table is not None:
+            return table
         with self._lock:
             lock = self._frame_locks.setdefault(indicator.id, threading.Lock())
         with lock:
-            frame = self._frames.get(indicator.id)
-            if frame is None:
-                frame = self._build_frame(indicator, version)
+            table = self._tables.get(indicator.id)
+            if table is None:
+                table = _Table(self._build_frame(indicator, version))
                 if version == self._version:  # a newer snapshot may have arrived meanwhile
-                    self._frames[indicator.id] = frame
-        return frame
-
-    def _table(self, indicator: Indicator) -> _Table:
-        """The indicator's rows as tuples, indexed by area, built once per data version."""
-        table = self._tables.get(indicator.id)
-        if table is None:
-            version = self._version
-            frame = self._frame(indicator)
-            records = sorted(frame.itertuples(index=False, name=None), key=_by_period_area)
-            by_area: dict[str, list[tuple]] = {}
-            for record in records:
-                by_area.setdefault(record[_AREA], []).append(record)
-            table = _Table(records, by_area, frozenset(frame["level"]),
-                           tuple(sort_periods(frame["period"])))
-            if version == self._version:
-                self._tables[indicator.id] = table
+                    self._tables[indicator.id] = table
         return table
 
     def _build_frame(self, indicator: Indicator, version: str) -> pd.DataFrame:
@@ -301,11 +397,9 @@ class Gate:
             frame, parents, self.min_count(indicator), own_numerator=not derived,
             period_parents=period_parents, partial_sums=True)
         for source_id in derived:  # hidden exactly where the source counts are hidden
-            source = self._frame(self.registry.get(source_id))
-            hidden = source.loc[source["suppressed"], ["area_code", "period"]]
-            frame["suppressed"] |= derived_flags(frame, set(hidden.itertuples(index=False,
-                                                                               name=None)),
-                                                 sort_periods(source["period"]))
+            source = self._table(self.registry.get(source_id))
+            frame["suppressed"] |= derived_flags(frame, source.hidden_cells(),
+                                                 list(source.periods))
         if frame["converted"].any():  # a weighted sum of old cells must not narrow one
             hidden = frame.loc[frame["suppressed"], ["area_code", "period"]]
             frame["suppressed"] |= converted_hidden(
@@ -342,7 +436,7 @@ class Gate:
             if stop is not None and stop.is_set():
                 return
             try:
-                self._frame(indicator)
+                self._table(indicator)
             except Exception:  # noqa: BLE001 - a broken indicator fails on request, loudly
                 logger.exception("Indikator %s konnte nicht berechnet werden", indicator.id)
 
@@ -425,26 +519,30 @@ class Gate:
             if not scope.covers(area):
                 raise AccessDenied("Für dieses Gebiet fehlt Ihnen die Berechtigung.")
             areas = [area]
-        # Plain tuples, not pandas: a profile asks ~80 times per request.
+        # Row positions first, tuples only for what is returned: a profile asks ~80 times
+        # per request, a ranking of 11,000 areas once.
+        if level is not None and level not in table.levels:
+            raise BadParameter(f"Der Indikator hat keine Werte auf der Ebene „{level}“.")
+        if period is not None and period not in table.periods:
+            raise BadParameter(f"Für den Zeitraum {period} gibt es keine Werte.")
         if areas is not None:
             wanted = [code for code in dict.fromkeys(areas) if scope.covers(code)]
-            records = [r for code in wanted for r in table.by_area.get(code, ())]
-        elif scope.areas is None:
-            records = table.records
+            rows = table.of_areas(wanted)
+        elif period is not None:
+            rows = np.arange(*table.period_rows[period])
         else:
-            records = [r for r in table.records if r[_AREA] in scope.areas]
+            rows = np.arange(len(table))
+        if areas is None and scope.areas is not None:
+            rows = rows[table.in_areas(scope.areas)[rows]]
         if level is not None:
-            if level not in table.levels:
-                raise BadParameter(f"Der Indikator hat keine Werte auf der Ebene „{level}“.")
-            records = [r for r in records if r[_LEVEL] == level]
+            rows = rows[table.level_idx[rows] == table.level_names.index(level)]
         if period is not None:
-            if period not in table.periods:
-                raise BadParameter(f"Für den Zeitraum {period} gibt es keine Werte.")
-            records = [r for r in records if r[_PERIOD] == period]
-        elif not all_periods and records:
-            # "Latest" is the period that ends last: 2024 (31.12.) after 2024-06 (30.06.).
-            latest = max((r[_PERIOD] for r in records), key=period_sort_key)
-            records = [r for r in records if r[_PERIOD] == latest]
+            rows = rows[table.period_idx[rows] == table.periods.index(period)]
+        elif not all_periods and len(rows):
+            # "Latest" is the period that ends last: 2024 (31.12.) after 2024-06 (30.06.);
+            # the table's period numbers follow that order.
+            rows = rows[table.period_idx[rows] == table.period_idx[rows].max()]
+        records = table.records(rows)
         if viewer.wants_raw:
             # Every raw view is audited with what was actually returned (not what was
             # asked for: "latest" becomes the period, no level becomes the levels), also
@@ -460,8 +558,55 @@ class Gate:
         # number at all leaves the gate with a hidden cell.
         records = [r if r[_INCOMPLETE] and not r[_SUPPRESSED] else (*r[:_MISSING], 0, 0, r[-1])
                    for r in records]
-        records.sort(key=_by_period_area)
-        return [ValueRow._make(r) for r in records]
+        return [ValueRow._make(r) for r in records]  # already by period (end date), area
+
+    def answer(
+        self,
+        viewer: Viewer | None,
+        indicator_id: str,
+        build: Callable[[list[ValueRow]], Any],
+        *,
+        level: str | None = None,
+        period: str | None = None,
+        area: str | None = None,
+    ) -> Any:
+        """`build(rows)` for the rows `rows` returns with these parameters, kept per data
+        version, indicator, the viewer's scope and the parameters, so a serialised
+        answer is built once and not per request (11,000 rows: ~60 ms each time).
+
+        Who may see what is decided on every call, exactly as in `rows`; only what two
+        viewers with the same scope would get anyway is shared. Raw views are built
+        anew each time (each is audited).
+        """
+        indicator = self.indicator(viewer, indicator_id)
+        assert viewer is not None
+        scope = self.scope(viewer, indicator)
+        if viewer.wants_raw:
+            return build(self.rows(viewer, indicator_id, level=level, period=period,
+                                   area=area))
+        level, period = self.check_level(level), check_period(period)
+        if area is not None:
+            area = self.check_area(area)
+            if not scope.covers(area):
+                raise AccessDenied("Für dieses Gebiet fehlt Ihnen die Berechtigung.")
+        key = (self._sync(), indicator.id, scope.allowed, scope.areas, level, period, area)
+        with self._answer_lock:
+            cached = self._answers.get(key)
+            if cached is not None:
+                self._answers.move_to_end(key)
+                return cached[0]
+        built = build(self.rows(viewer, indicator_id, level=level, period=period, area=area))
+        size = len(built[0]) if isinstance(built, tuple) and isinstance(
+            built[0], bytes | str) else 0
+        with self._answer_lock:
+            if key[0] == self._version and key not in self._answers:
+                self._answers[key] = (built, size)
+                self._answer_bytes += size
+                while self._answers and (len(self._answers) > _ANSWERS
+                                         or self._answer_bytes > _ANSWER_BYTES):
+                    _, (_, dropped) = self._answers.popitem(last=False)
+                    self._answer_bytes -= dropped
+        return built
 
     def _raw_view_detail(self, indicator: Indicator, records: list[tuple]) -> dict[str, Any]:
         """What a raw view returned, exactly and of bounded size: indicator, data version,
@@ -610,10 +755,6 @@ def key_date(period: str) -> date:
         return period_end(period)
     except ValueError as exc:
         raise BadParameter(f"Zeitraum {period} hat keinen gültigen Stichtag.") from exc
-
-
-def _by_period_area(record: tuple) -> tuple:
-    return (period_sort_key(record[_PERIOD]), record[_AREA])
 
 
 def check_period(period: str | None) -> str | None:

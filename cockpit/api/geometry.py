@@ -40,6 +40,7 @@ class Encoded(NamedTuple):
 class _Entry(NamedTuple):
     collection: dict[str, Any]  # the gate's object: identity proves the text is its text
     encoded: Encoded
+    version: str  # the data version it was encoded under
 
 
 _cache: OrderedDict[tuple[int, str | None, str | None], _Entry] = OrderedDict()
@@ -54,6 +55,7 @@ def encoded_geojson(gate: Gate, viewer: Viewer | None, level: str | None,
     collection per data version); its answer is encoded only when it is not the same
     object as the one encoded before under this key."""
     collection = gate.geojson(viewer, level, period)
+    version = gate.data_version
     key = (id(gate), level, period)
     with _lock:
         entry = _cache.get(key)
@@ -63,7 +65,11 @@ def encoded_geojson(gate: Gate, viewer: Viewer | None, level: str | None,
     body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
     encoded = Encoded(body, f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"')
     with _lock:
-        _cache[key] = _Entry(collection, encoded)
+        # Entries of an older data version would keep its parsed geometry alive after
+        # the gate has let go of it; they are never asked for again.
+        for stale in [k for k, e in _cache.items() if k[0] == key[0] and e.version != version]:
+            del _cache[stale]
+        _cache[key] = _Entry(collection, encoded, version)
         _cache.move_to_end(key)
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)

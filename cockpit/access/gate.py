@@ -697,9 +697,9 @@ class Gate:
             return cached
         info = self.areas_info()
         if period:
+            wanted = set(frame["code"])  # once: per feature it made this quadratic
             geometries = {code: json.loads(text) for code, text
-                          in info.geometries_at(key_date(period)).items()
-                          if code in set(frame["code"])}
+                          in info.geometries_at(key_date(period)).items() if code in wanted}
         else:
             geometries = info.geometries
         self._geojson[key] = collection = {

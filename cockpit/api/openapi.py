@@ -54,6 +54,10 @@ QUERY_PARAMETERS: dict[str, dict[str, Any]] = {
                               "d. h. der Zeitraum mit dem spätesten Enddatum; Gebiete und "
                               "Geometrie: die an seinem Stichtag gültigen Gebiete, leer = "
                               "der heutige Gebietsstand.", "schema": _PERIOD},
+    "v": {"description": "Datenversion (von der Vergleichsseite gesetzt): stimmt sie mit der "
+                         "aktuellen überein, darf der Browser die Antwort behalten (ETag, "
+                         "ein Jahr); eine ältere leitet auf die aktuelle um.",
+          "schema": {"type": "string", "pattern": "^[0-9A-Za-z._-]{1,64}$"}},
     "area": {"description": "Schlüssel eines einzelnen Gebiets.",
              "schema": {"type": "string", "pattern": AREA_PATTERN.pattern}},
 }
@@ -221,7 +225,13 @@ OPERATIONS: dict[str, dict[str, Any]] = {
                "body": _array_of("Level"), "errors": ()},
     "areas_geojson": {"summary": "Gebietsgrenzen einer Ebene als GeoJSON (Standard: die "
                                  "unterste Ebene).",
-                      "body": _ref("FeatureCollection"), "errors": ()},
+                      "body": _ref("FeatureCollection"), "errors": (),
+                      # With `v`: the browser cache's answers.
+                      "answers": {
+                          "302": {"description": "`v` ist nicht die aktuelle Datenversion: "
+                                                 "Umleitung auf die aktuelle."},
+                          "304": {"description": "Unverändert (If-None-Match trifft das "
+                                                 "ETag der aktuellen Datenversion)."}}},
     "openapi": {"summary": "Diese Beschreibung der API (OpenAPI 3.1).", "body": _ref("OpenApi"),
                 "errors": ()},
 }
@@ -299,6 +309,7 @@ def _operation(view: str, rule: Rule, allowed: Iterable[str]) -> dict[str, Any]:
         "application/json": {"schema": spec["body"]}}}}
     for status in sorted({*COMMON_ERRORS, *spec["errors"]}):
         responses[status] = {"$ref": f"#/components/responses/{status}"}
+    responses.update(spec.get("answers", {}))
     return {"operationId": view, "summary": spec["summary"], "parameters": parameters,
             "responses": responses}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from contextlib import closing
 
 import flask
@@ -10,8 +11,10 @@ import flask
 from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
 from cockpit.access.gate import require_login
+from cockpit.api.geometry import IMMUTABLE, encoded_geojson, not_modified
 from cockpit.api.openapi import build_spec
 from cockpit.app.api_tokens import token_name
+from cockpit.app.compression import CONTENT_HASH
 from cockpit.app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from cockpit.app.session import current_gate, current_viewer
 from cockpit.appdb import audit
@@ -20,12 +23,14 @@ from cockpit.indicators.model import Indicator
 from cockpit.periods import latest
 
 api = flask.Blueprint("api_v1", __name__, url_prefix="/api/v1")
+# A data version as the store names snapshots (e.g. 20261202T062435123456Z).
+_VERSION = re.compile(r"^[0-9A-Za-z._-]{1,64}$")
 
 # Allowed query parameters per endpoint (view function name).
 _ALLOWED_PARAMS = {
     "values": {"level", "period", "area"},
     "areas": {"level", "period"},
-    "areas_geojson": {"level", "period"},
+    "areas_geojson": {"level", "period", "v"},
     "levels": set(),
     "indicators": set(),
     "openapi": set(),
@@ -190,7 +195,28 @@ def install_error_handlers(server: flask.Flask) -> None:
 
 @api.get("/areas/geojson")
 def areas_geojson() -> flask.Response:
+    """The boundaries of a level; with `v` (the data version, cockpit/api/geometry.py)
+    cached by the browser for as long as that version is current."""
+    args = flask.request.args
     # Without a level: the lowest level of the installation (the gate decides).
-    level = flask.request.args.get("level") or None
-    return flask.jsonify(current_gate().geojson(current_viewer(), level,
-                                                flask.request.args.get("period")))
+    level = args.get("level") or None
+    gate = current_gate()
+    encoded = encoded_geojson(gate, current_viewer(), level, args.get("period"))
+    version = args.get("v")
+    if version is None:  # the plain API answer: not cached, as every data answer
+        return flask.Response(encoded.body, mimetype="application/json")
+    if not _VERSION.match(version):
+        return flask.jsonify(error="Ungültige Datenversion (Parameter v)."), 400
+    if version != gate.data_version:
+        # An address from before the last publish: send the browser to the current one,
+        # which it may then keep (this answer itself is not cached).
+        current = {**args.to_dict(), "v": gate.data_version}
+        return flask.redirect(flask.url_for("api_v1.areas_geojson", **current))
+    if not_modified(encoded.etag):
+        response = flask.Response(status=304)
+    else:
+        response = flask.Response(encoded.body, mimetype="application/json")
+    response.headers["ETag"] = encoded.etag
+    flask.g.setdefault(CONTENT_HASH, encoded.etag)  # compressed once per content
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response

@@ -29,10 +29,13 @@ from __future__ import annotations
 import flask
 from flask_compress import Compress
 
-from cockpit.app.security_headers import COMPONENT_SUITES
+from cockpit.app.security_headers import COMPONENT_SUITES, IMMUTABLE, VERSIONED_DATA
 
 # Answers carrying the CSRF token beside attacker-influenced text (see above).
 NOT_COMPRESSED = ("/login", "/logout", "/_dash-layout")
+# Where a handler puts the ETag (a hash of the body) of an answer that may be compressed
+# once and kept: the same key always means the same bytes, whoever asks.
+CONTENT_HASH = "compress_content_hash"
 # The endpoint Dash serves /assets/<path> from.
 DASH_ASSETS_ENDPOINT = "_dash_assets.static"
 
@@ -56,6 +59,11 @@ def install_compression(server: flask.Flask, *, enabled: bool = True) -> None:
     server.config.update(COMPRESS_CACHE_BACKEND=_MemoryCache,
                          COMPRESS_CACHE_KEY=lambda request: request.path)
     bundles = Compress(server)
+    # The versioned map geometry (cockpit/api/geometry.py, up to 4 MB), compressed once
+    # per content: the key is the answer's ETag, the hash of its bytes.
+    server.config.update(COMPRESS_CACHE_BACKEND=_BoundedCache,
+                         COMPRESS_CACHE_KEY=lambda request: flask.g.get(CONTENT_HASH, ""))
+    versioned = Compress(server)
 
     @server.after_request
     def compress_response(response: flask.Response) -> flask.Response:
@@ -64,6 +72,10 @@ def install_compression(server: flask.Flask, *, enabled: bool = True) -> None:
             return response
         if path.startswith(COMPONENT_SUITES) and response.status_code == 200:
             return bundles.after_request(response)
+        if (path in VERSIONED_DATA and response.status_code == 200
+                and response.headers.get("Cache-Control") == IMMUTABLE
+                and flask.g.get(CONTENT_HASH) == response.headers.get("ETag")):
+            return versioned.after_request(response)
         return compress.after_request(response)
 
 
@@ -78,3 +90,16 @@ class _MemoryCache:
 
     def set(self, key: str, value: bytes) -> None:
         self._items[key] = value
+
+
+class _BoundedCache(_MemoryCache):
+    """A _MemoryCache that forgets its oldest items beyond MAX_ITEMS (URLs of old data
+    versions are never asked for again)."""
+
+    MAX_ITEMS = 24  # 6 collections (cockpit/api/geometry.py) x up to 3 encodings, + spare
+
+    def set(self, key: str, value: bytes) -> None:
+        self._items.pop(key, None)
+        self._items[key] = value
+        while len(self._items) > self.MAX_ITEMS:
+            del self._items[next(iter(self._items))]

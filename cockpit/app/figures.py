@@ -431,22 +431,33 @@ def _wrap(text: str, width: int = 14) -> str:
 
 # --- 3. map -------------------------------------------------------------------------------
 
+# The cockpit template as plain JSON, built once: the map is a dict, not a go.Figure.
+_TEMPLATE_JSON: dict[str, Any] = _TEMPLATE.to_plotly_json()
+_MAP_LINE = {"color": OUTLINE_COLOUR, "width": 0.8}
+# The area's name comes from the geometry (`properties.name`), so the figure carries only
+# codes, classes and value texts; plotly puts a feature's properties into its hover data.
+_NAME = "<b>%{properties.name}</b>"
 
-def _feature_collection(geojson: dict, codes: Sequence[str]) -> dict:
-    """The features of the given codes only, with `properties` reduced to the code."""
-    wanted = set(codes)
-    features = []
-    for feature in geojson.get("features", []):
-        code = (feature.get("properties") or {}).get("code")
-        if code is not None and str(code) in wanted:
-            features.append({"type": "Feature", "geometry": feature.get("geometry"),
-                             "properties": {"code": str(code)}})
-    return {"type": "FeatureCollection", "features": features}
+
+def _map_trace(geometry_url: str, codes: list[str], z: list[int], *, zmin: float,
+               zmax: float, colourscale: list[list[Any]], line: dict[str, Any], name: str,
+               hover: str, customdata: list[str] | None = None,
+               showlegend: bool = False) -> dict[str, Any]:
+    """One choropleth trace over the shared geometry URL (plotly fetches it once)."""
+    trace: dict[str, Any] = {
+        "type": "choropleth", "geojson": geometry_url, "featureidkey": "properties.code",
+        "locations": codes, "z": z, "zmin": zmin, "zmax": zmax, "colorscale": colourscale,
+        "showscale": False, "marker": {"line": line}, "name": name,
+        "showlegend": showlegend, "hovertemplate": hover,
+    }
+    if customdata is not None:
+        trace["customdata"] = customdata
+    return trace
 
 
 def choropleth_map(
     df: pd.DataFrame,
-    geojson: dict,
+    geometry_url: str,
     *,
     unit: str,
     decimals: int,
@@ -454,63 +465,72 @@ def choropleth_map(
     highlight: str | None = None,
     lang: str = "de",
     title: str | None = None,
-) -> go.Figure:
-    """Choropleth map with 5 discrete colour classes, suppressed areas in neutral grey."""
+) -> dict[str, Any]:
+    """Choropleth map with 5 discrete colour classes, suppressed areas in neutral grey.
+
+    `geometry_url` is the versioned address of the level's FeatureCollection
+    (cockpit/api/geometry.py, `properties.code` and `properties.name`); the figure holds
+    that URL in every trace instead of the geometry, so a callback carries values only and
+    the browser fetches the boundaries once per level, period and data version. The figure
+    is a plain dict: go.Figure would validate and deep-copy every list at 11,000 areas."""
+    if not isinstance(geometry_url, str) or not geometry_url:
+        raise ValueError("geometry_url must be the URL of the geometry route")
     t = _texts(lang)
     rows = _rows(df)
     shown = [r for r in rows if r.value is not None]
     suppressed = [r for r in rows if r.value is None and r.suppressed]
     no_data = [r for r in rows if r.value is None and not r.suppressed]
-    fig = _new_figure(lang, title)
-    common = {"featureidkey": "properties.code", "hovertemplate":
-              "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"}
-    hover_of: dict[str, list[str]] = {}
+    traces: list[dict[str, Any]] = []
+    hover_of: dict[str, str] = {}  # code -> the hover lines below the name
 
     if shown:
         breaks = class_breaks([r.value for r in shown], method, k=len(CLASS_COLOURS))
         n = max(len(breaks) - 1, 1)
-        colours = _class_colours(n)
+        scale = _stepped_colourscale(_class_colours(n))
         short_unit = len(unit) <= 6
         labels = _class_labels(breaks, unit=unit, decimals=decimals, lang=lang,
                                with_unit=short_unit)
-        classes = [assign_class(r.value, breaks) or 0 for r in shown]
-        customdata = []
-        for r, c in zip(shown, classes, strict=True):
-            text = (f"{format_value(r.value, unit, decimals, lang)}<br>"
-                    f"{t['class']}: {labels[c]}")
-            customdata.append([r.code, r.name, _noted(text, r, lang)])
-            hover_of[r.code] = customdata[-1]
+        members: list[list[_Row]] = [[] for _ in range(n)]
+        for r in shown:
+            members[assign_class(r.value, breaks) or 0].append(r)
         bar_title = t["quantile" if method == "quantile" else "equal"]
         if unit and not short_unit:
             bar_title += "<br>" + _wrap(unit)
-        fig.add_trace(go.Choropleth(
-            geojson=_feature_collection(geojson, [r.code for r in shown]),
-            locations=[r.code for r in shown],
-            z=classes,
-            zmin=-0.5,
-            zmax=n - 0.5,
-            colorscale=_stepped_colourscale(colours),
-            marker={"line": {"color": OUTLINE_COLOUR, "width": 0.8}},
-            customdata=customdata,
-            name=t["value"],
-            showlegend=False,
-            colorbar={
-                "title": {"text": bar_title, "side": "top",
-                          "font": {"size": SMALL_FONT_SIZE}},
-                "tickmode": "array",
-                "tickvals": list(range(n)),
-                "ticktext": labels,
-                "tickfont": {"size": SMALL_FONT_SIZE},
-                "ticks": "",
-                "outlinecolor": OUTLINE_COLOUR,
-                "outlinewidth": 1,
-                "thickness": 18,
-                "len": min(0.9, 0.18 * n + 0.1),
-                "y": 1,
-                "yanchor": "top",
-            },
-            **common,
-        ))
+        colourbar = {
+            "title": {"text": bar_title, "side": "top", "font": {"size": SMALL_FONT_SIZE}},
+            "tickmode": "array",
+            "tickvals": list(range(n)),
+            "ticktext": labels,
+            "tickfont": {"size": SMALL_FONT_SIZE},
+            "ticks": "",
+            "outlinecolor": OUTLINE_COLOUR,
+            "outlinewidth": 1,
+            "thickness": 18,
+            "len": min(0.9, 0.18 * n + 0.1),
+            "y": 1,
+            "yanchor": "top",
+        }
+        # One trace per class: the class label sits once in the trace's hover template
+        # instead of once per area; all share one colour scale, so the colours are those
+        # of a single trace with z = class, and the first carries the colour bar.
+        for c, group in enumerate(members):
+            if not group:
+                continue
+            texts = [_noted(format_value(r.value, unit, decimals, lang), r, lang)
+                     for r in group]
+            class_line = f"{t['class']}: {labels[c]}"
+            hover_of.update({r.code: f"{text}<br>{class_line}"
+                             for r, text in zip(group, texts, strict=True)})
+            trace = _map_trace(
+                geometry_url, [r.code for r in group], [c] * len(group), zmin=-0.5,
+                zmax=n - 0.5, colourscale=scale, line=_MAP_LINE, name=t["value"],
+                hover=f"{_NAME}<br>%{{customdata}}<br>{_escape_template(class_line)}"
+                      "<extra></extra>",
+                customdata=texts)
+            if not any(tr.get("showscale") for tr in traces):
+                trace["showscale"] = True
+                trace["colorbar"] = colourbar
+            traces.append(trace)
 
     for group, colour, label in (
         (suppressed, SUPPRESSED_COLOUR, f"{SUPPRESSED_MARK} {t['suppressed']}"),
@@ -518,52 +538,46 @@ def choropleth_map(
     ):
         if not group:
             continue
-        customdata = [[r.code, r.name, _missing_text(r, lang)] for r in group]
-        hover_of.update({r.code: cd for r, cd in zip(group, customdata, strict=True)})
-        fig.add_trace(go.Choropleth(
-            geojson=_feature_collection(geojson, [r.code for r in group]),
-            locations=[r.code for r in group],
-            z=[0] * len(group),
-            zmin=0,
-            zmax=1,
-            colorscale=[[0, colour], [1, colour]],
-            showscale=False,
-            marker={"line": {"color": OUTLINE_COLOUR, "width": 0.8}},
-            customdata=customdata,
-            name=label,
-            showlegend=True,
-            **common,
-        ))
+        text = _missing_text(group[0], lang)
+        hover_of.update({r.code: text for r in group})
+        traces.append(_map_trace(
+            geometry_url, [r.code for r in group], [0] * len(group), zmin=0, zmax=1,
+            colourscale=[[0, colour], [1, colour]], line=_MAP_LINE, name=label,
+            hover=f"{_NAME}<br>{_escape_template(text)}<extra></extra>", showlegend=True))
 
     if highlight is not None and highlight in hover_of:
         # A white halo under a black line keeps the outline visible on light and dark classes.
+        name = next(r.name for r in rows if r.code == highlight)
         for colour, width in (("#ffffff", 6), ("#000000", 3)):
-            fig.add_trace(go.Choropleth(
-                geojson=_feature_collection(geojson, [highlight]),
-                locations=[highlight],
-                z=[0],
-                zmin=0,
-                zmax=1,
-                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                showscale=False,
-                marker={"line": {"color": colour, "width": width}},
-                customdata=[hover_of[highlight]],
-                name=hover_of[highlight][1],
-                showlegend=False,
-                **common,
-            ))
+            traces.append(_map_trace(
+                geometry_url, [highlight], [0], zmin=0, zmax=1,
+                colourscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                line={"color": colour, "width": width}, name=name,
+                hover=f"{_NAME}<br>{_escape_template(hover_of[highlight])}<extra></extra>"))
 
+    layout: dict[str, Any] = {
+        "template": _TEMPLATE_JSON,
+        "separators": _separators(lang),
+        "geo": {"fitbounds": "locations", "visible": False, "projection": {"type": "mercator"},
+                "bgcolor": "rgba(0,0,0,0)", "showframe": False},
+        "margin": {"l": 0, "r": 0, "t": 50 if title else 10, "b": 10},
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top",
+                   "font": {"size": SMALL_FONT_SIZE}},
+        "dragmode": False,
+    }
+    if title:
+        layout["title"] = {"text": title, "x": 0, "xanchor": "left",
+                           "font": {"size": 16, "color": TEXT_COLOUR}}
     if not rows:
-        _empty_note(fig, lang)
-    fig.update_geos(fitbounds="locations", visible=False, projection={"type": "mercator"},
-                    bgcolor="rgba(0,0,0,0)", showframe=False)
-    fig.update_layout(
-        margin={"l": 0, "r": 0, "t": 50 if title else 10, "b": 10},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top",
-                "font": {"size": SMALL_FONT_SIZE}},
-        dragmode=False,
-    )
-    return fig
+        layout["annotations"] = [{"text": t["empty"], "x": 0.5, "y": 0.5, "xref": "paper",
+                                  "yref": "paper", "showarrow": False,
+                                  "font": {"size": FONT_SIZE}}]
+    return {"data": traces, "layout": layout}
+
+
+def _escape_template(text: str) -> str:
+    """A fixed text inside a hover template: plotly would read `%{` as a variable."""
+    return text.replace("%{", "%\u200b{")
 
 
 # --- 4. sparkline -----------------------------------------------------------------------------

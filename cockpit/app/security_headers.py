@@ -38,6 +38,9 @@ DASH_CALLBACK_PATH = "/_dash-update-component"
 CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 COMPONENT_SUITES = "/_dash-component-suites/"
 VENDOR_ASSETS = "/assets/vendor/"
+# Data answers whose URL carries the data version; kept only when the handler marked
+# them IMMUTABLE (the version asked for is the current one).
+VERSIONED_DATA = ("/api/v1/areas/geojson",)
 FAVICON = "/_favicon.ico"
 # `private`: the browser may keep them, a shared proxy may not. Component bundles
 # are served only after login (they name software versions), so no proxy should
@@ -148,6 +151,9 @@ def install_security(server: flask.Flask, dash_app: dash.Dash, settings: Setting
         path = flask.request.path
         if path.startswith(CACHEABLE_PREFIXES) and response.status_code in (200, 304):
             headers["Cache-Control"] = static_cache_control(path)
+        elif (path in VERSIONED_DATA and response.status_code in (200, 304)
+              and headers.get("Cache-Control") == IMMUTABLE):
+            pass  # its URL names the data version (cockpit/api/geometry.py)
         else:
             headers["Cache-Control"] = "no-store"
             headers.pop("Expires", None)

@@ -11,6 +11,7 @@ from dash.exceptions import PreventUpdate
 
 from cockpit.access.errors import GateError
 from cockpit.access.gate import AREA_PATTERN
+from cockpit.api.geometry import geometry_url
 from cockpit.app.callback_inputs import CellClick, ClickData, Key, validated
 from cockpit.app.components import (
     default_level,
@@ -259,7 +260,7 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     unit, decimals = indicator.unit, indicator.decimals
     bar = ranking_bar(rows, unit=unit, decimals=decimals, city_value=city_value,
                       highlight=highlight, lang=lang, city_label=top.name(lang))
-    geojson = gate.geojson(viewer, level, period)  # the boundaries of that period
+    geojson = geometry_url(gate, viewer, level, period)  # fetched once per data version
     area_map = choropleth_map(rows, geojson, unit=unit, decimals=decimals,
                               method=method if method in METHODS else "quantile",
                               highlight=highlight, lang=lang)

@@ -31,7 +31,9 @@ def test_comparison_of_an_old_year_shows_the_old_areas_on_their_map(client) -> N
     rows = out["compare-grid"]["rowData"]
     assert {r["area_name"] for r in rows} == {"Altes Nordviertel", "Alter Hafen",
                                               "Alte Südstadt"}
-    features = out["compare-map"]["figure"]["data"][0]["geojson"]["features"]
+    url = out["compare-map"]["figure"]["data"][0]["geojson"]  # the period's boundaries
+    assert "period=2019" in url
+    features = client.get(url).get_json()["features"]
     assert sorted(f["properties"]["code"] for f in features) == ["0101", "0102", "0201"]
 
 

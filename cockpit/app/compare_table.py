@@ -30,48 +30,57 @@ _TEXT_COLUMNS = {"area_name", "hint"}
 MAX_BLOCK = 500
 
 
+def _floats(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _flags(frame: pd.DataFrame, column: str, default: bool) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), default, dtype=bool)
+    values = frame[column]
+    if values.dtype == bool:
+        return values.to_numpy()
+    return values.fillna(default).to_numpy(dtype=bool)
+
+
 def table_frame(current: pd.DataFrame, previous: pd.DataFrame | None,
                 lang: str, decimals: int) -> pd.DataFrame:
     """Rows for the grid in rank order (highest value first, ties by name): TABLE_COLUMNS.
 
     A suppressed row keeps only code, name, denominator and its flag: value, numerator
-    and change are blank even if the caller forgot to blank them."""
-    hidden = current["suppressed"].fillna(True).to_numpy(dtype=bool)
-    raw = pd.to_numeric(current["value"], errors="coerce").to_numpy(dtype=float,
-                                                                     na_value=np.nan)
-    value = np.where(hidden, np.nan, raw)
-    frame = pd.DataFrame({
-        "area_code": current["area_code"].to_numpy(dtype=object),
-        "area_name": current["area_name"].to_numpy(dtype=object),
-        "value": value,
-    })
-    frame["rank"] = frame["value"].rank(ascending=False, method="min")
-    numerator = pd.to_numeric(current["numerator"], errors="coerce").to_numpy(
-        dtype=float, na_value=np.nan)
-    frame["numerator"] = np.where(hidden, np.nan, numerator)
-    frame["denominator"] = pd.to_numeric(current["denominator"], errors="coerce").to_numpy(
-        dtype=float, na_value=np.nan)
+    and change are blank even if the caller forgot to blank them. Built on numpy
+    columns and one frame at the end (pandas' per-column overhead dominates here)."""
+    hidden = _flags(current, "suppressed", True)
+    value = np.where(hidden, np.nan, _floats(current["value"]))
+    codes = current["area_code"].to_numpy(dtype=object)
+    names = current["area_name"].to_numpy(dtype=object)
     if previous is None or previous.empty:
-        frame["change"] = np.nan
+        change = np.full(len(current), np.nan)
     else:
-        before = pd.Series(pd.to_numeric(previous["value"], errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan), index=previous["area_code"].to_numpy(dtype=object))
-        before = before[~before.index.duplicated(keep="last")]
-        old = before.reindex(frame["area_code"]).to_numpy(dtype=float)
-        frame["change"] = (value - old).round(decimals)
-    frame["value"] = frame["value"].round(decimals)
-    frame["suppressed"] = hidden
+        before = dict(zip(previous["area_code"].tolist(), _floats(previous["value"]).tolist(),
+                          strict=True))
+        old = np.array([before.get(code, np.nan) for code in codes.tolist()], dtype=float)
+        change = np.round(value - old, decimals)
+    # Competition rank (1, 2, 2, 4), highest first; no value, no rank.
+    known = np.sort(-value[~np.isnan(value)])
+    rank = np.where(np.isnan(value), np.nan,
+                    np.searchsorted(known, -value, side="left") + 1.0)
     # Notes (partial sum, converted) only where a row is marked: a handful, not 11,000.
-    frame["hint"] = None
-    marked = np.zeros(len(current), dtype=bool)
-    for column in ("incomplete", "converted"):
-        if column in current.columns:
-            marked |= current[column].fillna(False).to_numpy(dtype=bool)
-    if marked.any():
-        picked = current.loc[marked].to_dict("records")
-        frame.loc[marked, "hint"] = [value_note(row, lang) for row in picked]
-    frame = frame.sort_values(["rank", "area_name"], na_position="last")
-    return frame[TABLE_COLUMNS].reset_index(drop=True)
+    hint = np.full(len(current), None, dtype=object)
+    marked = np.flatnonzero(_flags(current, "incomplete", False)
+                            | _flags(current, "converted", False))
+    if marked.size:
+        for i, row in zip(marked, current.iloc[marked].to_dict("records"), strict=True):
+            hint[i] = value_note(row, lang)
+    # Rank first (empty last), then name, as the grid showed it before.
+    order = np.lexsort((names.astype(str), np.nan_to_num(rank, nan=np.inf)))
+    return pd.DataFrame({
+        "area_code": codes[order], "area_name": names[order], "rank": rank[order],
+        "value": np.round(value, decimals)[order],
+        "numerator": np.where(hidden, np.nan, _floats(current["numerator"]))[order],
+        "denominator": _floats(current["denominator"])[order],
+        "change": change[order], "suppressed": hidden[order], "hint": hint[order],
+    }, columns=TABLE_COLUMNS)
 
 
 def compact_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
@@ -254,11 +255,11 @@ def _own_areas(gate, viewer) -> set[str]:  # noqa: ANN001 - Gate, Viewer
 
 def _marked(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows with a note (partial sum, converted): the notes block needs only these."""
-    mask = pd.Series(False, index=frame.index)
+    mask = np.zeros(len(frame), dtype=bool)
     for column in ("incomplete", "converted"):
         if column in frame.columns:
-            mask |= frame[column].fillna(False).astype(bool)
-    return frame[mask]
+            mask |= frame[column].fillna(False).to_numpy(dtype=bool)
+    return frame[mask] if mask.any() else frame.iloc[0:0]
 
 
 def _infinite(gate, viewer) -> bool:  # noqa: ANN001 - Gate, Viewer

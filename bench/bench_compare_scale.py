@@ -18,9 +18,11 @@ A home without app users gets the demo users (district user bound to "001").
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gzip
 import json
 import platform
+import pstats
 import statistics
 import sys
 import tempfile
@@ -64,12 +66,16 @@ def _client(inst: Installation):
     return client
 
 
+CPU: list[float] = []  # CPU time of each call (less disturbed by a shared machine)
+
+
 def _call(client, indicator: str, period: str, level: str, highlight: str | None = None,
           changed: list[str] | None = None):
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     response = callback(client, OUTPUTS, _inputs(indicator, period, level, highlight),
                         changed=changed)
     elapsed = (time.perf_counter() - start) * 1000
+    CPU.append((time.process_time() - cpu) * 1000)
     body = response.get_data()
     if response.status_code != 200 or b'"color":"warning"' in body:
         raise RuntimeError(f"HTTP {response.status_code}: {body[:300]!r}")
@@ -81,40 +87,70 @@ def _sizes(body: bytes) -> dict[str, int]:
     return {key: len(json.dumps(value, separators=(",", ":"))) for key, value in sent.items()}
 
 
+PARTS = ("values", "geojson", "ranking_bar", "choropleth_map", "table_rows")
+BREAKDOWN: list[str] = []
+
+
+def _breakdown(client, indicator: str, period: str, level: str, label: str,
+               calls: int = 5) -> None:
+    """Where a warm full update spends its time: cumulative ms per call of the gate's
+    values/geojson, the ranking, the map and the table rows (under cProfile, so the
+    absolute figures are inflated; the shares are what counts)."""
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(calls):
+        _call(client, indicator, period, level)
+    profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    total: dict[str, float] = dict.fromkeys(PARTS, 0.0)
+    for (filename, _, name), (_, _, _, cumulative, _) in stats.items():
+        if name in total and "cockpit" in filename:
+            total[name] += cumulative
+    BREAKDOWN.append(f"| {label} | " + " | ".join(f"{total[p] / calls * 1000:.1f}"
+                                                  for p in PARTS) + " |")
+
+
 def run(inst: Installation, *, label: str, level: str, indicator: str, period: str,
         runs: int, cold_runs: int) -> None:
     client = _client(inst)
     # The gate warm: the values of this indicator computed once (s-values' part).
     client.get(f"/api/v1/indicators/{indicator}/values?level={level}&period={period}")
     _call(client, indicator, period, level)
-    full, highlight = [], []
+    full, highlight, full_cpu, highlight_cpu = [], [], [], []
     body = b""
     codes: list[str] = []
     for i in range(runs):
         elapsed, body = _call(client, indicator, period, level)
         full.append(elapsed)
+        full_cpu.append(CPU[-1])
         if not codes:
             codes = json.loads(body)["response"]["compare-bar"]["figure"]["data"][0]["y"]
         area = codes[(i * 7) % len(codes)]
         elapsed, _ = _call(client, indicator, period, level, highlight=area,
                            changed=["compare-highlight.data"])
         highlight.append(elapsed)
+        highlight_cpu.append(CPU[-1])
     sizes = _sizes(body)
     rows = f"| {label} | full update (warm gate) | {runs} | {statistics.median(full):.1f} | " \
-           f"{_p95(full):.1f} | {len(body):,} | {len(gzip.compress(body)):,} | " \
+           f"{_p95(full):.1f} | {statistics.median(full_cpu):.1f} | {len(body):,} | " \
+           f"{len(gzip.compress(body)):,} | " \
            + ", ".join(f"{k.removeprefix('compare-')} {v:,}" for k, v in sizes.items()) + " |"
     print(rows)
     print(f"| {label} | highlight click (warm gate) | {runs} | "
-          f"{statistics.median(highlight):.1f} | {_p95(highlight):.1f} | | | |")
+          f"{statistics.median(highlight):.1f} | {_p95(highlight):.1f} | "
+          f"{statistics.median(highlight_cpu):.1f} | | | |")
+    _breakdown(client, indicator, period, level, label)
     if cold_runs:
-        cold = []
+        cold, cold_cpu = [], []
         for _ in range(cold_runs):
             with inst.store.publish():
                 pass  # a new snapshot of the same data: every cache of the old one is stale
             elapsed, _ = _call(client, indicator, period, level)
             cold.append(elapsed)
+            cold_cpu.append(CPU[-1])
         print(f"| {label} | full update, first after a publish (cold) | {cold_runs} | "
-              f"{statistics.median(cold):.1f} | {_p95(cold):.1f} | | | |")
+              f"{statistics.median(cold):.1f} | {_p95(cold):.1f} | "
+              f"{statistics.median(cold_cpu):.1f} | | | |")
 
 
 def main() -> None:
@@ -132,8 +168,8 @@ def main() -> None:
         print(f"# {platform.node()} · {platform.processor() or platform.machine()} · "
               f"Python {platform.python_version()} · {time.strftime('%Y-%m-%d %H:%M')} · "
               f"code {ROOT}")
-        print("| areas | case | runs | median ms | p95 ms | bytes | gzip bytes | "
-              "bytes per output |\n|---|---|---|---|---|---|---|---|")
+        print("| areas | case | runs | median ms | p95 ms | CPU median ms | bytes | gzip bytes | "
+              "bytes per output |\n|---|---|---|---|---|---|---|---|---|")
     cold_runs = args.cold_runs if args.cold_runs is not None else (
         5 if args.scale == "540" else 0)
     if args.scale == "demo":
@@ -143,12 +179,20 @@ def main() -> None:
             build_demo_store(inst.store, inst.catalog)
             run(inst, label="demo (24)", level="subdistrict", indicator=args.indicator,
                 period=args.period, runs=args.runs, cold_runs=cold_runs)
+        _print_breakdown()
         return
     if args.home is None:
         raise SystemExit("--home is needed for 540 and 11000 (python bench/scale_city.py)")
     inst = Installation(load_settings(home=str(args.home)))
     run(inst, label=f"{int(args.scale):,}", level="subdistrict", indicator=args.indicator,
         period=args.period, runs=args.runs, cold_runs=cold_runs)
+    _print_breakdown()
+
+
+def _print_breakdown() -> None:
+    print("\n| areas | ms per call (cProfile): " + " | ".join(PARTS) + " |\n|"
+          + "---|" * (len(PARTS) + 1))
+    print("\n".join(BREAKDOWN))
 
 
 if __name__ == "__main__":

@@ -439,7 +439,7 @@ def ranking_bar(
     for key, count in gaps:
         annotations.append({
             "x": 0, "xref": "paper", "xanchor": "left", "y": key, "yref": "y",
-            "showarrow": False, "align": "left",
+            "showarrow": False, "align": "left", "bgcolor": "#ffffff",
             "text": "<i>" + t_ui("ranking.gap.one" if count == 1 else "ranking.gap", lang,
                                  count=format_number(count, 0, lang)) + "</i>",
             "font": {"size": SMALL_FONT_SIZE, "color": TEXT_COLOUR},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -53,7 +55,14 @@ METHODS = ("quantile", "equal")
 #: Up to this many areas in a level the grid holds all rows in the browser (sorted and
 #: filtered there); above it (a Land's 11,000 Gemeinden) the grid asks the server for
 #: blocks of rows as it scrolls (AG Grid's infinite row model).
-CLIENT_ROWS_MAX = 3000
+#: COCKPIT_GRID_CLIENT_ROWS changes it (a lower bound for slow browsers; tests use it to
+#: exercise the server blocks on a small territory).
+def _client_rows_max(default: int = 3000) -> int:
+    text = os.environ.get("COCKPIT_GRID_CLIENT_ROWS", "").strip()
+    return int(text) if text.isdigit() else default  # anything else: the default
+
+
+CLIENT_ROWS_MAX = _client_rows_max()
 #: Height of the grid when it scrolls (virtual rows) instead of growing with its rows.
 GRID_HEIGHT = "560px"
 

@@ -32,3 +32,38 @@ dagfuncs.cockpitNumber = function (params, decimals, locale, signed) {
   }
   return signed && params.value > 0 ? "+" + text : text;
 };
+
+/* The comparison grid's highlighted area lives here, not in every row: a click
+   redraws the rows (rowClassRules calls cockpitIsHighlighted) instead of
+   sending the whole table again. */
+window.cockpitHighlighted = null;
+dagfuncs.cockpitIsHighlighted = function (params) {
+  return Boolean(params.data && window.cockpitHighlighted !== null &&
+                 params.data.area_code === window.cockpitHighlighted);
+};
+
+function cockpitWithGrid(gridId, action) {
+  var grids = window.dash_ag_grid;
+  if (!grids || !grids.getApiAsync) {
+    return;
+  }
+  grids.getApiAsync(gridId).then(action).catch(function () { /* grid not on this page */ });
+}
+
+window.cockpitGridHighlight = function (gridId, area) {
+  window.cockpitHighlighted = area || null;
+  cockpitWithGrid(gridId, function (api) { api.redrawRows(); });
+  return window.dash_clientside.no_update;
+};
+
+/* Infinite row model (very large territories): drop the cached blocks so the
+   grid asks the server again for the new indicator, period or level. */
+window.cockpitGridRefresh = function (gridId) {
+  cockpitWithGrid(gridId, function (api) {
+    if (api.getGridOption("rowModelType") === "infinite") {
+      api.purgeInfiniteCache();
+      api.ensureIndexVisible(0, "top");
+    }
+  });
+  return window.dash_clientside.no_update;
+};

@@ -115,6 +115,42 @@ class CellClick(TypedDict, total=False):
 
 
 @with_config(_STRICT)
+class GridSort(TypedDict, total=False):
+    """One column of an AG Grid sortModel."""
+
+    colId: Key  # noqa: N815 - the grid's field name
+    sort: Literal["asc", "desc"]
+
+
+@with_config(_STRICT)
+class GridCondition(TypedDict, total=False):
+    """One condition of an AG Grid column filter (text or number)."""
+
+    filterType: Key  # noqa: N815
+    type: Key
+    filter: Key | float | None
+    filterTo: float | None  # noqa: N815
+
+
+@with_config(_STRICT)
+class GridFilter(GridCondition, total=False):
+    """An AG Grid column filter: one condition, or two joined by AND/OR."""
+
+    operator: Literal["AND", "OR"]
+    conditions: list[GridCondition]
+
+
+@with_config(_STRICT)
+class GridRowsRequest(TypedDict, total=False):
+    """dash-ag-grid's getRowsRequest of the infinite row model (a block of rows)."""
+
+    startRow: int  # noqa: N815
+    endRow: int  # noqa: N815
+    sortModel: list[GridSort]  # noqa: N815
+    filterModel: dict[Key, GridFilter]  # noqa: N815
+
+
+@with_config(_STRICT)
 class SeriesEntry(TypedDict):
     """One trend line as the profile sends it to the browser and back for drawing."""
 

@@ -1,4 +1,5 @@
-"""Plotly figures of the cockpit: pure functions from gated data to ``go.Figure``.
+"""Plotly figures of the cockpit: pure functions from gated data to ``go.Figure`` (or, where
+speed matters at 11,000 areas, the plain figure dict Dash sends anyway).
 
 Nothing here touches Dash, Flask or the database; callbacks pass in the data frame that the
 access gate released and get a figure back.  Conventions shared by all figures:
@@ -18,7 +19,7 @@ access gate released and get a figure back.  Conventions shared by all figures:
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,9 @@ from cockpit.app.formatting import (
     format_period,
     format_value,
 )
+from cockpit.app.i18n import register_strings
+from cockpit.app.i18n import t as t_ui
+from cockpit.app.ranking import Gap, histogram, select_positions, with_gaps
 from cockpit.app.value_notes import value_mark, value_note
 from cockpit.periods import PeriodError, period_end, period_kind, sort_periods
 
@@ -224,6 +228,77 @@ def _missing_text(row: _Row, lang: str) -> str:
 
 # --- 1. ranking -----------------------------------------------------------------------------
 
+register_strings({
+    "ranking.gap": {
+        "de": "… {count} weitere Gebiete (vollständige Liste in der Tabelle)",
+        "en": "… {count} more areas (full list in the table)",
+    },
+    "ranking.gap.one": {
+        "de": "… 1 weiteres Gebiet (vollständige Liste in der Tabelle)",
+        "en": "… 1 more area (full list in the table)",
+    },
+    "ranking.distribution": {
+        "de": "Verteilung aller {count} Gebiete mit Wert",
+        "en": "Distribution of all {count} areas with a value",
+    },
+    "ranking.areas_axis": {"de": "Anzahl Gebiete", "en": "Number of areas"},
+    "ranking.bin": {"de": "{low} bis {high}: {count} Gebiete",
+                    "en": "{low} to {high}: {count} areas"},
+})
+
+#: Bars of the distribution (ColorBrewer Blues, lighter than the ranking's bars).
+DISTRIBUTION_COLOUR = "#6baed6"
+#: Pixel height of the distribution below a long ranking, and the space between the two.
+DISTRIBUTION_PX = 220
+_BETWEEN_PX = 90
+_TEMPLATE_DICT: dict[str, Any] = _TEMPLATE.to_plotly_json()
+
+
+def _ranking_frame(df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The gated frame as numpy columns in ranking order: code, name, value (NaN when
+    suppressed or missing), suppressed, has_value, rank and the value marks; suppressed
+    rows lose their numbers and marks right here, whatever the caller passed."""
+    missing = {"area_code", "suppressed", "value"} - set(df.columns)
+    if missing:
+        raise ValueError(f"data frame lacks column(s): {', '.join(sorted(missing))}")
+    flags = df["suppressed"]
+    hidden = (flags.to_numpy(dtype=bool) if flags.dtype == bool
+              else np.array([_is_suppressed(f) for f in flags.tolist()], dtype=bool))
+    values = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    values = np.where(hidden | ~np.isfinite(values), np.nan, values)
+    codes = np.array(df["area_code"].astype(str).tolist(), dtype=str)
+    names = (np.array(df["area_name"].astype(str).tolist(), dtype=str)
+             if "area_name" in df.columns else codes)
+    has_value = ~np.isnan(values)
+    # Values first (highest on top, ties by name and code), then suppressed, then missing.
+    order = np.lexsort((codes, names, ~hidden, -np.nan_to_num(values, nan=0.0), ~has_value))
+    cols: dict[str, np.ndarray] = {"code": codes[order], "name": names[order],
+                                   "value": values[order], "suppressed": hidden[order],
+                                   "has_value": has_value[order]}
+    for mark in ("incomplete", "missing", "expected", "converted"):
+        if mark in df.columns:
+            column = df[mark].to_numpy()[order]
+            if mark in ("incomplete", "converted"):
+                column = pd.Series(column).fillna(False).to_numpy(dtype=bool) & ~hidden[order]
+            cols[mark] = column
+    # Competition rank (1, 2, 2, 4) among the areas with a value, as in the table.
+    ranked = cols["value"]
+    n_shown = int(has_value.sum())
+    cols["rank"] = np.where(np.isnan(ranked), 0,
+                            np.searchsorted(-ranked[:n_shown], -ranked, side="left") + 1)
+    return cols
+
+
+def _marks_of(row: dict) -> dict | None:
+    if not (bool(row.get("incomplete", False)) or bool(row.get("converted", False))):
+        return None
+    return {k: row[k] for k in ("incomplete", "missing", "expected", "converted") if k in row}
+
+
+def _ranking_axes(unit: str, t: dict[str, str], x_range: list[float]) -> dict:
+    return {"title": {"text": unit or t["value"]}, "range": x_range, "zeroline": True,
+            "showgrid": True, "fixedrange": True}
+
 
 def ranking_bar(
     df: pd.DataFrame,
@@ -235,105 +310,221 @@ def ranking_bar(
     lang: str = "de",
     title: str | None = None,
     city_label: str | None = None,
-) -> go.Figure:
-    """Horizontal ranking of areas, highest on top, suppressed areas as '·' at the bottom.
+    own: Collection[str] = (),
+) -> dict[str, Any]:
+    """Horizontal ranking of areas, highest on top, suppressed areas as '·' at the bottom,
+    as a plain plotly figure dict (no ``go.Figure``: its validation deep-copies every list,
+    a million ``copy.deepcopy`` calls at 11,000 areas).
 
     `city_value` is the top level's value (the whole municipality), marked as a line
-    labelled `city_label` (the top level's name; "Stadt" when not given)."""
+    labelled `city_label` (the top level's name; "Stadt" when not given). Up to
+    :data:`cockpit.app.ranking.FULL_MAX` areas each gets its bar; a longer ranking shows
+    the top and bottom areas with their rank, the `own` areas (a district user's area and
+    its sub-areas) and the highlighted one, a labelled gap for the areas left out, and
+    below it the distribution of all values with the city value and the highlighted
+    area marked."""
     t = _texts(lang)
-    rows = _rows(df)
-    shown = sorted((r for r in rows if r.value is not None),
-                   key=lambda r: (-(r.value or 0.0), r.name, r.code))
-    hidden = sorted((r for r in rows if r.value is None),
-                    key=lambda r: (not r.suppressed, r.name, r.code))
-    order = shown + hidden
+    frame = _ranking_frame(df)
     city = finite_number(city_value)
+    layout: dict[str, Any] = {"template": _TEMPLATE_DICT, "separators": _separators(lang)}
+    if title:
+        layout["title"] = {"text": title, "x": 0, "xanchor": "left",
+                           "font": {"size": 16, "color": TEXT_COLOUR}}
+    if len(frame["code"]) == 0:
+        layout.update(
+            xaxis={"visible": False}, yaxis={"visible": False},
+            annotations=[{"text": t["empty"], "x": 0.5, "y": 0.5, "xref": "paper",
+                          "yref": "paper", "showarrow": False, "font": {"size": FONT_SIZE}}])
+        return {"data": [], "layout": layout}
 
-    fig = _new_figure(lang, title)
-    if not order:
-        _empty_note(fig, lang)
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        return fig
+    n_total = len(frame["code"])
+    n_shown = int(frame["has_value"].sum())
+    wanted = [*own, *([highlight] if highlight else [])]
+    kept = np.flatnonzero(np.isin(frame["code"], wanted)).tolist() if wanted else []
+    positions = select_positions(n_shown, n_total, kept)
+    compact = len(positions) < n_total
+    items = with_gaps(positions, n_total)
 
     def bold(text: str, code: str) -> str:
         return f"<b>{text}</b>" if code == highlight else text
 
+    categories: list[str] = []
+    ticks: list[str] = []
+    bars: dict[str, list] = {"x": [], "y": [], "text": [], "color": [], "customdata": []}
+    marks: dict[str, list] = {"y": [], "text": [], "customdata": []}
+    gaps: list[tuple[str, int]] = []
+    any_suppressed = False
+    marks_present = [m for m in ("incomplete", "missing", "expected", "converted")
+                     if m in frame]
+    rows_of = ({k: (frame[k][i].item() if hasattr(frame[k][i], "item") else frame[k][i])
+                for k in ("code", "name", "value", "suppressed", "has_value", "rank",
+                          *marks_present)}
+               for i in items if not isinstance(i, Gap))
+    for item in items:
+        if isinstance(item, Gap):
+            key = f"…{len(gaps) + 1}"  # never an area code (codes are letters and digits)
+            gaps.append((key, int(item)))
+            categories.append(key)
+            ticks.append("")
+            continue
+        row = next(rows_of)
+        code, name = row["code"], row["name"]
+        categories.append(code)
+        label_name = (f"{int(row['rank'])}. {name}" if compact and row["has_value"]
+                      else name)
+        ticks.append(bold(label_name, code))
+        if row["has_value"]:
+            value = float(row["value"])
+            mark_data = _marks_of(row)
+            note = value_note(mark_data, lang) if mark_data else None
+            label = format_value(value, unit, decimals, lang) + (
+                value_mark(mark_data) if mark_data else "")
+            bars["x"].append(value)
+            bars["y"].append(code)
+            bars["text"].append(bold(label, code))
+            bars["color"].append(HIGHLIGHT_COLOUR if code == highlight else BAR_COLOUR)
+            bars["customdata"].append([code, name, f"{label}<br>{note}" if note else label])
+        else:
+            suppressed = bool(row["suppressed"])
+            any_suppressed |= suppressed
+            marks["y"].append(code)
+            marks["text"].append(bold(SUPPRESSED_MARK if suppressed else "–", code))
+            marks["customdata"].append(
+                [code, name, f"{SUPPRESSED_MARK} {t['suppressed']}" if suppressed
+                 else f"– {t['no_data']}"])
+
     hover = "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"
-    if shown:
-        labels = [format_value(r.value, unit, decimals, lang)
-                  + (value_mark(r.marks) if r.marks else "") for r in shown]
-        fig.add_trace(go.Bar(
-            orientation="h",
-            x=[r.value for r in shown],
-            y=[r.code for r in shown],
-            text=[bold(label, r.code) for label, r in zip(labels, shown, strict=True)],
-            textposition="outside",
-            cliponaxis=False,
-            textfont={"size": SMALL_FONT_SIZE, "color": TEXT_COLOUR},
-            marker={"color": [HIGHLIGHT_COLOUR if r.code == highlight else BAR_COLOUR
-                              for r in shown]},
-            customdata=[[r.code, r.name, _noted(label, r, lang)]
-                        for r, label in zip(shown, labels, strict=True)],
-            hovertemplate=hover,
-            name=t["value"],
-            showlegend=False,
-        ))
-    if hidden:
-        fig.add_trace(go.Scatter(
-            mode="text",
-            x=[0] * len(hidden),
-            y=[r.code for r in hidden],
-            text=[bold(SUPPRESSED_MARK if r.suppressed else "–", r.code) for r in hidden],
-            textposition="middle right",
-            textfont={"size": 16, "color": TEXT_COLOUR},
-            cliponaxis=False,
-            customdata=[[r.code, r.name, _missing_text(r, lang)] for r in hidden],
-            hovertemplate=hover,
-            name=t["suppressed"] if any(r.suppressed for r in hidden) else t["no_data"],
-            showlegend=False,
-        ))
+    data: list[dict[str, Any]] = []
+    if bars["x"]:
+        data.append({
+            "type": "bar", "orientation": "h", "x": bars["x"], "y": bars["y"],
+            "text": bars["text"], "textposition": "outside", "cliponaxis": False,
+            "textfont": {"size": SMALL_FONT_SIZE, "color": TEXT_COLOUR},
+            "marker": {"color": bars["color"]}, "customdata": bars["customdata"],
+            "hovertemplate": hover, "name": t["value"], "showlegend": False,
+        })
+    if marks["y"]:
+        data.append({
+            "type": "scatter", "mode": "text", "x": [0] * len(marks["y"]), "y": marks["y"],
+            "text": marks["text"], "textposition": "middle right",
+            "textfont": {"size": 16, "color": TEXT_COLOUR}, "cliponaxis": False,
+            "customdata": marks["customdata"], "hovertemplate": hover,
+            "name": t["suppressed"] if any_suppressed else t["no_data"], "showlegend": False,
+        })
 
     # x range: include zero and the city value, leave room for the outside labels.
-    xs = [r.value for r in shown if r.value is not None] + ([city] if city is not None else [])
+    shown_values = frame["value"][frame["has_value"]]
+    xs = [*bars["x"], *([city] if city is not None else [])]
     low, high = min([0.0, *xs]), max([0.0, *xs])
     span = (high - low) or 1.0
     x_range = [low - (0.18 * span if low < 0 else 0.0), high + (0.18 * span if high > 0 else 0.0)]
 
-    codes = [r.code for r in order]
-    fig.update_yaxes(
-        type="category", categoryorder="array", categoryarray=codes, autorange="reversed",
-        tickmode="array", tickvals=codes, ticktext=[bold(r.name, r.code) for r in order],
-        showgrid=False, ticks="", title=None,
-    )
-    fig.update_xaxes(title={"text": unit or t["value"]}, range=x_range, zeroline=True,
-                     showgrid=True, fixedrange=True)
-    fig.update_yaxes(fixedrange=True)
-
     top = 40 + (40 if title else 0)
-    bottom = 60
+    bottom = 60 + (28 if any_suppressed or (compact and frame["suppressed"].any()) else 0)
+    rank_px = BAR_PX * len(categories)
+    annotations: list[dict[str, Any]] = []
+    shapes: list[dict[str, Any]] = []
+    yaxis = {"type": "category", "categoryorder": "array", "categoryarray": categories,
+             "autorange": "reversed", "tickmode": "array", "tickvals": categories,
+             "ticktext": ticks, "showgrid": False, "ticks": "", "title": None,
+             "fixedrange": True}
+    if compact:
+        plot_px = rank_px + _BETWEEN_PX + DISTRIBUTION_PX
+        split = (DISTRIBUTION_PX + _BETWEEN_PX) / plot_px
+        yaxis["domain"] = [split, 1.0]
+        line_ref = {"yref": "y domain", "y0": 0, "y1": 1}
+    else:
+        plot_px = rank_px
+        line_ref = {"yref": "paper", "y0": 0, "y1": 1}
+    for key, count in gaps:
+        annotations.append({
+            "x": 0, "xref": "paper", "xanchor": "left", "y": key, "yref": "y",
+            "showarrow": False, "align": "left", "bgcolor": "#ffffff",
+            "text": "<i>" + t_ui("ranking.gap.one" if count == 1 else "ranking.gap", lang,
+                                 count=format_number(count, 0, lang)) + "</i>",
+            "font": {"size": SMALL_FONT_SIZE, "color": TEXT_COLOUR},
+        })
     if city is not None:
-        fig.add_shape(type="line", x0=city, x1=city, xref="x", y0=0, y1=1, yref="paper",
-                      line={"color": TEXT_COLOUR, "width": 2, "dash": "dash"})
-        fig.add_annotation(
-            x=city, xref="x", y=1, yref="paper", yanchor="bottom", showarrow=False,
-            text=f"{city_label or t['city']}: {format_value(city, unit, decimals, lang)}",
-            font={"size": SMALL_FONT_SIZE, "color": TEXT_COLOUR}, bgcolor="#ffffff",
-        )
-    if any(r.suppressed for r in hidden):
-        bottom += 28
-        fig.add_annotation(
-            x=0, xref="paper", xanchor="left", y=0, yref="paper", yanchor="top", yshift=-58,
-            showarrow=False, text=t["suppressed_note"],
-            font={"size": 12, "color": TEXT_COLOUR}, align="left",
-        )
-    fig.update_layout(
-        height=BAR_PX * len(order) + top + bottom,
+        shapes.append({"type": "line", "x0": city, "x1": city, "xref": "x", **line_ref,
+                       "line": {"color": TEXT_COLOUR, "width": 2, "dash": "dash"}})
+        annotations.append({
+            "x": city, "xref": "x", "y": 1, "yref": "paper", "yanchor": "bottom",
+            "showarrow": False, "bgcolor": "#ffffff",
+            "text": f"{city_label or t['city']}: {format_value(city, unit, decimals, lang)}",
+            "font": {"size": SMALL_FONT_SIZE, "color": TEXT_COLOUR},
+        })
+    if bottom > 60:
+        annotations.append({
+            "x": 0, "xref": "paper", "xanchor": "left", "y": 0, "yref": "paper",
+            "yanchor": "top", "yshift": -58, "showarrow": False, "text": t["suppressed_note"],
+            "font": {"size": 12, "color": TEXT_COLOUR}, "align": "left",
+        })
+    layout.update(
+        xaxis=_ranking_axes(unit, t, x_range), yaxis=yaxis,
+        height=plot_px + top + bottom,
         margin={"l": 10, "r": 20, "t": top, "b": bottom},
-        bargap=0.25,
-        showlegend=False,
+        bargap=0.25, showlegend=False,
     )
-    return fig
+    if compact:
+        _add_distribution(data, layout, annotations, shapes, shown_values, frame,
+                          split=split - _BETWEEN_PX / plot_px, unit=unit, decimals=decimals,
+                          city=city, highlight=highlight, lang=lang)
+    layout["annotations"] = annotations
+    layout["shapes"] = shapes
+    return {"data": data, "layout": layout}
+
+
+def _add_distribution(data: list, layout: dict, annotations: list, shapes: list,
+                      values: np.ndarray, frame: dict[str, np.ndarray], *, split: float, unit: str,
+                      decimals: int, city: float | None, highlight: str | None,
+                      lang: str) -> None:
+    """A histogram of every shown value below the ranking (x2/y2), binned here so the
+    figure carries 40 counts, not thousands of values; only values the viewer may see
+    (suppressed rows are NaN by now) are counted."""
+    t = _texts(lang)
+    edges, counts = histogram(values)
+    hover = []
+    for lo, hi, count in zip(edges, edges[1:], counts, strict=False):
+        hover.append(t_ui("ranking.bin", lang, low=format_value(lo, unit, decimals, lang),
+                          high=format_value(hi, unit, decimals, lang),
+                          count=format_number(count, 0, lang)))
+    if counts:
+        data.append({
+            "type": "bar", "x": [(lo + hi) / 2 for lo, hi in zip(edges, edges[1:],
+                                                                  strict=False)],
+            "y": counts, "width": [hi - lo for lo, hi in zip(edges, edges[1:], strict=False)],
+            "xaxis": "x2", "yaxis": "y2", "marker": {"color": DISTRIBUTION_COLOUR,
+                                                     "line": {"color": "#ffffff", "width": 1}},
+            "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
+            "name": t_ui("ranking.areas_axis", lang), "showlegend": False,
+        })
+    layout["xaxis2"] = {"anchor": "y2", "domain": [0, 1], "title": {"text": unit or t["value"]},
+                        "showgrid": True, "fixedrange": True, "zeroline": False}
+    layout["yaxis2"] = {"anchor": "x2", "domain": [0, max(split, 0.0)], "fixedrange": True,
+                        "title": {"text": t_ui("ranking.areas_axis", lang)}, "showgrid": True,
+                        "rangemode": "tozero"}
+    annotations.append({
+        "x": 0, "xref": "paper", "xanchor": "left", "y": split, "yref": "paper",
+        "yanchor": "bottom", "yshift": 8, "showarrow": False,
+        "text": "<b>" + t_ui("ranking.distribution", lang,
+                             count=format_number(len(values), 0, lang)) + "</b>",
+        "font": {"size": FONT_SIZE, "color": TEXT_COLOUR},
+    })
+    marked = []
+    if city is not None:
+        marked.append((city, TEXT_COLOUR, "dash", t["city"]))
+    if highlight is not None:
+        hit = np.flatnonzero((frame["code"] == highlight) & frame["has_value"])
+        if hit.size:
+            marked.append((float(frame["value"][hit[0]]), HIGHLIGHT_COLOUR, "solid",
+                           str(frame["name"][hit[0]])))
+    for x, colour, dash, label in marked:
+        shapes.append({"type": "line", "x0": x, "x1": x, "xref": "x2", "yref": "y2 domain",
+                       "y0": 0, "y1": 1, "line": {"color": colour, "width": 2, "dash": dash}})
+        annotations.append({"x": x, "xref": "x2", "y": 1, "yref": "y2 domain",
+                            "yanchor": "bottom", "showarrow": False, "text": label,
+                            "bgcolor": "#ffffff",
+                            "font": {"size": SMALL_FONT_SIZE, "color": colour}})
 
 
 # --- 2. classes -----------------------------------------------------------------------------

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import os
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
-from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from cockpit.access.errors import GateError
 from cockpit.access.gate import AREA_PATTERN
 from cockpit.api.geometry import geometry_url
-from cockpit.app.callback_inputs import CellClick, ClickData, Key, validated
+from cockpit.app.callback_inputs import CellClick, ClickData, GridRowsRequest, Key, validated
+from cockpit.app.compare_table import compact_rows, grid_block, table_frame
 from cockpit.app.components import (
     default_level,
     error_notice,
@@ -26,8 +30,9 @@ from cockpit.app.figures import choropleth_map, ranking_bar
 from cockpit.app.formatting import SUPPRESSED_TOOLTIP, format_period
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.level_words import speaks_of_stadtteile
+from cockpit.app.ranking import FULL_MAX
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
-from cockpit.app.value_notes import notes_block, value_note
+from cockpit.app.value_notes import notes_block
 from cockpit.periods import previous_in
 
 dash.register_page(__name__, path="/vergleich", name="Stadtteilvergleich", order=1,
@@ -46,7 +51,21 @@ GRID = "compare-grid"
 MESSAGE = "compare-message"
 CAPTION = "compare-caption"
 URL_SINK = "compare-url"
+GRID_SINK = "compare-grid-sink"
 METHODS = ("quantile", "equal")
+#: Up to this many areas in a level the grid holds all rows in the browser (sorted and
+#: filtered there); above it (a Land's 11,000 Gemeinden) the grid asks the server for
+#: blocks of rows as it scrolls (AG Grid's infinite row model).
+#: COCKPIT_GRID_CLIENT_ROWS changes it (a lower bound for slow browsers; tests use it to
+#: exercise the server blocks on a small territory).
+def _client_rows_max(default: int = 3000) -> int:
+    text = os.environ.get("COCKPIT_GRID_CLIENT_ROWS", "").strip()
+    return int(text) if text.isdigit() else default  # anything else: the default
+
+
+CLIENT_ROWS_MAX = _client_rows_max()
+#: Height of the grid when it scrolls (virtual rows) instead of growing with its rows.
+GRID_HEIGHT = "560px"
 
 register_strings({
     "compare.heading": {"de": "Stadtteilvergleich", "en": "Area comparison"},
@@ -65,6 +84,49 @@ register_strings({
 
 def _label(text: str, target: str) -> dbc.Label:
     return dbc.Label(text, html_for=target, className="fw-semibold small mb-1")
+
+
+def _largest_level(gate, viewer) -> int:  # noqa: ANN001 - Gate, Viewer
+    """The number of areas of the territory's largest level (0 when unknown)."""
+    try:
+        counts = gate.areas(viewer)["level"].value_counts()
+    except GateError:
+        return 0
+    return int(counts.max()) if len(counts) else 0
+
+
+def _grid(largest: int) -> dag.AgGrid:
+    """The table: grows with its rows for a small territory; scrolls with virtual rows
+    above FULL_MAX areas (autoHeight would render every row); above CLIENT_ROWS_MAX the
+    rows stay on the server and come in blocks (infinite row model)."""
+    infinite = largest > CLIENT_ROWS_MAX
+    options: dict = {"tooltipShowDelay": 200, "enableCellTextSelection": True}
+    style: dict = {}
+    if largest <= FULL_MAX:
+        options["domLayout"] = "autoHeight"
+    else:
+        style = {"height": GRID_HEIGHT}
+    extra: dict = {}
+    if infinite:
+        extra = {"rowModelType": "infinite"}
+        options.update(cacheBlockSize=100, maxBlocksInCache=20, infiniteInitialRowCount=100)
+    else:
+        extra = {"rowData": []}
+    return dag.AgGrid(
+        id=GRID,
+        columnDefs=[],
+        # minWidth keeps columns readable on phones (the grid scrolls sideways)
+        defaultColDef={"sortable": True, "filter": True, "resizable": True,
+                       "floatingFilter": True, "minWidth": 110},
+        getRowId="params.data.area_code",
+        # The highlighted area is kept in the browser (assets/cockpit.js), so a click
+        # redraws two rows instead of sending every row again.
+        rowClassRules={"compare-highlight-row": "cockpitIsHighlighted(params)"},
+        dashGridOptions=options,
+        columnSize="responsiveSizeToFit",
+        style=style,
+        **extra,
+    )
 
 
 def layout(indicator: str | None = None, period: str | None = None, level: str | None = None,
@@ -119,21 +181,10 @@ def layout(indicator: str | None = None, period: str | None = None, level: str |
                                            style={"height": "520px"}))], xs=12, xl=6),
         ], className="g-3"),
         html.H2(t("compare.table", lang), className="h5 mt-3"),
-        dag.AgGrid(
-            id=GRID,
-            rowData=[],
-            columnDefs=[],
-            # minWidth keeps columns readable on phones (the grid scrolls sideways)
-            defaultColDef={"sortable": True, "filter": True, "resizable": True,
-                           "floatingFilter": True, "minWidth": 110},
-            getRowId="params.data.area_code",
-            rowClassRules={"compare-highlight-row": "params.data.highlight"},
-            dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 200,
-                             "enableCellTextSelection": True},
-            columnSize="responsiveSizeToFit",
-        ),
+        _grid(_largest_level(gate, viewer)),
         dcc.Store(id=HIGHLIGHT, data=highlight),
         dcc.Store(id=URL_SINK),
+        dcc.Store(id=GRID_SINK),
     ])
 
 
@@ -165,6 +216,9 @@ def choose_period_and_level(indicator_id: Key | None, period: Key | None,
 
 def _grid_columns(lang: str, decimals: int, unit: str) -> list[dict]:
     locale = "de-DE" if lang == "de" else "en-GB"
+    # One tooltip text for every suppressed cell (not one copy per row).
+    secret = SUPPRESSED_TOOLTIP[lang].replace("'", "\\'")
+    tooltip = {"function": f"params.data && params.data.suppressed ? '{secret}' : undefined"}
 
     def number(places: int, signed: bool = False) -> dict:
         # cockpitNumber lives in assets/cockpit.js (dashAgGridFunctions)
@@ -179,10 +233,10 @@ def _grid_columns(lang: str, decimals: int, unit: str) -> list[dict]:
         {"field": "area_name", "headerName": t("col.area", lang), "minWidth": 150},
         {"field": "value", "headerName": f"{t('col.value', lang)} ({unit})",
          "valueFormatter": value_format, "filter": "agNumberColumnFilter",
-         "tooltipField": "note", "type": "rightAligned"},
+         "tooltipValueGetter": tooltip, "type": "rightAligned"},
         {"field": "numerator", "headerName": t("col.numerator", lang),
          "valueFormatter": count_format, "filter": "agNumberColumnFilter",
-         "tooltipField": "note", "type": "rightAligned"},
+         "tooltipValueGetter": tooltip, "type": "rightAligned"},
         {"field": "denominator", "headerName": t("col.denominator", lang),
          "valueFormatter": count_format, "filter": "agNumberColumnFilter",
          "type": "rightAligned"},
@@ -194,33 +248,33 @@ def _grid_columns(lang: str, decimals: int, unit: str) -> list[dict]:
     ]
 
 
-def table_rows(current: pd.DataFrame, previous: pd.DataFrame | None, highlight: str | None,
-               lang: str, decimals: int) -> list[dict]:
-    """Rows for the grid: rank by value (highest first), change vs the previous period."""
-    before = {} if previous is None else dict(
-        zip(previous["area_code"], previous["value"], strict=True))
-    ranked = current.assign(rank=current["value"].rank(ascending=False, method="min"))
-    rows = []
-    for row in ranked.sort_values(["rank", "area_name"], na_position="last").itertuples():
-        hidden = bool(row.suppressed)
-        value = None if hidden or pd.isna(row.value) else round(float(row.value), decimals)
-        old = before.get(row.area_code)
-        change = None if value is None or old is None or pd.isna(old) else round(
-            float(row.value) - float(old), decimals)
-        rows.append({
-            "area_code": row.area_code,
-            "area_name": row.area_name,
-            "rank": None if pd.isna(row.rank) else int(row.rank),
-            "value": value,
-            "numerator": None if hidden or pd.isna(row.numerator) else float(row.numerator),
-            "denominator": None if pd.isna(row.denominator) else float(row.denominator),
-            "change": change,
-            "suppressed": hidden,
-            "note": SUPPRESSED_TOOLTIP[lang] if hidden else None,
-            "hint": value_note(row, lang),
-            "highlight": row.area_code == highlight,
-        })
-    return rows
+def table_rows(current: pd.DataFrame, previous: pd.DataFrame | None, lang: str,
+               decimals: int) -> list[dict]:
+    """Rows for the grid: rank by value (highest first), change vs the previous period;
+    compact (no empty fields), see cockpit/app/compare_table.py."""
+    return compact_rows(table_frame(current, previous, lang, decimals))
+
+
+def _own_areas(gate, viewer) -> set[str]:  # noqa: ANN001 - Gate, Viewer
+    """A district user's own area and everything below it (kept in a long ranking)."""
+    code = getattr(viewer, "area_code", None)
+    if not code:
+        return set()
+    return {code, *gate.areas_info().descendants.get(code, frozenset())}
+
+
+def _marked(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a note (partial sum, converted): the notes block needs only these."""
+    mask = np.zeros(len(frame), dtype=bool)
+    for column in ("incomplete", "converted"):
+        if column in frame.columns:
+            mask |= frame[column].fillna(False).to_numpy(dtype=bool)
+    return frame[mask] if mask.any() else frame.iloc[0:0]
+
+
+def _infinite(gate, viewer) -> bool:  # noqa: ANN001 - Gate, Viewer
+    """The layout chose the server-side (infinite) row model for this territory."""
+    return _largest_level(gate, viewer) > CLIENT_ROWS_MAX
 
 
 @callback(
@@ -232,23 +286,28 @@ def table_rows(current: pd.DataFrame, previous: pd.DataFrame | None, highlight: 
 @validated
 def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | None,
                     method: Key | None, raw: bool | None, highlight: Key | None) -> tuple:
-    """Ranking, map and table of one indicator for one period and level."""
+    """Ranking, map and table of one indicator for one period and level.
+
+    A click that only moves the highlight redraws the ranking and the map and leaves
+    table, columns, caption and message alone (the grid marks the row in the browser)."""
     if not indicator_id or not period or not level:
         raise PreventUpdate
+    only_highlight = set(ctx.triggered_prop_ids or ()) == {f"{HIGHLIGHT}.data"}
     gate, viewer, lang = current_gate(), current_viewer(raw=bool(raw)), current_lang()
     try:
         indicator = gate.indicator(viewer, indicator_id)
         rows = gate.values(viewer, indicator_id, level=level, period=period)
         # The areas valid in the period; a new area's converted past belongs to its series.
         rows = rows[~rows["converted"]].reset_index(drop=True)
-        periods = gate.periods(viewer, indicator_id)
         top = gate.declared_levels().top  # the whole municipality, the reference line
         city = (gate.values(viewer, indicator_id, level=top.id, period=period)
                 if top.id in gate.levels(viewer, indicator_id) else rows.iloc[0:0])
-        # The previous period of the same type by end date (2024-H1 → 2023-H2).
-        before = previous_in(periods, period)
-        previous = (gate.values(viewer, indicator_id, level=level, period=before)
-                    if before is not None else None)
+        previous = None
+        if not only_highlight:
+            # The previous period of the same type by end date (2024-H1 → 2023-H2).
+            before = previous_in(gate.periods(viewer, indicator_id), period)
+            previous = (gate.values(viewer, indicator_id, level=level, period=before)
+                        if before is not None else None)
     except GateError as exc:
         empty = {"data": [], "layout": {"xaxis": {"visible": False},
                                         "yaxis": {"visible": False}}}
@@ -256,22 +315,55 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     city_value = None
     if not city.empty and not bool(city["suppressed"].iloc[0]):
         city_value = float(city["value"].iloc[0])
-    highlight = highlight if highlight in set(rows["area_code"]) else None
+    highlight = highlight if highlight is not None and (
+        rows["area_code"] == highlight).any() else None
     unit, decimals = indicator.unit, indicator.decimals
     bar = ranking_bar(rows, unit=unit, decimals=decimals, city_value=city_value,
-                      highlight=highlight, lang=lang, city_label=top.name(lang))
+                      highlight=highlight, lang=lang, city_label=top.name(lang),
+                      own=_own_areas(gate, viewer))
     geojson = geometry_url(gate, viewer, level, period)  # fetched once per data version
     area_map = choropleth_map(rows, geojson, unit=unit, decimals=decimals,
                               method=method if method in METHODS else "quantile",
                               highlight=highlight, lang=lang)
+    if only_highlight:
+        return bar, area_map, no_update, no_update, no_update, no_update
     caption = html.Div([
         html.P([html.Strong(indicator.title(lang)), f" · {format_period(period, lang)}"],
                className="mb-0"),
         indicator_caption(indicator, lang),
-        notes_block([*city.itertuples(), *rows.itertuples()], lang),
+        notes_block([*_marked(city).itertuples(), *_marked(rows).itertuples()], lang),
     ])
-    return (bar, area_map, table_rows(rows, previous, highlight, lang, decimals),
-            _grid_columns(lang, decimals, unit), caption, None)
+    # With the infinite row model the grid fetches its rows itself (serve_rows).
+    table = no_update if _infinite(gate, viewer) else table_rows(rows, previous, lang,
+                                                                  decimals)
+    return (bar, area_map, table, _grid_columns(lang, decimals, unit), caption, None)
+
+
+@callback(
+    Output(GRID, "getRowsResponse"),
+    Input(GRID, "getRowsRequest"),
+    State(INDICATOR, "value"), State(PERIOD, "value"), State(LEVEL, "value"),
+    State(RAW, "value"),
+    prevent_initial_call=True,
+)
+@validated
+def serve_rows(request: GridRowsRequest | None, indicator_id: Key | None, period: Key | None,
+               level: Key | None, raw: bool | None) -> dict:
+    """One block of table rows for the infinite row model, filtered and sorted on the
+    server from what the gate released for this viewer."""
+    if request is None or not indicator_id or not period or not level:
+        raise PreventUpdate
+    gate, viewer, lang = current_gate(), current_viewer(raw=bool(raw)), current_lang()
+    try:
+        indicator = gate.indicator(viewer, indicator_id)
+        rows = gate.values(viewer, indicator_id, level=level, period=period)
+        rows = rows[~rows["converted"]].reset_index(drop=True)
+        before = previous_in(gate.periods(viewer, indicator_id), period)
+        previous = (gate.values(viewer, indicator_id, level=level, period=before)
+                    if before is not None else None)
+    except GateError:
+        return {"rowData": [], "rowCount": 0}
+    return grid_block(table_frame(rows, previous, lang, indicator.decimals), request)
 
 
 def _clicked_area(click: dict | None) -> str | None:
@@ -303,6 +395,24 @@ def choose_highlight(bar_click: ClickData | None, map_click: ClickData | None,
         raise PreventUpdate
     return None if code == current else code
 
+
+# The grid marks the highlighted row itself (two rows redrawn, nothing sent).
+clientside_callback(
+    """function(area) { return window.cockpitGridHighlight("compare-grid", area); }""",
+    Output(GRID_SINK, "data"),
+    Input(HIGHLIGHT, "data"),
+)
+
+# With the infinite row model, new choices drop the cached blocks so the grid asks again.
+clientside_callback(
+    """function(indicator, period, level, raw) {
+        return window.cockpitGridRefresh("compare-grid");
+    }""",
+    Output(GRID_SINK, "data", allow_duplicate=True),
+    Input(INDICATOR, "value"), Input(PERIOD, "value"), Input(LEVEL, "value"),
+    Input(RAW, "value"),
+    prevent_initial_call=True,
+)
 
 clientside_callback(
     """function(indicator, period, level, method, area, raw) {

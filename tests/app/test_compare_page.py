@@ -7,6 +7,8 @@ import json
 import pytest
 
 from cockpit.access import Gate, Viewer
+from cockpit.app.figures import BAR_COLOUR, HIGHLIGHT_COLOUR
+from cockpit.app.formatting import SUPPRESSED_TOOLTIP
 from tests.app.conftest import callback, render_page, response_text
 
 OUTPUTS = ["compare-bar.figure", "compare-map.figure", "compare-grid.rowData",
@@ -110,7 +112,7 @@ def test_suppressed_cells_carry_no_numbers(clients, demo) -> None:
     figures = json.dumps([response.json["response"]["compare-bar"]["figure"],
                           response.json["response"]["compare-map"]["figure"]])
     for code in hidden["area_code"]:
-        assert grid[code]["value"] is None and grid[code]["numerator"] is None
+        assert grid[code].get("value") is None and grid[code].get("numerator") is None
         assert grid[code]["suppressed"] is True
         secret = raw.loc[code, "value"]
         assert f"{secret:.1f}".replace(".", ",") not in figures
@@ -120,9 +122,9 @@ def test_suppressed_cells_carry_no_numbers(clients, demo) -> None:
 def test_raw_switch_is_ignored_for_leadership_and_honoured_for_admin(clients) -> None:
     leadership = _rows(compare(clients["leadership"], "hze_stationaer_je_1000_unter_21",
                                raw=True))
-    assert any(r["suppressed"] for r in leadership)
+    assert any(r.get("suppressed") for r in leadership)
     admin = _rows(compare(clients["admin"], "hze_stationaer_je_1000_unter_21", raw=True))
-    assert not any(r["suppressed"] for r in admin)
+    assert not any(r.get("suppressed") for r in admin)
 
 
 def test_raw_view_is_audited(clients, demo) -> None:
@@ -156,9 +158,45 @@ def test_tampered_callback_period_is_refused(clients) -> None:
     assert _rows(response) == []
 
 
-def test_highlight_marks_the_row(clients) -> None:
-    rows = _rows(compare(clients["admin"], "sgb2_quote", highlight="0203"))
-    assert [r["area_code"] for r in rows if r["highlight"]] == ["0203"]
+def test_highlight_change_redraws_ranking_and_map_only(clients) -> None:
+    response = callback(clients["admin"], OUTPUTS, {
+        "compare-indicator.value": "sgb2_quote", "compare-period.value": "2024",
+        "compare-level.value": "subdistrict", "compare-method.value": "quantile",
+        "compare-raw.value": False, "compare-highlight.data": "0203",
+    }, changed=["compare-highlight.data"])
+    assert response.status_code == 200
+    sent = response.json["response"]
+    # table, columns, caption and message are not sent again (no_update)
+    assert set(sent) == {"compare-bar", "compare-map"}
+    bar = sent["compare-bar"]["figure"]["data"][0]
+    colours = dict(zip(bar["y"], bar["marker"]["color"], strict=True))
+    assert colours["0203"] == HIGHLIGHT_COLOUR
+    assert {c for code, c in colours.items() if code != "0203"} == {BAR_COLOUR}
+
+
+def test_full_update_sends_everything_and_rows_carry_no_highlight(clients) -> None:
+    response = compare(clients["admin"], "sgb2_quote", highlight="0203")
+    sent = response.json["response"]
+    assert set(sent) == {o.split(".")[0] for o in OUTPUTS}
+    rows = _rows(response)
+    assert len(rows) == 24
+    # the grid marks the highlighted row in the browser (assets/cockpit.js)
+    assert not any("highlight" in r or "note" in r for r in rows)
+
+
+def test_grid_marks_highlight_in_the_browser_and_grows_with_few_rows(clients) -> None:
+    body = response_text(render_page(clients["admin"], "/vergleich", "?area=0203"))
+    assert "cockpitIsHighlighted(params)" in body
+    assert '"domLayout": "autoHeight"' in body or '"domLayout":"autoHeight"' in body
+    assert "infinite" not in body  # 24 areas: every row in the browser
+
+
+def test_suppressed_cells_get_one_tooltip_text_in_the_columns(clients) -> None:
+    response = compare(clients["leadership"], "hze_stationaer_je_1000_unter_21")
+    columns = {c["field"]: c for c in response.json["response"]["compare-grid"]["columnDefs"]}
+    getter = columns["value"]["tooltipValueGetter"]["function"]
+    assert "params.data.suppressed" in getter and SUPPRESSED_TOOLTIP["de"] in getter
+    assert SUPPRESSED_TOOLTIP["de"] not in json.dumps(_rows(response), ensure_ascii=False)
 
 
 def test_click_on_map_bar_or_table_sets_the_highlight(clients) -> None:

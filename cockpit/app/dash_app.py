@@ -23,25 +23,39 @@ from cockpit.resources import bundled_dir
 # The ids of dash.page_container's parts (dash/dash.py: _ID_LOCATION, _ID_CONTENT, ...).
 PAGES_LOCATION, PAGES_CONTENT = "_pages_location", "_pages_content"
 PAGES_STORE, PAGES_DUMMY = "_pages_store", "_pages_dummy"
+DASH_KEY = "cockpit_dash"  # server.extensions: this server's Dash app
 VENDOR_CSS = [
     "/assets/vendor/bootstrap/bootstrap.min.css",
     "/assets/vendor/bootstrap-icons/bootstrap-icons.min.css",
 ]
 
 
-def _vendor_scripts() -> list:
+def _vendor_scripts() -> list[str]:
     """The vendored scripts of every page, in order.
 
-    The partial plotly.js bundle (tools/plotly-bundle) is `defer`red: it downloads beside
-    the component bundles and runs after the page is parsed, while the renderer waits for
-    its layout and first callback, so `window.Plotly` is there before a dcc.Graph mounts
-    and dcc never loads the full 4.8 MB plotly.min.js. Its name carries a hash of its
-    content, so a new build is never taken from a browser cache.
+    The partial plotly.js bundle (tools/plotly-bundle) is an ordinary script before the
+    component bundles and the renderer, so `window.Plotly` is there before any dcc.Graph
+    mounts and dcc never loads the full 4.8 MB plotly.min.js. (Deferred, it ran after
+    the renderer had started; a graph mounting first made dcc load plotly a second time.)
+    Its URL carries a hash of its content, so a new build is never taken from a cache.
     """
-    return [
-        "/assets/vendor/plotly/plotly-locale-de.js",
-        {"src": plotly_bundle_url(), "defer": "defer"},
-    ]
+    return ["/assets/vendor/plotly/plotly-locale-de.js", plotly_bundle_url()]
+
+
+# Scripts that dcc and dash-ag-grid load only once a dropdown, graph or grid has mounted
+# (webpack chunks): a preload hint fetches them beside the main bundles instead of
+# after the layout, so they are ready when the first callback's answer is drawn.
+LAZY_CHUNKS = (
+    "_dash-component-suites/dash/dcc/async-dropdown.js",
+    "_dash-component-suites/dash/dcc/async-graph.js",
+    "_dash-component-suites/dash_ag_grid/async-community.js",
+)
+
+
+def _preload_hints(app: dash.Dash) -> str:
+    prefix = app.config.requests_pathname_prefix
+    return "\n".join(f'<link rel="preload" as="script" href="{prefix}{chunk}">'
+                     for chunk in LAZY_CHUNKS)
 
 
 def _reset_dash_globals() -> None:
@@ -104,7 +118,7 @@ def _page_container() -> html.Div:
     referrer = _referrer()
     if referrer is None or len(referrer.geturl()) > MAX_URL:  # the router's limit too
         return dash.page_container
-    app = dash.get_app()
+    app = flask.current_app.extensions[DASH_KEY]
     page, variables = _pages._path_to_page(app.strip_relative_path(referrer.path or "/"))
     if not page:
         return dash.page_container
@@ -190,6 +204,8 @@ def create_dash(server: flask.Flask) -> dash.Dash:
         update_title=None,
     )
     app.layout = shell
+    app.index_string = app.index_string.replace("{%css%}", "{%css%}\n" + _preload_hints(app))
+    server.extensions[DASH_KEY] = app
 
     @app.callback(
         dash.Output("nav-collapse", "is_open"),

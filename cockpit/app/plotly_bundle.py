@@ -1,10 +1,11 @@
 """The partial plotly.js bundle (assets/vendor/plotly/plotly-cockpit.min.js) in place of
 the full plotly.min.js that dcc.Graph would otherwise load.
 
-dcc.Graph uses `window.Plotly` when it is there; the page loads the bundle with `defer`
-(dash_app.py). Should a graph mount before the deferred script has run, dcc loads
-`/_dash-component-suites/plotly/package_data/plotly.min.js` itself: that URL answers with
-the same partial bundle, so a browser never parses the 4.8 MB full build.
+dcc.Graph uses `window.Plotly` when it is there; the page loads the bundle before the
+renderer (dash_app.py). Should dcc still load plotly.js itself (a page without the
+script tag), it asks for `/_dash-component-suites/plotly/package_data/plotly.min.js`:
+that URL answers with the same partial bundle, so a browser never parses the 4.8 MB
+full build.
 """
 
 from __future__ import annotations

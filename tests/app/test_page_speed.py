@@ -77,17 +77,31 @@ def test_bundle_points_at_no_outside_host() -> None:
     assert "https://cdn.plot.ly" not in code and "cloud.plotly.com" not in code
 
 
-def test_page_loads_the_bundle_deferred_and_each_vendored_file_once(clients) -> None:
+def test_page_loads_the_bundle_before_the_renderer_and_each_vendored_file_once(clients) -> None:
     page = clients["leadership"].get("/vergleich").get_data(as_text=True)
-    tag = re.search(r'<script src="([^"]*plotly-cockpit\.min\.js\?v=\w+)"([^>]*)>', page)
-    assert tag is not None and 'defer="defer"' in tag.group(2)
+    tag = re.search(r'<script src="([^"]*plotly-cockpit\.min\.js\?v=\w+)"></script>', page)
+    assert tag is not None
     assert plotly_bundle.plotly_bundle_hash() in tag.group(1)
     assert "package_data/plotly.min.js" not in page
+    # window.Plotly must exist before dcc.Graph mounts, i.e. before the renderer starts.
+    assert page.index("plotly-cockpit.min.js") < page.index("dash_renderer")
     for vendored in ("bootstrap/bootstrap.min.css", "bootstrap-icons/bootstrap-icons.min.css",
                      "plotly/plotly-locale-de.js", "plotly/plotly-cockpit.min.js"):
         assert page.count(f"/assets/vendor/{vendored}") == 1, vendored
     # The locale queues itself for plotly.js, so it must come before the bundle runs.
     assert page.index("plotly-locale-de.js") < page.index("plotly-cockpit.min.js")
+
+
+def test_page_preloads_the_lazy_chunks_of_dropdown_graph_and_grid(clients) -> None:
+    page = clients["leadership"].get("/vergleich").get_data(as_text=True)
+    head = page[:page.index("</head>")]
+    for chunk in ("dcc/async-dropdown.js", "dcc/async-graph.js",
+                  "dash_ag_grid/async-community.js"):
+        assert '<link rel="preload" as="script" href="/_dash-component-suites/' in head
+        assert chunk in head, chunk
+        assert clients["leadership"].get(f"/_dash-component-suites/dash/{chunk}"
+                                         if chunk.startswith("dcc") else
+                                         f"/_dash-component-suites/{chunk}").status_code == 200
 
 
 def test_dash_plotly_url_answers_with_the_partial_bundle(clients) -> None:

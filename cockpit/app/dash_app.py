@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import SplitResult, urlencode, urlsplit
 
 import dash
 import dash_bootstrap_components as dbc
@@ -12,17 +12,50 @@ from dash import _callback, _pages, dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from cockpit.access.errors import GateError
+from cockpit.app.callback_inputs import _MAX_URL as MAX_URL
 from cockpit.app.callback_inputs import install_request_guard, validated
 from cockpit.app.i18n import t
 from cockpit.app.level_words import speaks_of_stadtteile
+from cockpit.app.plotly_bundle import install_plotly_bundle, plotly_bundle_url
 from cockpit.app.session import current_lang, current_levels
 from cockpit.resources import bundled_dir
 
+# The ids of dash.page_container's parts (dash/dash.py: _ID_LOCATION, _ID_CONTENT, ...).
+PAGES_LOCATION, PAGES_CONTENT = "_pages_location", "_pages_content"
+PAGES_STORE, PAGES_DUMMY = "_pages_store", "_pages_dummy"
+DASH_KEY = "cockpit_dash"  # server.extensions: this server's Dash app
 VENDOR_CSS = [
     "/assets/vendor/bootstrap/bootstrap.min.css",
     "/assets/vendor/bootstrap-icons/bootstrap-icons.min.css",
 ]
-VENDOR_JS = ["/assets/vendor/plotly/plotly-locale-de.js"]
+
+
+def _vendor_scripts() -> list[str]:
+    """The vendored scripts of every page, in order.
+
+    The partial plotly.js bundle (tools/plotly-bundle) is an ordinary script before the
+    component bundles and the renderer, so `window.Plotly` is there before any dcc.Graph
+    mounts and dcc never loads the full 4.8 MB plotly.min.js. (Deferred, it ran after
+    the renderer had started; a graph mounting first made dcc load plotly a second time.)
+    Its URL carries a hash of its content, so a new build is never taken from a cache.
+    """
+    return ["/assets/vendor/plotly/plotly-locale-de.js", plotly_bundle_url()]
+
+
+# Scripts that dcc and dash-ag-grid load only once a dropdown, graph or grid has mounted
+# (webpack chunks): a preload hint fetches them beside the main bundles instead of
+# after the layout, so they are ready when the first callback's answer is drawn.
+LAZY_CHUNKS = (
+    "_dash-component-suites/dash/dcc/async-dropdown.js",
+    "_dash-component-suites/dash/dcc/async-graph.js",
+    "_dash-component-suites/dash_ag_grid/async-community.js",
+)
+
+
+def _preload_hints(app: dash.Dash) -> str:
+    prefix = app.config.requests_pathname_prefix
+    return "\n".join(f'<link rel="preload" as="script" href="{prefix}{chunk}">'
+                     for chunk in LAZY_CHUNKS)
 
 
 def _reset_dash_globals() -> None:
@@ -53,13 +86,59 @@ def _navigation(lang: str, role: str) -> list:
     ]
 
 
-def _current_page() -> str:
-    """The page being shown: the layout is fetched by the page, so it is the referrer."""
+def _referrer() -> SplitResult | None:
+    """The page being shown: the layout is fetched by the page, so it is the referrer
+    (Referrer-Policy same-origin sends it whole); None for a foreign or missing one."""
     referrer = urlsplit(flask.request.referrer or "")
-    if referrer.netloc and referrer.netloc != flask.request.host:
+    if not referrer.netloc or referrer.netloc != flask.request.host:
+        return None
+    return referrer
+
+
+def _current_page() -> str:
+    """Path and query of the page being shown, "/" if unknown."""
+    referrer = _referrer()
+    if referrer is None:
         return "/"
     path = referrer.path or "/"
     return f"{path}?{referrer.query}" if referrer.query else path
+
+
+def _page_container() -> html.Div:
+    """dash.page_container, with the page being shown already inside.
+
+    Dash's pages router fills the page in a callback once dcc.Location has mounted: a
+    round trip after the layout before the page's own callbacks can even start. Here the
+    layout already holds the page, built exactly as the router would build it, and
+    dcc.Location already holds the path and query, so it does not report them on mount
+    and the router callback does not run; later navigation goes through the router as
+    before. Anything unusual (no referrer, an unknown path, a layout that fails) leaves
+    the container empty, and the router does its usual work.
+    """
+    referrer = _referrer()
+    if referrer is None or len(referrer.geturl()) > MAX_URL:  # the router's limit too
+        return dash.page_container
+    app = flask.current_app.extensions[DASH_KEY]
+    page, variables = _pages._path_to_page(app.strip_relative_path(referrer.path or "/"))
+    if not page:
+        return dash.page_container
+    search = f"?{referrer.query}" if referrer.query else ""
+    try:
+        layout = page.get("layout", "")
+        if callable(layout):
+            layout = layout(**{**(variables or {}), **_pages._parse_query_string(search)})
+        title = page["title"]
+        if callable(title):
+            title = title(**(variables or {}))
+    except Exception:  # noqa: BLE001 - the router callback will meet and report it
+        return dash.page_container
+    return html.Div([
+        dcc.Location(id=PAGES_LOCATION, refresh="callback-nav", pathname=referrer.path,
+                     search=search, href=referrer.geturl()),
+        html.Div(layout, id=PAGES_CONTENT, disable_n_clicks=True),
+        dcc.Store(id=PAGES_STORE, data={"title": title}),
+        html.Div(id=PAGES_DUMMY, disable_n_clicks=True),
+    ])
 
 
 def shell() -> html.Div:
@@ -67,7 +146,7 @@ def shell() -> html.Div:
     lang = current_lang()
     user = flask_login.current_user
     if user is None or not user.is_authenticated:
-        return html.Div(dash.page_container)
+        return html.Div(dash.page_container)  # the login guard sends anonymous users away
     other = "en" if lang == "de" else "de"
     root = flask.request.script_root
     back = _current_page()
@@ -101,7 +180,7 @@ def shell() -> html.Div:
     return html.Div([
         html.A(t("skip_to_content", lang), href="#main", className="visually-hidden-focusable"),
         navbar,
-        html.Main(dbc.Container(dash.page_container, fluid=True), id="main", lang=lang),
+        html.Main(dbc.Container(_page_container(), fluid=True), id="main", lang=lang),
     ])
 
 
@@ -114,16 +193,19 @@ def create_dash(server: flask.Flask) -> dash.Dash:
         use_pages=True,
         pages_folder="pages",
         assets_folder=str(bundled_dir("assets")),
-        # Vendored files are linked explicitly so they load before our own CSS.
-        assets_ignore=r"vendor/.*",
+        # Vendored files are linked explicitly (so they load before our own CSS, and the
+        # plotly bundle deferred), never added again by Dash's walk of the assets folder.
+        assets_path_ignore=["vendor"],
         external_stylesheets=VENDOR_CSS,
-        external_scripts=VENDOR_JS,
+        external_scripts=_vendor_scripts(),
         serve_locally=True,
         suppress_callback_exceptions=True,
         title="Cockpit",
         update_title=None,
     )
     app.layout = shell
+    app.index_string = app.index_string.replace("{%css%}", "{%css%}\n" + _preload_hints(app))
+    server.extensions[DASH_KEY] = app
 
     @app.callback(
         dash.Output("nav-collapse", "is_open"),
@@ -136,4 +218,5 @@ def create_dash(server: flask.Flask) -> dash.Dash:
         return not is_open
 
     install_request_guard(server, app)
+    install_plotly_bundle(server)
     return app

@@ -145,14 +145,18 @@ def layout(indicator: str | None = None, period: str | None = None, level: str |
         indicator = None
     indicator = indicator or (ids[0] if ids else None)
     highlight = area if isinstance(area, str) and AREA_PATTERN.match(area) else None
+    period_choices, period, level_choices, level = (
+        _period_and_level(indicator, period, level) if indicator else ([], None, [], None))
     controls = [
         dbc.Col([_label(t("label.indicator", lang), INDICATOR),
                  dcc.Dropdown(id=INDICATOR, options=options, value=indicator, clearable=False,
                               searchable=True)], xs=12, lg=5),
         dbc.Col([_label(t("label.period", lang), PERIOD),
-                 dcc.Dropdown(id=PERIOD, value=period, clearable=False)], xs=6, lg=2),
+                 dcc.Dropdown(id=PERIOD, options=period_choices, value=period,
+                              clearable=False)], xs=6, lg=2),
         dbc.Col([_label(t("label.level", lang), LEVEL),
-                 dcc.Dropdown(id=LEVEL, value=level, clearable=False)], xs=6, lg=2),
+                 dcc.Dropdown(id=LEVEL, options=level_choices, value=level,
+                              clearable=False)], xs=6, lg=2),
         dbc.Col([_label(t("label.classes", lang), METHOD),
                  dcc.Dropdown(id=METHOD, value=pick(classes, list(METHODS), "quantile"),
                               clearable=False,
@@ -188,18 +192,9 @@ def layout(indicator: str | None = None, period: str | None = None, level: str |
     ])
 
 
-@callback(
-    Output(PERIOD, "options"), Output(PERIOD, "value"),
-    Output(LEVEL, "options"), Output(LEVEL, "value"),
-    Input(INDICATOR, "value"),
-    State(PERIOD, "value"), State(LEVEL, "value"),
-)
-@validated
-def choose_period_and_level(indicator_id: Key | None, period: Key | None,
-                            level: Key | None) -> tuple:
-    """Offer the periods and levels the indicator has; keep the choice if still valid."""
-    if not indicator_id:
-        raise PreventUpdate
+def _period_and_level(indicator_id: str, period: str | None, level: str | None) -> tuple:
+    """Period options and value, level options and value for the indicator: the
+    layout's initial choice and the callback's answer to a new indicator."""
     gate, viewer, lang = current_gate(), current_viewer(), current_lang()
     try:
         periods = gate.periods(viewer, indicator_id)
@@ -212,6 +207,24 @@ def choose_period_and_level(indicator_id: Key | None, period: Key | None,
     allowed_levels = [o["value"] for o in level_choices]
     return (period_options(periods, lang), pick(period, periods, periods[-1]),
             level_choices, pick(level, allowed_levels, default_level(allowed_levels, declared)))
+
+
+@callback(
+    Output(PERIOD, "options"), Output(PERIOD, "value"),
+    Output(LEVEL, "options"), Output(LEVEL, "value"),
+    Input(INDICATOR, "value"),
+    State(PERIOD, "value"), State(LEVEL, "value"),
+    # The layout already holds the indicator's choices: no round trip before the first
+    # drawing (show_comparison then runs at once).
+    prevent_initial_call=True,
+)
+@validated
+def choose_period_and_level(indicator_id: Key | None, period: Key | None,
+                            level: Key | None) -> tuple:
+    """Offer the periods and levels the indicator has; keep the choice if still valid."""
+    if not indicator_id:
+        raise PreventUpdate
+    return _period_and_level(indicator_id, period, level)
 
 
 def _grid_columns(lang: str, decimals: int, unit: str) -> list[dict]:

@@ -124,6 +124,11 @@ def _login(page, base: str, name: str, password: str) -> None:
 
 def _settle(page) -> None:
     page.wait_for_load_state("networkidle")
+    # Network quiet is no proof the renderer has drawn: while a loaded machine runs the
+    # scripts (plotly.js before the renderer) nothing is on the wire for a while.
+    page.wait_for_function(
+        "() => (document.getElementById('_pages_content') || {childElementCount: 1})"
+        ".childElementCount > 0", timeout=60000)
     page.wait_for_function(
         "() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=20000)
     page.wait_for_timeout(300)

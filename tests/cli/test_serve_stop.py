@@ -1,0 +1,173 @@
+"""Stopping `cockpit serve` at any moment ends it cleanly (issue 9).
+
+Starting, importing, validating, forking workers, warming the gate inside
+DuckDB: a SIGTERM or SIGINT in any of these phases must end the server with
+exit code 0, without an abort (SIGABRT, "FATAL: exception not rethrown"), a
+traceback or a killed worker, and leave no process behind.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cockpit.app.server import _Warmer
+from cockpit.cli import early_stop
+from cockpit.context import Installation
+from cockpit.settings import load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+COCKPIT = Path(sys.executable).with_name("cockpit")
+# What an unclean end prints: glibc's and C++'s abort messages, gunicorn's killed
+# worker, Python's traceback (e.g. KeyboardInterrupt while importing).
+UNCLEAN = ("FATAL", "Abort", "SIGABRT", "terminate called", "SIGKILL", "Traceback",
+           "exception not rethrown")
+
+
+@pytest.fixture(scope="module")
+def city_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with 540 areas (bench/scale_city.py), so warming takes a while."""
+    spec = importlib.util.spec_from_file_location("scale_city", ROOT / "bench" / "scale_city.py")
+    scale_city = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scale_city)
+    home = tmp_path_factory.mktemp("city540")
+    scale_city.build(Installation(load_settings(home=home)), districts=18, areas=540)
+    return home
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The parent pid is the 2nd field after the command name in parentheses.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def _serve(home: Path, port: int) -> subprocess.Popen:
+    env = dict(os.environ, COCKPIT_HOME=str(home), COCKPIT_SECRET_KEY="s" * 32)
+    return subprocess.Popen([str(COCKPIT), "serve", "--port", str(port), "--workers", "2"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+
+
+def _stop_and_check(proc: subprocess.Popen, sig: signal.Signals, moment: str) -> None:
+    workers = _children(proc.pid)
+    proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"{sig.name} {moment}: the server did not stop within 30 s")
+    assert proc.returncode == 0, f"{sig.name} {moment}: exit {proc.returncode}\n{err[-3000:]}"
+    unclean = [line for line in err.splitlines() if any(word in line for word in UNCLEAN)]
+    assert not unclean, f"{sig.name} {moment}:\n{err[-3000:]}"
+    deadline = time.monotonic() + 5
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert not left, f"{sig.name} {moment}: workers {left} still running"
+
+
+@pytest.mark.parametrize(("sig", "delay"), [
+    (signal.SIGTERM, 0.2),  # still importing: the default action would exit with -15
+    (signal.SIGINT, 0.8),   # still importing: a KeyboardInterrupt traceback, exit -2
+    (signal.SIGTERM, 2.5),  # validating the registry, or gunicorn booting its workers
+])
+def test_a_stop_while_starting_ends_with_zero(city_home: Path, sig: signal.Signals,
+                                              delay: float) -> None:
+    proc = _serve(city_home, _free_port())
+    time.sleep(delay)
+    _stop_and_check(proc, sig, f"{delay} s after start")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_while_the_workers_warm_ends_cleanly(city_home: Path,
+                                                    sig: signal.Signals) -> None:
+    port = _free_port()
+    proc = _serve(city_home, port)
+    deadline = time.monotonic() + 45
+    # The first answer comes from a worker whose warm-up thread has just started
+    # (create_server starts it): stopping now stops it inside the computation.
+    while not _healthy(port):
+        assert proc.poll() is None, proc.communicate()[1][-3000:]
+        assert time.monotonic() < deadline, "the server did not answer within 45 s"
+        time.sleep(0.05)
+    assert len(_children(proc.pid)) == 2
+    _stop_and_check(proc, sig, "while warming")
+
+
+def test_stopping_the_warm_up_interrupts_the_query_it_is_inside(city_home: Path) -> None:
+    """Outside gunicorn (atexit), the warm-up is interrupted inside DuckDB, not waited out."""
+    inst = Installation(load_settings(home=city_home))
+    inside = threading.Event()
+
+    class Gate:  # a gate whose warm-up is one query that would run for minutes
+        def __init__(self) -> None:
+            self.inst = inst
+
+        def warm(self, stop: threading.Event) -> None:
+            inside.set()
+            try:
+                inst.store.read().execute(
+                    "SELECT count(*) FROM range(1000000000000) a WHERE a.range % 7 = 3"
+                ).fetchall()
+            except Exception:  # noqa: BLE001 - DuckDB's InterruptException, as the gate sees it
+                assert stop.is_set()
+
+    warmer = _Warmer(Gate())
+    warmer.thread.start()
+    assert inside.wait(10)
+    time.sleep(0.3)  # inside the query
+    started = time.monotonic()
+    assert warmer.stop(timeout=10), "the warm-up thread did not end"
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(("argv", "installed"), [
+    (["/venv/bin/cockpit", "serve", "--port", "8051"], True),
+    (["/venv/bin/cockpit", "--home", "/srv/cockpit", "serve"], True),
+    (["/repo/cockpit/__main__.py", "serve"], True),
+    (["/venv/bin/cockpit", "load", "x.csv", "--dataset", "serve"], False),
+    (["/venv/bin/cockpit", "--home", "serve", "check"], False),
+    (["/venv/bin/pytest", "serve"], False),
+])
+def test_quiet_stop_handlers_only_for_serve(argv: list[str], installed: bool) -> None:
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        assert early_stop.install(argv) is installed
+        assert (signal.getsignal(signal.SIGTERM) is not before[0]) is installed
+    finally:
+        signal.signal(signal.SIGTERM, before[0])
+        signal.signal(signal.SIGINT, before[1])

@@ -103,3 +103,14 @@ def _start_warming(gate: Gate) -> _Warmer:
     warmer = _Warmer(gate)
     warmer.start()
     return warmer
+
+
+def start_warming(server: flask.Flask) -> None:
+    """Start warming the gate of an app created with warm=False (in this process).
+
+    For an app built before a fork (gunicorn's preload_app): a thread does not
+    survive the fork, so each worker starts its own warm-up after it.
+    """
+    gate = server.extensions[GATE_KEY]
+    if WARMER_KEY not in server.extensions and gate.inst.store.exists():
+        server.extensions[WARMER_KEY] = _start_warming(gate)

@@ -56,6 +56,6 @@ def install(argv: Sequence[str] | None = None) -> bool:
     argv = sys.argv if argv is None else argv
     if not argv or not _is_cockpit_program(argv[0]) or command_of(argv[1:]) != "serve":
         return False
-    signal.signal(signal.SIGTERM, _leave)
     signal.signal(signal.SIGINT, _leave)
+    signal.signal(signal.SIGTERM, _leave)  # last: once SIGTERM is caught, both are
     return True

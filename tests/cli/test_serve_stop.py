@@ -100,16 +100,35 @@ def _stop_and_check(proc: subprocess.Popen, sig: signal.Signals, moment: str) ->
     assert not left, f"{sig.name} {moment}: workers {left} still running"
 
 
+def _caught(pid: int) -> set[signal.Signals]:
+    """The signals the process has handlers for (/proc's SigCgt mask)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            mask = int(line.split()[1], 16)
+            return {sig for sig in signal.Signals if mask & (1 << (sig - 1))}
+    return set()
+
+
 @pytest.mark.parametrize(("sig", "delay"), [
-    (signal.SIGTERM, 0.2),  # still importing: the default action would exit with -15
-    (signal.SIGINT, 0.8),   # still importing: a KeyboardInterrupt traceback, exit -2
+    # The first moment cockpit code runs (the interpreter itself starts before it):
+    # the default action would exit with -15, SIGINT would print a traceback (-2).
+    (signal.SIGTERM, 0.0),
+    (signal.SIGINT, 0.0),
+    (signal.SIGINT, 0.8),   # importing
     (signal.SIGTERM, 2.5),  # validating the registry, or gunicorn booting its workers
 ])
 def test_a_stop_while_starting_ends_with_zero(city_home: Path, sig: signal.Signals,
                                               delay: float) -> None:
     proc = _serve(city_home, _free_port())
+    deadline = time.monotonic() + 20
+    while signal.SIGTERM not in (caught := _caught(proc.pid)):
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.002)
+    # Caught while cockpit still imports: gunicorn's arbiter (which catches SIGHUP
+    # too) has not started yet; without the early handler SIGTERM is caught only by it.
+    assert signal.SIGHUP not in caught
     time.sleep(delay)
-    _stop_and_check(proc, sig, f"{delay} s after start")
+    _stop_and_check(proc, sig, f"{delay} s after the handler")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -171,3 +190,28 @@ def test_quiet_stop_handlers_only_for_serve(argv: list[str], installed: bool) ->
     finally:
         signal.signal(signal.SIGTERM, before[0])
         signal.signal(signal.SIGINT, before[1])
+
+
+def test_with_preload_the_master_builds_the_app_and_each_worker_warms_it(
+        city_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The master (before the fork) starts no thread and keeps no DuckDB connection."""
+    from types import SimpleNamespace
+
+    from cockpit.app.server import WARMER_KEY
+    from cockpit.app.session import GATE_KEY
+    from cockpit.cli.serve import _Gunicorn, _start_worker
+
+    monkeypatch.setenv("COCKPIT_SECRET_KEY", "s" * 32)
+    app = _Gunicorn(str(city_home), {"workers": 2}, preload=True)
+    assert app.cfg.preload_app
+    server = app.load()
+    assert WARMER_KEY not in server.extensions
+    assert not [t for t in threading.enumerate() if t.name == "gate-warm"]
+    store = server.extensions[GATE_KEY].inst.store
+    assert not store._connections and not store._local.__dict__.get("cursors")
+    _start_worker(SimpleNamespace(wsgi=server))  # what gunicorn calls in each worker
+    warmer = server.extensions[WARMER_KEY]
+    assert warmer.thread.name == "gate-warm"
+    _start_worker(SimpleNamespace(wsgi=server))  # a second call starts no second warm-up
+    assert server.extensions[WARMER_KEY] is warmer
+    assert warmer.stop(timeout=30)

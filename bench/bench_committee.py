@@ -173,9 +173,15 @@ async def member(name: str, base: str, flow: Flow, results: Results, rounds: int
 
         start = time.perf_counter()
         page = await send("login", "GET", "/login", {200})
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        await send("login", "POST", "/login", {302},
-                   data={"username": name, "password": PASSWORD, "csrf_token": token})
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page.text if page else "")
+        if found is None:
+            results.errors.append("login: no login form")
+            return
+        answer = await send("login", "POST", "/login", {302},
+                            data={"username": name, "password": PASSWORD,
+                                  "csrf_token": found.group(1)})
+        if answer is None or answer.status_code != 302:
+            return  # counted; a member who cannot log in clicks nothing
         results.actions.setdefault("login", []).append((time.perf_counter() - start) * 1e3)
         for _ in range(rounds):
             for action in ACTIONS[1:]:

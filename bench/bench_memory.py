@@ -12,8 +12,8 @@ territory (Areas), the warm-up (every indicator's frame), the tables the values
 answers build and the map geometry, with each gate cache's size and the
 largest allocation sites.
 
-Usage: python bench/bench_memory.py [--scales demo,540,11000] [--no-load]
-       python bench/bench_memory.py --inside 11000
+Usage: python bench/bench_memory.py [--scales demo,540,11000] [--no-load] [--home-prefix P]
+       python bench/bench_memory.py --inside 11000 [--trace]
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _deep_size(frame) -> int:  # noqa: ANN001 - a DataFrame
     return int(frame.memory_usage(deep=True, index=True).sum())
 
 
-def inside(scale: str, home: Path, top: int) -> None:
+def inside(scale: str, home: Path, top: int, trace: bool) -> None:
     """Where one worker's memory goes, phase by phase."""
     import os
     pid = os.getpid()
@@ -68,12 +68,13 @@ def inside(scale: str, home: Path, top: int) -> None:
     def mark(name: str) -> None:
         gc.collect()
         rss, _ = memory_mib(pid)
-        traced = tracemalloc.get_traced_memory()[0] / 2**20
+        traced = tracemalloc.get_traced_memory()[0] / 2**20 if trace else float("nan")
         phases.append((name, rss, traced))
 
     make_home(scale, home)
     mark("interpreter")
-    tracemalloc.start(8)
+    if trace:  # slows the warm-up several times over
+        tracemalloc.start(1)
     from cockpit.app.server import create_server
     from cockpit.app.session import GATE_KEY
     from cockpit.context import Installation
@@ -86,12 +87,12 @@ def inside(scale: str, home: Path, top: int) -> None:
     gate = server.extensions[GATE_KEY]
     gate.areas_info()
     mark("territory (Areas.load)")
-    before_warm = tracemalloc.take_snapshot()
+    before_warm = tracemalloc.take_snapshot() if trace else None
     t0 = time.perf_counter()
     gate.warm()
     warm_s = time.perf_counter() - t0
     mark(f"warm-up: every indicator's frame ({warm_s:.1f} s)")
-    after_warm = tracemalloc.take_snapshot()
+    after_warm = tracemalloc.take_snapshot() if trace else None
     from cockpit.access.viewer import Viewer
     viewer = Viewer(name="bench", role="committee")
     lowest = gate.declared_levels()[-1].id
@@ -122,10 +123,12 @@ def inside(scale: str, home: Path, top: int) -> None:
     tables = getattr(gate, "_tables", {})
     print(f"gate._tables: {len(tables)} tables; gate._geojson: "
           f"{len(getattr(gate, '_geojson', {}))} levels")
-    print(f"\nlargest allocation sites of the warm-up (top {top}):")
-    for stat in after_warm.compare_to(before_warm, "lineno")[:top]:
-        frame = stat.traceback[0]
-        print(f"- {stat.size_diff / 2**20:+.1f} MiB {Path(frame.filename).name}:{frame.lineno}")
+    if trace:
+        print(f"\nlargest allocation sites of the warm-up (top {top}):")
+        for stat in after_warm.compare_to(before_warm, "lineno")[:top]:
+            frame = stat.traceback[0]
+            print(f"- {stat.size_diff / 2**20:+.1f} MiB "
+                  f"{Path(frame.filename).name}:{frame.lineno}")
     try:
         con = inst.store.read()
         rows = con.execute("SELECT tag, memory_usage_bytes FROM duckdb_memory() "
@@ -146,6 +149,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--inside", choices=("demo", "540", "11000"))
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--trace", action="store_true",
+                        help="with --inside: Python allocation sites (tracemalloc; slow)")
     args = parser.parse_args()
 
     def home_of(scale: str) -> Path:
@@ -154,7 +159,7 @@ def main() -> None:
         return Path(tempfile.mkdtemp(prefix=f"bench-memory-{scale}-"))
 
     if args.inside:
-        inside(args.inside, home_of(args.inside), args.top)
+        inside(args.inside, home_of(args.inside), args.top, args.trace)
         return
     print("| scale | when | master RSS MiB | worker RSS MiB | sum RSS MiB | sum PSS MiB "
           "| note |\n|---|---|---|---|---|---|---|")

@@ -152,7 +152,7 @@ class Results:
 async def member(name: str, base: str, flow: Flow, results: Results, rounds: int,
                  delay: float, rng: random.Random) -> None:
     await asyncio.sleep(delay)
-    # Idle connections are dropped after 1 s, before gunicorn closes them (keepalive 2 s):
+    # Idle connections are dropped after 1 s, before gunicorn closes them (keepalive 5 s):
     # a browser retries a request on a connection the server closed; httpx does not.
     limits = httpx.Limits(keepalive_expiry=1.0)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits,

@@ -117,6 +117,9 @@ def serve(inst: Installation, host: str, port: int, workers: int, demo: bool) ->
         "worker_class": "gthread",
         "threads": 8,
         "timeout": 60,
+        # A connection whose request has not arrived within keepalive seconds is
+        # closed unanswered (gunicorn >= 23); 2 s dropped requests of a busy machine.
+        "keepalive": 5,
         "accesslog": "-",
         "errorlog": "-",
         # The control socket would live outside COCKPIT_HOME; nothing here uses it.

@@ -118,9 +118,13 @@ def record_flow(base: str, user: str) -> Flow:
 
         def next_indicator() -> None:
             page.click("#compare-indicator")
+            page.wait_for_timeout(500)  # the menu opens (slowly on a busy machine)
             page.keyboard.press("ArrowDown")
             page.keyboard.press("Enter")
-        action("indikator", page, next_indicator)
+        for _ in range(3):  # a busy machine may swallow the keys: try again
+            action("indikator", page, next_indicator)
+            if flow.actions["indikator"]:
+                break
         page.wait_for_selector("#compare-grid .ag-row", timeout=60_000)
         action("gebiet", page, lambda: page.locator(
             "#compare-grid .ag-center-cols-container .ag-row").nth(2)

@@ -438,6 +438,8 @@ class Gate:
             try:
                 self._table(indicator)
             except Exception:  # noqa: BLE001 - a broken indicator fails on request, loudly
+                if stop is not None and stop.is_set():
+                    return  # interrupted because the process stops: not a broken indicator
                 logger.exception("Indikator %s konnte nicht berechnet werden", indicator.id)
 
     # -- permissions ---------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import threading
 
 import flask
@@ -16,6 +17,9 @@ from cockpit.app.dash_app import create_dash
 from cockpit.app.security_headers import install_security
 from cockpit.app.session import GATE_KEY
 from cockpit.context import Installation
+
+# server.extensions key of the warm-up (_Warmer) of this process, if any.
+WARMER_KEY = "cockpit.warmer"
 
 
 def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> flask.Flask:
@@ -51,24 +55,62 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
     install_compression(server, enabled=inst.settings.compress)
     if warm and inst.store.exists():
         # Committee members should not wait for the first computation.
-        _start_warming(gate)
+        server.extensions[WARMER_KEY] = _start_warming(gate)
     return server
 
 
-def _start_warming(gate: Gate) -> None:
-    """Warm the gate in the background and stop it cleanly when the process exits.
+class _Warmer:
+    """The background warm-up of this process's gate, and how to stop it at any moment.
 
     A daemon thread still inside DuckDB while the interpreter shuts down aborts
-    the process (SIGABRT, "exception not rethrown"); a gunicorn worker stopped
-    soon after its start would die that way. So at exit the thread is told to
-    stop after the indicator it is computing, and is waited for.
+    the process (SIGABRT, "FATAL: exception not rethrown"): finalisation ends
+    the thread with a forced unwind that DuckDB's C++ swallows. So before the
+    interpreter tears down, the thread is told to stop, the query it is running
+    is interrupted, and it is waited for. (gunicorn workers leave earlier still,
+    through serve's worker_exit hook, without any finalisation.)
     """
-    stop = threading.Event()
-    thread = threading.Thread(target=gate.warm, args=(stop,), name="gate-warm", daemon=True)
 
-    def finish() -> None:
-        stop.set()
-        thread.join(timeout=20)
+    def __init__(self, gate: Gate) -> None:
+        self.gate = gate
+        self.stopping = threading.Event()
+        self._cursor: object | None = None
+        self.thread = threading.Thread(target=self._run, name="gate-warm", daemon=True)
 
-    atexit.register(finish)
-    thread.start()
+    def _run(self) -> None:
+        # The gate reads through this thread's cursor (Store.read is per thread);
+        # holding it lets stop() interrupt the query that is running in it.
+        self._cursor = self.gate.inst.store.read()
+        self.gate.warm(self.stopping)
+
+    def start(self) -> None:
+        atexit.register(self.stop)
+        self.thread.start()
+
+    def stop(self, timeout: float = 20.0) -> bool:
+        """Stop warming and wait for the thread; True when it has ended."""
+        self.stopping.set()
+        cursor = self._cursor
+        if cursor is not None and self.thread.is_alive():
+            with contextlib.suppress(Exception):  # a cursor already closed has nothing to stop
+                cursor.interrupt()
+        if self.thread.is_alive() and self.thread is not threading.current_thread():
+            self.thread.join(timeout)
+        return not self.thread.is_alive()
+
+
+def _start_warming(gate: Gate) -> _Warmer:
+    """Warm the gate in the background; stopped cleanly when the process exits."""
+    warmer = _Warmer(gate)
+    warmer.start()
+    return warmer
+
+
+def start_warming(server: flask.Flask) -> None:
+    """Start warming the gate of an app created with warm=False (in this process).
+
+    For an app built before a fork (gunicorn's preload_app): a thread does not
+    survive the fork, so each worker starts its own warm-up after it.
+    """
+    gate = server.extensions[GATE_KEY]
+    if WARMER_KEY not in server.extensions and gate.inst.store.exists():
+        server.extensions[WARMER_KEY] = _start_warming(gate)

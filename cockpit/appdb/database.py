@@ -101,6 +101,8 @@ MIGRATIONS: list[str] = [
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+# How long a connection waits for another one's write lock before "database is locked".
+BUSY_TIMEOUT_S = 30.0
 
 
 def utc_now() -> str:
@@ -118,7 +120,9 @@ def connect(path: Path) -> sqlite3.Connection:
     path = Path(path)
     _ensure_writable(path)
     try:
-        conn = sqlite3.connect(path)
+        # Every login writes (lockout, session, audit) from 2 workers x 8 threads; under
+        # load a writer can wait past sqlite's default 5 s and the login failed with 500.
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
         raise AppDatabaseError(f"App-Datenbank {path} kann nicht geöffnet werden: {exc}") from exc
     try:

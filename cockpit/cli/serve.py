@@ -18,11 +18,21 @@ from cockpit.indicators.registry import RegistryError
 
 
 class _Gunicorn(BaseApplication):
-    """Gunicorn with its options set from here; each worker builds its own app."""
+    """Gunicorn with its options set from here.
 
-    def __init__(self, home: str, options: dict[str, object]) -> None:
+    With `preload` the master builds the app once before forking, so the workers
+    share its memory (modules, pages, registry) copy-on-write instead of each
+    importing and building everything again. Nothing of DuckDB crosses the fork:
+    the master closes its store connections after building, and each worker
+    opens its own and starts its own warm-up (a thread does not survive a fork).
+    """
+
+    def __init__(self, home: str, options: dict[str, object], *, preload: bool) -> None:
         self.home = home
-        self.options = options
+        self.preload = preload
+        self.options = {**options, "preload_app": preload}
+        if preload:
+            self.options["post_worker_init"] = _start_worker
         super().__init__()
 
     def load_config(self) -> None:
@@ -35,7 +45,23 @@ class _Gunicorn(BaseApplication):
         from cockpit.settings import load_settings
 
         inst = Installation(load_settings(home=self.home))
-        return create_server(inst, secret_key=os.environ["COCKPIT_SECRET_KEY"])
+        server = create_server(inst, secret_key=os.environ["COCKPIT_SECRET_KEY"],
+                               warm=not self.preload)
+        if self.preload:
+            inst.store.close()  # DuckDB connections and cursors must not be forked
+        return server
+
+
+def _start_worker(worker: object) -> None:
+    """gunicorn post_worker_init with preload: warm this worker's gate."""
+    from cockpit.app.server import start_warming
+
+    start_warming(worker.wsgi)
+
+
+def preload_enabled() -> bool:
+    """Build the app in gunicorn's master (default); COCKPIT_PRELOAD=0 builds it per worker."""
+    return os.environ.get("COCKPIT_PRELOAD", "1").strip().lower() not in ("0", "false", "no")
 
 
 def is_loopback(host: str) -> bool:
@@ -91,12 +117,15 @@ def serve(inst: Installation, host: str, port: int, workers: int, demo: bool) ->
         "worker_class": "gthread",
         "threads": 8,
         "timeout": 60,
+        # A connection whose request has not arrived within keepalive seconds is
+        # closed unanswered (gunicorn >= 23); 2 s dropped requests of a busy machine.
+        "keepalive": 5,
         "accesslog": "-",
         "errorlog": "-",
         # The control socket would live outside COCKPIT_HOME; nothing here uses it.
         "control_socket_disable": True,
         "worker_exit": _leave_worker,
-    }).run()
+    }, preload=preload_enabled()).run()
 
 
 def _leave_worker(_server: object, _worker: object) -> None:

@@ -1,0 +1,172 @@
+"""Memory of `cockpit serve` with 2 workers, and what takes it (issue 9).
+
+Part 1 (default): for each scale, start `cockpit serve` (2 workers), wait until
+the warm-up has ended (no CPU used for 3 s), and read RSS and PSS of master and
+workers from /proc; then let the simulated committee (bench_committee.py, one
+click path per member) work and read them again. RSS counts pages shared by
+master and workers once per process, as `ps` does; PSS splits them.
+
+Part 2 (--inside SCALE): inside one process, where a worker's memory goes:
+RSS and Python allocations (tracemalloc) after the imports, the app, the
+territory (Areas), the warm-up (every indicator's frame), the tables the values
+answers build and the map geometry, with each gate cache's size and the
+largest allocation sites.
+
+Usage: python bench/bench_memory.py [--scales demo,540,11000] [--no-load] [--home-prefix P]
+       python bench/bench_memory.py --inside 11000 [--trace]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from serve_harness import Server, ensure_committee, make_home, memory_mib
+
+
+def serve_memory(scale: str, home: Path, load: bool, users: int) -> list[str]:
+    make_home(scale, home)
+    names = ensure_committee(home, users)
+    rows = []
+    with Server(home) as server:
+        warm_s = server.wait_idle()
+        idle = server.memory()
+        rows.append(_row(scale, "idle after warm-up", idle, f"warm-up {warm_s:.0f} s"))
+        if load:
+            from bench_committee import record_flow, run_members
+            flow = record_flow(server.base, names[0])
+            results, seconds = asyncio.run(run_members(server.base, names, flow, 1, 20.0))
+            after = server.memory()
+            rows.append(_row(scale, f"after {users} members", after,
+                             f"{results.count} requests, {len(results.errors)} errors"))
+    return rows
+
+
+def _row(scale: str, when: str, m: dict[str, float], note: str) -> str:
+    workers = " / ".join(f"{m[k]:.0f}" for k in sorted(m) if k.startswith("worker")
+                         and k.endswith("_rss"))
+    return (f"| {scale} | {when} | {m['master_rss']:.0f} | {workers} | **{m['sum_rss']:.0f}** "
+            f"| {m['sum_pss']:.0f} | {note} |")
+
+
+def _deep_size(frame) -> int:  # noqa: ANN001 - a DataFrame
+    return int(frame.memory_usage(deep=True, index=True).sum())
+
+
+def inside(scale: str, home: Path, top: int, trace: bool) -> None:
+    """Where one worker's memory goes, phase by phase."""
+    import os
+    pid = os.getpid()
+    phases: list[tuple[str, float, float]] = []
+
+    def mark(name: str) -> None:
+        gc.collect()
+        rss, _ = memory_mib(pid)
+        traced = tracemalloc.get_traced_memory()[0] / 2**20 if trace else float("nan")
+        phases.append((name, rss, traced))
+
+    make_home(scale, home)
+    mark("interpreter")
+    if trace:  # slows the warm-up several times over
+        tracemalloc.start(1)
+    from cockpit.app.server import create_server
+    from cockpit.app.session import GATE_KEY
+    from cockpit.context import Installation
+    from cockpit.settings import load_settings
+    mark("imports (flask, dash, pandas, duckdb, cockpit)")
+    inst = Installation(load_settings(home=home))
+    server = create_server(inst, secret_key="bench", warm=False)
+    server.test_client().get("/login")  # Dash sets itself up on the first request
+    mark("app created (registry, pages, Dash)")
+    gate = server.extensions[GATE_KEY]
+    gate.areas_info()
+    mark("territory (Areas.load)")
+    before_warm = tracemalloc.take_snapshot() if trace else None
+    t0 = time.perf_counter()
+    gate.warm()
+    warm_s = time.perf_counter() - t0
+    mark(f"warm-up: every indicator's frame ({warm_s:.1f} s)")
+    after_warm = tracemalloc.take_snapshot() if trace else None
+    from cockpit.access.viewer import Viewer
+    viewer = Viewer(name="bench", role="committee")
+    lowest = gate.declared_levels()[-1].id
+    for indicator in gate.visible_indicators(viewer):
+        try:
+            gate.values(viewer, indicator.id, level=lowest)
+        except Exception as exc:  # noqa: BLE001 - report and go on
+            print(f"values {indicator.id}: {exc}", file=sys.stderr)
+    mark("values answers (per-indicator tables)")
+    try:
+        gate.geojson(viewer, level=lowest)
+    except Exception as exc:  # noqa: BLE001
+        print(f"geojson: {exc}", file=sys.stderr)
+    mark("map geometry")
+    print(f"\n#### inside one worker, {scale}\n")
+    print("| phase | RSS MiB | + RSS | Python heap MiB (tracemalloc) |\n|---|---|---|---|")
+    last = phases[0][1]
+    for name, rss, traced in phases:
+        print(f"| {name} | {rss:.0f} | {rss - last:+.0f} | {traced:.0f} |")
+        last = rss
+    frames = getattr(gate, "_frames", {})
+    sizes = sorted(((_deep_size(f), k, len(f)) for k, f in frames.items()), reverse=True)
+    total = sum(s for s, *_ in sizes)
+    print(f"\ngate._frames: {len(frames)} frames, {total / 2**20:.0f} MiB (pandas deep size); "
+          "largest:")
+    for size, key, rows in sizes[:5]:
+        print(f"- {key}: {rows:,} rows, {size / 2**20:.1f} MiB")
+    tables = getattr(gate, "_tables", {})
+    print(f"gate._tables: {len(tables)} tables; gate._geojson: "
+          f"{len(getattr(gate, '_geojson', {}))} levels")
+    if trace:
+        print(f"\nlargest allocation sites of the warm-up (top {top}):")
+        for stat in after_warm.compare_to(before_warm, "lineno")[:top]:
+            frame = stat.traceback[0]
+            print(f"- {stat.size_diff / 2**20:+.1f} MiB "
+                  f"{Path(frame.filename).name}:{frame.lineno}")
+    try:
+        con = inst.store.read()
+        rows = con.execute("SELECT tag, memory_usage_bytes FROM duckdb_memory() "
+                           "WHERE memory_usage_bytes > 0").fetchall()
+        print("\nDuckDB buffer memory: " + (", ".join(f"{t} {b / 2**20:.0f} MiB"
+                                                      for t, b in rows) or "none"))
+    except Exception as exc:  # noqa: BLE001 - older DuckDB has no duckdb_memory()
+        print(f"DuckDB memory: {exc}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="demo,540,11000")
+    parser.add_argument("--home-prefix", type=Path,
+                        help="homes at PREFIX-<scale> (kept and reused); default temp dirs")
+    parser.add_argument("--no-load", action="store_true")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--inside", choices=("demo", "540", "11000"))
+    parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--trace", action="store_true",
+                        help="with --inside: Python allocation sites (tracemalloc; slow)")
+    args = parser.parse_args()
+
+    def home_of(scale: str) -> Path:
+        if args.home_prefix:
+            return Path(f"{args.home_prefix}-{scale}")
+        return Path(tempfile.mkdtemp(prefix=f"bench-memory-{scale}-"))
+
+    if args.inside:
+        inside(args.inside, home_of(args.inside), args.top, args.trace)
+        return
+    print("| scale | when | master RSS MiB | worker RSS MiB | sum RSS MiB | sum PSS MiB "
+          "| note |\n|---|---|---|---|---|---|---|")
+    for scale in args.scales.split(","):
+        for row in serve_memory(scale, home_of(scale), not args.no_load, args.users):
+            print(row, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -301,11 +301,11 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
                     method: Key | None, raw: bool | None, highlight: Key | None) -> tuple:
     """Ranking, map and table of one indicator for one period and level.
 
-    A click that only moves the highlight redraws the ranking and the map and leaves
-    table, columns, caption and message alone (the grid marks the row in the browser)."""
+    A highlight change sends the table again too: the highlight store also reports a
+    change when it mounts (a fresh page, or coming back to this page in the same tab),
+    when the grid is still empty, and the server cannot tell the two apart."""
     if not indicator_id or not period or not level:
         raise PreventUpdate
-    only_highlight = set(ctx.triggered_prop_ids or ()) == {f"{HIGHLIGHT}.data"}
     gate, viewer, lang = current_gate(), current_viewer(raw=bool(raw)), current_lang()
     try:
         indicator = gate.indicator(viewer, indicator_id)
@@ -315,12 +315,10 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
         top = gate.declared_levels().top  # the whole municipality, the reference line
         city = (gate.values(viewer, indicator_id, level=top.id, period=period)
                 if top.id in gate.levels(viewer, indicator_id) else rows.iloc[0:0])
-        previous = None
-        if not only_highlight:
-            # The previous period of the same type by end date (2024-H1 → 2023-H2).
-            before = previous_in(gate.periods(viewer, indicator_id), period)
-            previous = (gate.values(viewer, indicator_id, level=level, period=before)
-                        if before is not None else None)
+        # The previous period of the same type by end date (2024-H1 → 2023-H2).
+        before = previous_in(gate.periods(viewer, indicator_id), period)
+        previous = (gate.values(viewer, indicator_id, level=level, period=before)
+                    if before is not None else None)
     except GateError as exc:
         empty = {"data": [], "layout": {"xaxis": {"visible": False},
                                         "yaxis": {"visible": False}}}
@@ -338,8 +336,6 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     area_map = choropleth_map(rows, geojson, unit=unit, decimals=decimals,
                               method=method if method in METHODS else "quantile",
                               highlight=highlight, lang=lang)
-    if only_highlight:
-        return bar, area_map, no_update, no_update, no_update, no_update
     caption = html.Div([
         html.P([html.Strong(indicator.title(lang)), f" · {format_period(period, lang)}"],
                className="mb-0"),

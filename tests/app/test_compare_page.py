@@ -158,20 +158,24 @@ def test_tampered_callback_period_is_refused(clients) -> None:
     assert _rows(response) == []
 
 
-def test_highlight_change_redraws_ranking_and_map_only(clients) -> None:
+@pytest.mark.parametrize("highlight", [None, "0203"])
+def test_a_highlight_change_sends_ranking_map_and_table(clients, highlight) -> None:
+    # The highlight store reports a change when it mounts, on a fresh page whose grid is
+    # still empty: the table must come along, or the page shows no rows.
     response = callback(clients["admin"], OUTPUTS, {
         "compare-indicator.value": "sgb2_quote", "compare-period.value": "2024",
         "compare-level.value": "subdistrict", "compare-method.value": "quantile",
-        "compare-raw.value": False, "compare-highlight.data": "0203",
+        "compare-raw.value": False, "compare-highlight.data": highlight,
     }, changed=["compare-highlight.data"])
     assert response.status_code == 200
     sent = response.json["response"]
-    # table, columns, caption and message are not sent again (no_update)
-    assert set(sent) == {"compare-bar", "compare-map"}
+    assert set(sent) == {o.split(".")[0] for o in OUTPUTS}
+    assert len(_rows(response)) == 24
     bar = sent["compare-bar"]["figure"]["data"][0]
     colours = dict(zip(bar["y"], bar["marker"]["color"], strict=True))
-    assert colours["0203"] == HIGHLIGHT_COLOUR
-    assert {c for code, c in colours.items() if code != "0203"} == {BAR_COLOUR}
+    marked = {code for code, colour in colours.items() if colour == HIGHLIGHT_COLOUR}
+    assert marked == ({highlight} if highlight else set())
+    assert {c for code, c in colours.items() if code != highlight} == {BAR_COLOUR}
 
 
 def test_full_update_sends_everything_and_rows_carry_no_highlight(clients) -> None:

@@ -555,6 +555,9 @@ def run(args: argparse.Namespace) -> None:
     servers: list = [cockpit]
     nocache = cache = None
     if not args.cockpit_only:
+        if not (args.superset_home / "bench.json").exists():
+            raise SystemExit(f"no Superset home in {args.superset_home}: run "
+                             "bench/superset_setup.sh first (or use --cockpit-only)")
         info = json.loads((args.superset_home / "bench.json").read_text())
         body = _superset_body(info, areas)
         nocache = Superset(args.superset_venv, args.superset_home, cache=False)
@@ -632,10 +635,12 @@ def run(args: argparse.Namespace) -> None:
             server.stop()
         if not args.keep:
             shutil.rmtree(home, ignore_errors=True)
-    commit = subprocess.run(["git", "-C", str(args.cockpit_source or ROOT.parent), "rev-parse",
-                             "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    print(f"\ncockpit commit {commit}; {args.runs} data runs, {args.page_runs} page runs; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    git = ["git", "-C", str(args.cockpit_source or ROOT.parent), "log", "-1", "--format=%h"]
+    head = subprocess.run(git, capture_output=True, text=True).stdout.strip()
+    package = subprocess.run([*git, "--", "cockpit"], capture_output=True,
+                             text=True).stdout.strip()
+    print(f"\ncockpit commit {head} (cockpit/ last changed in {package}); {args.runs} data "
+          f"runs, {args.page_runs} page runs; load average {os.getloadavg()[0]:.1f}")
     ms = lambda key: [s[0] for s in results[key]]  # noqa: E731
     first = lambda key: _size(results[key][0]) if results[key] else ""  # noqa: E731
     _print_table(areas, [

@@ -518,15 +518,23 @@ def _check_superset(server: Superset, session: requests.Session, body: bytes,
         raise RuntimeError("Superset's rows are not sorted by the metric")
 
 
-def _fresh_page(browser, base: str, cookies: list[dict], url: str, drawn: str) -> float:
-    """ms from navigation start until `drawn` holds, in a fresh context (empty cache)."""
+def _fresh_page(browser, base: str, cookies: list[dict], url: str, drawn: str,
+                timeout_s: float) -> float:
+    """ms from navigation start until `drawn` holds, in a fresh context (empty cache);
+    infinity when the page is not drawn within `timeout_s` (reported, not fatal)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     context.add_cookies(cookies)
     page = context.new_page()
-    page.goto(base + url, wait_until="commit")
-    value = page.wait_for_function(drawn, timeout=300_000, polling=50).json_value()
+    try:
+        page.goto(base + url, wait_until="commit")
+        value = float(page.wait_for_function(drawn, timeout=timeout_s * 1000,
+                                             polling=50).json_value())
+    except PlaywrightTimeout:
+        value = float("inf")
     context.close()
-    return float(value)
+    return value
 
 
 def _print_table(areas: int, rows: list[tuple[str, str, list[float], str]]) -> None:
@@ -535,6 +543,8 @@ def _print_table(areas: int, rows: list[tuple[str, str, list[float], str]]) -> N
     for case, system, times, size in rows:
         if times:
             med, p95 = _stats(times)
+            late = sum(1 for t in times if t == float("inf"))
+            size = size or (f"{late} not drawn within the timeout" if late else "")
             print(f"| {case} | {system} | {len(times)} | {med:,.0f} | {p95:,.0f} | {size} |")
 
 
@@ -563,6 +573,12 @@ def run(args: argparse.Namespace) -> None:
         nocache = Superset(args.superset_venv, args.superset_home, cache=False)
         cache = Superset(args.superset_venv, args.superset_home, cache=True)
         servers += [nocache, cache]
+    def ms(key: str) -> list[float]:
+        return [sample[0] for sample in results[key]]
+
+    def first(key: str) -> str:
+        return _size(results[key][0]) if results[key] else ""
+
     results: dict[str, list] = {key: [] for key in (
         "s_cold", "c_cold", "s_warm", "c_warm", "s_page", "c_page")}
     try:
@@ -603,6 +619,12 @@ def run(args: argparse.Namespace) -> None:
             sample = cockpit.request(c_cookie)
             assert sample[1] == 200, sample
             results["c_warm"].append(sample)
+        data_rows = [
+            ("data, uncached / cold", "Superset 6.1", ms("s_cold"), first("s_cold")),
+            ("data, uncached / cold", "cockpit values API", ms("c_cold"), first("c_cold")),
+            ("data, cached / warm", "Superset 6.1", ms("s_warm"), first("s_warm")),
+            ("data, cached / warm", "cockpit values API", ms("c_warm"), first("c_warm"))]
+        _print_table(areas, data_rows)  # now, so a failing browser case loses nothing
         if not args.skip_page:
             print("page, fresh browser ...", flush=True)
             with sync_playwright() as p:
@@ -613,15 +635,20 @@ def run(args: argparse.Namespace) -> None:
                     s_cookies = _context_cookies(s_cache, cache.base)
                     dashboard = f"/superset/dashboard/{info['charts'][str(areas)]['dashboard']}/"
                 # One unmeasured visit each: the servers' page code paths are warm.
-                _fresh_page(browser, cockpit.base, c_cookies, COCKPIT_PAGE, COCKPIT_DRAWN)
-                if cache:
-                    _fresh_page(browser, cache.base, s_cookies, dashboard, SUPERSET_DRAWN)
+                if args.page_warmup:
+                    _fresh_page(browser, cockpit.base, c_cookies, COCKPIT_PAGE, COCKPIT_DRAWN,
+                                args.page_timeout)
+                if cache and args.page_warmup:
+                    _fresh_page(browser, cache.base, s_cookies, dashboard, SUPERSET_DRAWN,
+                                args.page_timeout)
                 for _ in range(args.page_runs):
                     if cache:
                         results["s_page"].append(_fresh_page(
-                            browser, cache.base, s_cookies, dashboard, SUPERSET_DRAWN))
+                            browser, cache.base, s_cookies, dashboard, SUPERSET_DRAWN,
+                            args.page_timeout))
                     results["c_page"].append(_fresh_page(
-                        browser, cockpit.base, c_cookies, COCKPIT_PAGE, COCKPIT_DRAWN))
+                        browser, cockpit.base, c_cookies, COCKPIT_PAGE, COCKPIT_DRAWN,
+                        args.page_timeout))
                 browser.close()
         time.sleep(3)
         for server in servers:
@@ -641,13 +668,8 @@ def run(args: argparse.Namespace) -> None:
                              text=True).stdout.strip()
     print(f"\ncockpit commit {head} (cockpit/ last changed in {package}); {args.runs} data "
           f"runs, {args.page_runs} page runs; load average {os.getloadavg()[0]:.1f}")
-    ms = lambda key: [s[0] for s in results[key]]  # noqa: E731
-    first = lambda key: _size(results[key][0]) if results[key] else ""  # noqa: E731
     _print_table(areas, [
-        ("data, uncached / cold", "Superset 6.1", ms("s_cold"), first("s_cold")),
-        ("data, uncached / cold", "cockpit values API", ms("c_cold"), first("c_cold")),
-        ("data, cached / warm", "Superset 6.1", ms("s_warm"), first("s_warm")),
-        ("data, cached / warm", "cockpit values API", ms("c_warm"), first("c_warm")),
+        *data_rows,
         ("page until drawn, fresh browser", "Superset 6.1 dashboard", results["s_page"], ""),
         ("page until drawn, fresh browser", "cockpit comparison page", results["c_page"], ""),
     ])
@@ -666,6 +688,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10, help="timed data requests per case")
     parser.add_argument("--page-runs", type=int, default=5, help="fresh browsers per system")
     parser.add_argument("--skip-page", action="store_true", help="no browser cases")
+    parser.add_argument("--page-warmup", type=int, default=1, choices=(0, 1),
+                        help="one unmeasured page visit per system first (default 1)")
+    parser.add_argument("--page-timeout", type=float, default=600,
+                        help="seconds a page may take before it counts as not drawn")
     parser.add_argument("--cockpit-only", action="store_true", help="no Superset needed")
     parser.add_argument("--cockpit-source", type=Path,
                         help="serve the cockpit package of another checkout (PYTHONPATH)")

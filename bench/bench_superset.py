@@ -78,6 +78,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -608,9 +609,12 @@ def run(args: argparse.Namespace) -> None:
             results["c_cold"].append(sample)
             wait_idle(cockpit.proc.pid)
         print("data, cached / warm ...", flush=True)
-        for _ in range(3):  # both cockpit workers on the newest version, computed
-            cockpit.request(c_cookie)
-        wait_idle(cockpit.proc.pid)
+        # Both cockpit workers on the newest version, computed: requests in parallel,
+        # so each worker gets some (one after the other may all reach the same one).
+        with ThreadPoolExecutor(4) as pool:
+            for _ in range(3):
+                list(pool.map(lambda _: cockpit.request(c_cookie), range(4)))
+                wait_idle(cockpit.proc.pid)
         for _ in range(args.runs):
             if cache:
                 sample = _superset_request(cache, s_cache, body)

@@ -290,6 +290,22 @@ def _infinite(gate, viewer) -> bool:  # noqa: ANN001 - Gate, Viewer
     return _largest_level(gate, viewer) > CLIENT_ROWS_MAX
 
 
+def _rows_and_previous(gate, viewer, indicator_id: str, level: str, period: str,  # noqa: ANN001
+                       *, with_previous: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The rows of the period's valid areas, and those of the previous period (for the
+    change column) unless not needed; both through the gate."""
+    rows = gate.values(viewer, indicator_id, level=level, period=period)
+    # The areas valid in the period; a new area's converted past belongs to its series.
+    rows = rows[~rows["converted"]].reset_index(drop=True)
+    if not with_previous:
+        return rows, None
+    # The previous period of the same type by end date (2024-H1 → 2023-H2).
+    before = previous_in(gate.periods(viewer, indicator_id), period)
+    previous = (gate.values(viewer, indicator_id, level=level, period=before)
+                if before is not None else None)
+    return rows, previous
+
+
 @callback(
     Output(BAR, "figure"), Output(MAP, "figure"), Output(GRID, "rowData"),
     Output(GRID, "columnDefs"), Output(CAPTION, "children"), Output(MESSAGE, "children"),
@@ -309,16 +325,12 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     gate, viewer, lang = current_gate(), current_viewer(raw=bool(raw)), current_lang()
     try:
         indicator = gate.indicator(viewer, indicator_id)
-        rows = gate.values(viewer, indicator_id, level=level, period=period)
-        # The areas valid in the period; a new area's converted past belongs to its series.
-        rows = rows[~rows["converted"]].reset_index(drop=True)
+        infinite = _infinite(gate, viewer)  # then the grid fetches its rows (serve_rows)
+        rows, previous = _rows_and_previous(gate, viewer, indicator_id, level, period,
+                                            with_previous=not infinite)
         top = gate.declared_levels().top  # the whole municipality, the reference line
         city = (gate.values(viewer, indicator_id, level=top.id, period=period)
                 if top.id in gate.levels(viewer, indicator_id) else rows.iloc[0:0])
-        # The previous period of the same type by end date (2024-H1 → 2023-H2).
-        before = previous_in(gate.periods(viewer, indicator_id), period)
-        previous = (gate.values(viewer, indicator_id, level=level, period=before)
-                    if before is not None else None)
     except GateError as exc:
         empty = {"data": [], "layout": {"xaxis": {"visible": False},
                                         "yaxis": {"visible": False}}}
@@ -342,9 +354,7 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
         indicator_caption(indicator, lang),
         notes_block([*_marked(city).itertuples(), *_marked(rows).itertuples()], lang),
     ])
-    # With the infinite row model the grid fetches its rows itself (serve_rows).
-    table = no_update if _infinite(gate, viewer) else table_rows(rows, previous, lang,
-                                                                  decimals)
+    table = no_update if infinite else table_rows(rows, previous, lang, decimals)
     return (bar, area_map, table, _grid_columns(lang, decimals, unit), caption, None)
 
 
@@ -365,11 +375,7 @@ def serve_rows(request: GridRowsRequest | None, indicator_id: Key | None, period
     gate, viewer, lang = current_gate(), current_viewer(raw=bool(raw)), current_lang()
     try:
         indicator = gate.indicator(viewer, indicator_id)
-        rows = gate.values(viewer, indicator_id, level=level, period=period)
-        rows = rows[~rows["converted"]].reset_index(drop=True)
-        before = previous_in(gate.periods(viewer, indicator_id), period)
-        previous = (gate.values(viewer, indicator_id, level=level, period=before)
-                    if before is not None else None)
+        rows, previous = _rows_and_previous(gate, viewer, indicator_id, level, period)
     except GateError:
         return {"rowData": [], "rowCount": 0}
     return grid_block(table_frame(rows, previous, lang, indicator.decimals), request)

@@ -9,6 +9,7 @@ cache can never serve another; scoping and blanking happen per call.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -325,6 +326,7 @@ class Gate:
         self._tables: dict[str, _Table] = {}
         self._answers: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
         self._answer_bytes = 0
+        self._warm_cursor: Any = None
 
     # -- data version and caches -------------------------------------------
     def _sync(self) -> str:
@@ -432,6 +434,9 @@ class Gate:
     def warm(self, stop: threading.Event | None = None) -> None:
         """Compute every indicator once, so the first request does not wait; `stop`
         ends the loop between two indicators (a worker that shuts down)."""
+        # The gate reads through this thread's cursor (Store.read is per thread);
+        # keeping it lets interrupt_warming() stop the query that is running in it.
+        self._warm_cursor = self.inst.store.read()
         for indicator in self.registry:
             if stop is not None and stop.is_set():
                 return
@@ -441,6 +446,13 @@ class Gate:
                 if stop is not None and stop.is_set():
                     return  # interrupted because the process stops: not a broken indicator
                 logger.exception("Indikator %s konnte nicht berechnet werden", indicator.id)
+
+    def interrupt_warming(self) -> None:
+        """Interrupt the query `warm` is inside (the process stops; `stop` is set)."""
+        cursor = self._warm_cursor
+        if cursor is not None:
+            with contextlib.suppress(Exception):  # a closed cursor has nothing to stop
+                cursor.interrupt()
 
     # -- permissions ---------------------------------------------------------
     def _departments_of(self, indicator: Indicator) -> set[str]:

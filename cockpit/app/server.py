@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
 import threading
 
 import flask
@@ -73,14 +72,8 @@ class _Warmer:
     def __init__(self, gate: Gate) -> None:
         self.gate = gate
         self.stopping = threading.Event()
-        self._cursor: object | None = None
-        self.thread = threading.Thread(target=self._run, name="gate-warm", daemon=True)
-
-    def _run(self) -> None:
-        # The gate reads through this thread's cursor (Store.read is per thread);
-        # holding it lets stop() interrupt the query that is running in it.
-        self._cursor = self.gate.inst.store.read()
-        self.gate.warm(self.stopping)
+        self.thread = threading.Thread(target=gate.warm, args=(self.stopping,),
+                                       name="gate-warm", daemon=True)
 
     def start(self) -> None:
         atexit.register(self.stop)
@@ -89,10 +82,8 @@ class _Warmer:
     def stop(self, timeout: float = 20.0) -> bool:
         """Stop warming and wait for the thread; True when it has ended."""
         self.stopping.set()
-        cursor = self._cursor
-        if cursor is not None and self.thread.is_alive():
-            with contextlib.suppress(Exception):  # a cursor already closed has nothing to stop
-                cursor.interrupt()
+        if self.thread.is_alive():
+            self.gate.interrupt_warming()
         if self.thread.is_alive() and self.thread is not threading.current_thread():
             self.thread.join(timeout)
         return not self.thread.is_alive()

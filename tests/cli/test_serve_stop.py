@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from cockpit.access.gate import Gate
 from cockpit.app.server import _Warmer
 from cockpit.cli import early_stop
 from cockpit.context import Installation
@@ -167,20 +168,14 @@ def test_stopping_the_warm_up_interrupts_the_query_it_is_inside(city_home: Path)
     inst = Installation(load_settings(home=city_home))
     inside = threading.Event()
 
-    class Gate:  # a gate whose warm-up is one query that would run for minutes
-        def __init__(self) -> None:
-            self.inst = inst
-
-        def warm(self, stop: threading.Event) -> None:
+    class SlowGate(Gate):  # the real warm-up, whose first indicator runs for minutes
+        def _table(self, indicator):  # noqa: ANN001, ANN202 - Gate's signature
             inside.set()
-            try:
-                inst.store.read().execute(
-                    "SELECT count(*) FROM range(1000000000000) a WHERE a.range % 7 = 3"
-                ).fetchall()
-            except Exception:  # noqa: BLE001 - DuckDB's InterruptException, as the gate sees it
-                assert stop.is_set()
+            self.inst.store.read().execute(
+                "SELECT count(*) FROM range(1000000000000) a WHERE a.range % 7 = 3"
+            ).fetchall()
 
-    warmer = _Warmer(Gate())
+    warmer = _Warmer(SlowGate(inst))
     warmer.thread.start()
     assert inside.wait(10)
     time.sleep(0.3)  # inside the query

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,22 +18,10 @@ from cockpit.appdb import create_demo_users
 from cockpit.context import Installation
 from cockpit.settings import load_settings
 
-CHROMIUM = "/usr/bin/chromium"
+# The Chromium check (skip, or fail when COCKPIT_REQUIRE_BROWSER=1) comes with the import.
+from tests.browser.test_pages import ARTIFACTS, CHROMIUM, _free_port, playwright_api
+
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("COCKPIT_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(f"{CHROMIUM} missing but COCKPIT_REQUIRE_BROWSER=1")
-    pytest.skip("Debian chromium not installed", allow_module_level=True)
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _build(home: Path) -> tuple[str, str]:

@@ -32,8 +32,9 @@ from cockpit.appdb import audit_detail
 from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.model import Indicator
+from cockpit.indicators.sandbox import observation_periods
 from cockpit.periods import PERIOD_PATTERN as _PERIOD_RULE
-from cockpit.periods import period_end, sort_periods
+from cockpit.periods import period_end, previous_in, same_period_year_before, sort_periods
 from cockpit.territory.correspondence import converted_hidden
 from cockpit.territory.levels import Levels, demo_levels, read_levels
 
@@ -59,6 +60,8 @@ AuditSink = Callable[[str, str, str], None]
 # rankings of 11,000 areas, not one per viewer and parameter ever asked.
 _ANSWERS = 256
 _ANSWER_BYTES = 48 * 1024 * 1024
+# Periods computed one by one when looking for the latest one with rows.
+_LATEST_TRIES = 3
 
 
 class ValueRow(NamedTuple):
@@ -242,6 +245,10 @@ class Gate:
         self._frame_locks: dict[str, threading.Lock] = {}
         self._geojson: dict[str, dict[str, Any]] = {}
         self._tables: dict[str, ValueTable] = {}
+        # The asked period first: one period's table (None: no rows then), and the
+        # periods an indicator's datasets hold (where its periods come from).
+        self._period_tables: dict[tuple[str, str], ValueTable | None] = {}
+        self._candidates: dict[str, tuple[str, ...]] = {}
         self._answers: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
         self._answer_bytes = 0
         self._warm_cursor: Any = None
@@ -258,6 +265,8 @@ class Gate:
                     self._frame_locks = {}
                     self._geojson = {}
                     self._tables = {}
+                    self._period_tables = {}
+                    self._candidates = {}
                     with self._answer_lock:
                         self._answers = OrderedDict()
                         self._answer_bytes = 0
@@ -299,12 +308,92 @@ class Gate:
                 table = ValueTable(self._build_frame(indicator, version))
                 if version == self._version:  # a newer snapshot may have arrived meanwhile
                     self._tables[indicator.id] = table
+                    for period in self._candidates.get(indicator.id, ()):
+                        self._period_tables.pop((indicator.id, period), None)
         return table
 
-    def _build_frame(self, indicator: Indicator, version: str) -> pd.DataFrame:
+    def _lazy(self, indicator: Indicator) -> bool:
+        """Whether one period of the indicator can be computed alone: its SQL takes
+        `$period`, and its full table is not there yet (then that one answers)."""
+        return "period" in indicator.parameters and indicator.id not in self._tables
+
+    def _period_candidates(self, indicator: Indicator) -> tuple[str, ...]:
+        """The periods the indicator's datasets hold, oldest first (by end date): every
+        period the indicator can have values for (its SQL reads only these datasets)."""
+        version = self._sync()
+        found = self._candidates.get(indicator.id)
+        if found is None:
+            found = tuple(sort_periods(observation_periods(
+                self.inst.store.read(version), indicator.datasets)))
+            if version == self._version:
+                self._candidates[indicator.id] = found
+        return found
+
+    def _period_table(self, indicator: Indicator, period: str) -> ValueTable | None:
+        """The values of one period with their suppression flags (None when the period
+        has no rows), computed once per data version: the same rows and flags as that
+        period's part of the full table (tests/access/test_lazy_periods.py)."""
+        version = self._sync()
+        key = (indicator.id, period)
+        if key in self._period_tables:
+            return self._period_tables[key]
+        full = self._tables.get(indicator.id)
+        if full is not None:  # computed meanwhile: no second computation
+            return full if period in full.periods else None
+        with self._lock:
+            lock = self._frame_locks.setdefault(key, threading.Lock())
+        with lock:
+            if key in self._period_tables:
+                return self._period_tables[key]
+            frame = self._build_frame(indicator, version, period)
+            table = ValueTable(frame) if len(frame) else None
+            if version == self._version:
+                self._period_tables[key] = table
+        return table
+
+    def _source_cells(self, source: Indicator, periods: Collection[str]
+                      ) -> tuple[set[tuple[str, str]], list[str]]:
+        """What `derived_flags` needs of a source for a derived indicator's `periods`:
+        the source's hidden cells and periods, all of them (full table), or, for one
+        period asked alone, those of that period, of the source's previous period of the
+        same kind and of the same period a year before."""
+        if not self._lazy(source) or len(periods) != 1:
+            table = self._table(source)
+            return table.hidden_cells(), list(table.periods)
+        (period,) = periods
+        candidates = self._period_candidates(source)
+        tables = {}
+        if period in candidates:
+            tables[period] = self._period_table(source, period)
+        # The source's previous period: the latest earlier one of the same kind that has
+        # rows (previous_in over the source's periods).
+        earlier = [p for p in candidates if p != period]
+        while (before := previous_in(earlier, period)) is not None:
+            tables[before] = self._period_table(source, before)
+            if tables[before] is not None:
+                break
+            earlier.remove(before)
+        year_before = same_period_year_before(period)
+        if year_before in candidates and year_before not in tables:
+            tables[year_before] = self._period_table(source, year_before)
+        found = {p: t for p, t in tables.items() if t is not None}
+        hidden = set().union(*(t.hidden_cells() for t in found.values()))
+        return hidden, sort_periods(found)
+
+    def _build_frame(self, indicator: Indicator, version: str,
+                     period: str | None = None) -> pd.DataFrame:
+        """All periods' values with their suppression flags, or one period's alone.
+
+        Every step decides a period from that period (and, for a derived indicator,
+        from the source's cells of that period and the one or two it is compared
+        with), so one period computed alone gets that period's rows and flags of the
+        full computation.
+        """
         areas = self.areas_info()
-        frame = compute_indicator(self.inst.store.read(version), indicator,
+        frame = compute_indicator(self.inst.store.read(version), indicator, period,
                                   correspondences=self.inst.correspondences)
+        if frame.empty:
+            return pd.DataFrame(columns=VALUE_COLUMNS)
         # Names and parents as they were in each period (an area may be renamed or
         # moved); a converted row is a new area before it existed: its current ones.
         key_dates = {p: period_end(p) for p in set(frame["period"])}
@@ -317,9 +406,9 @@ class Gate:
             frame, parents, self.min_count(indicator), own_numerator=not derived,
             period_parents=period_parents, partial_sums=True)
         for source_id in derived:  # hidden exactly where the source counts are hidden
-            source = self._table(self.registry.get(source_id))
-            frame["suppressed"] |= derived_flags(frame, source.hidden_cells(),
-                                                 list(source.periods))
+            hidden, source_periods = self._source_cells(self.registry.get(source_id),
+                                                        key_dates)
+            frame["suppressed"] |= derived_flags(frame, hidden, source_periods)
         if frame["converted"].any():  # a weighted sum of old cells must not narrow one
             hidden = frame.loc[frame["suppressed"], ["area_code", "period"]]
             frame["suppressed"] |= converted_hidden(
@@ -445,35 +534,25 @@ class Gate:
         scope = self.scope(viewer, indicator)
         level = self.check_level(level)
         period = check_period(period)
-        table = self._table(indicator)
         if area is not None:
             area = self.check_area(area)
             if not scope.covers(area):
                 raise AccessDenied("Für dieses Gebiet fehlt Ihnen die Berechtigung.")
             areas = [area]
-        # Row positions first, tuples only for what is returned: a profile asks ~80 times
-        # per request, a ranking of 11,000 areas once.
-        if level is not None and level not in table.levels:
-            raise BadParameter(f"Der Indikator hat keine Werte auf der Ebene „{level}“.")
-        if period is not None and period not in table.periods:
-            raise BadParameter(f"Für den Zeitraum {period} gibt es keine Werte.")
-        if areas is not None:
-            wanted = [code for code in dict.fromkeys(areas) if scope.covers(code)]
-            rows = table.of_areas(wanted)
-        elif period is not None:
-            rows = np.arange(*table.period_rows[period])
-        else:
-            rows = np.arange(len(table))
-        if areas is None and scope.areas is not None:
-            rows = rows[table.in_areas(scope.areas)[rows]]
-        if level is not None:
-            rows = rows[table.level_idx[rows] == table.level_names.index(level)]
-        if period is not None:
-            rows = rows[table.period_idx[rows] == table.periods.index(period)]
-        elif not all_periods and len(rows):
-            # "Latest" is the period that ends last: 2024 (31.12.) after 2024-06 (30.06.);
-            # the table's period numbers follow that order.
-            rows = rows[table.period_idx[rows] == table.period_idx[rows].max()]
+        wanted = None if areas is None else [
+            code for code in dict.fromkeys(areas) if scope.covers(code)]
+        # One period is computed alone when only one is asked for (a cold request then
+        # waits for that period, not for all 15); otherwise the full table answers.
+        table, rows = None, None
+        if not all_periods and self._lazy(indicator):
+            table, rows = self._rows_of_one_period(indicator, scope, level, period, wanted)
+        if table is None:
+            table = self._table(indicator)
+            if level is not None and level not in table.levels:
+                raise BadParameter(f"Der Indikator hat keine Werte auf der Ebene „{level}“.")
+            if period is not None and period not in table.periods:
+                raise BadParameter(f"Für den Zeitraum {period} gibt es keine Werte.")
+            rows = _select(table, scope, level, period, wanted, all_periods)
         records = table.records(rows)
         if viewer.wants_raw:
             # Every raw view is audited with what was actually returned (not what was
@@ -491,6 +570,31 @@ class Gate:
         records = [r if r[_INCOMPLETE] and not r[_SUPPRESSED] else (*r[:_MISSING], 0, 0, r[-1])
                    for r in records]
         return [ValueRow._make(r) for r in records]  # already by period (end date), area
+
+    def _rows_of_one_period(
+        self, indicator: Indicator, scope: Scope, level: str | None, period: str | None,
+        wanted: list[str] | None,
+    ) -> tuple[ValueTable | None, np.ndarray | None]:
+        """The table of the one period the answer comes from and the rows selected in
+        it, exactly as `_select` on the full table would select them; (None, None) where
+        only the full table can tell (an unknown period or level, nothing to show)."""
+        candidates = self._period_candidates(indicator)
+        if period is not None:
+            table = None if period not in candidates else self._period_table(indicator,
+                                                                             period)
+            if table is None or (level is not None and level not in table.levels):
+                return None, None
+            return table, _select(table, scope, level, period, wanted, False)
+        # The latest period: the one that ends last among the rows this viewer gets.
+        # Where the newest periods have none of them, the full table finds it at once.
+        for candidate in reversed(candidates[-_LATEST_TRIES:]):
+            table = self._period_table(indicator, candidate)
+            if table is None or candidate not in table.periods:
+                continue
+            rows = _select(table, scope, level, candidate, wanted, False)
+            if len(rows):
+                return table, rows
+        return None, None
 
     def answer(
         self,
@@ -661,6 +765,37 @@ class Gate:
         from cockpit.access.delivery import DeliveryDesk  # imports ingest; only needed here
 
         return DeliveryDesk(self.inst, require_login(viewer), self._audit)
+
+
+def _select(table: ValueTable, scope: Scope, level: str | None, period: str | None,
+            wanted: list[str] | None, all_periods: bool) -> np.ndarray:
+    """Row positions of `table` for a viewer's scope, a level, a period (None: the
+    latest among the rows selected, unless `all_periods`) and maybe some areas.
+
+    Row positions first, tuples only for what is returned: a profile asks ~80 times
+    per request, a ranking of 11,000 areas once.
+    """
+    if level is not None and level not in table.levels:
+        return np.zeros(0, dtype=np.int64)
+    if period is not None and period not in table.periods:
+        return np.zeros(0, dtype=np.int64)
+    if wanted is not None:
+        rows = table.of_areas(wanted)
+    elif period is not None:
+        rows = np.arange(*table.period_rows[period])
+    else:
+        rows = np.arange(len(table))
+    if wanted is None and scope.areas is not None:
+        rows = rows[table.in_areas(scope.areas)[rows]]
+    if level is not None:
+        rows = rows[table.level_idx[rows] == table.level_names.index(level)]
+    if period is not None:
+        rows = rows[table.period_idx[rows] == table.periods.index(period)]
+    elif not all_periods and len(rows):
+        # "Latest" is the period that ends last: 2024 (31.12.) after 2024-06 (30.06.);
+        # the table's period numbers follow that order.
+        rows = rows[table.period_idx[rows] == table.period_idx[rows].max()]
+    return rows
 
 
 def require_login(viewer: Viewer | None) -> Viewer:

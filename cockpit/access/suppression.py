@@ -298,9 +298,9 @@ def suppress_area_frame(
 ) -> pd.Series:
     """Flag the cells of an indicator frame (area_code, period, `column`) to hide.
 
-    Areas relate through `parents`; each period is protected on its own. A
-    series with a negative value (a balance such as net migration) is treated
-    as signed: no lower bound 0 is assumed for it.
+    Areas relate through `parents`; each period is protected on its own, from
+    that period's cells alone. A period with a negative value (a balance such
+    as net migration) is treated as signed: no lower bound 0 is assumed for it.
 
     Boundaries change: `period_parents` gives the parent relation valid in a
     period (the areas valid then); a period not in it uses `parents`. With
@@ -316,7 +316,6 @@ def suppress_area_frame(
     small = (values > 0) & (values < min_count)
     if not small.any():
         return pd.Series(flags, index=frame.index)  # the usual case: nothing to protect
-    signed = bool((values < 0).any())
     codes = frame["area_code"].to_numpy()
     period_ids, _ = pd.factorize(frame["period"])
     trees: list[tuple[np.ndarray, Mapping, _Tree]] = []
@@ -335,6 +334,10 @@ def suppress_area_frame(
             tree = _Tree(here.tolist(), tree_parents)
             trees.append((here, tree_parents, tree))
         period_values = values[positions]
+        # Signed is decided per period, like everything else here: a period is then
+        # decided alone (the gate computes the asked period first). A period without a
+        # negative value is protected with counts >= 0, which is the stricter check.
+        signed = bool((period_values < 0).any())
         counts = _Counts(period_values, tree.where, tree.index)
         children, parent_of, ranked = tree.children, tree.parent_of, tree.ranked
         if np.isnan(period_values).any():  # a gap: drop the equations it touches

@@ -70,7 +70,9 @@ def compute_indicator(
     period: str | None = None,
     correspondences: Sequence[Correspondence] = (),
 ) -> pd.DataFrame:
-    """Return value, numerator and denominator for every area (all levels) and period.
+    """Return value, numerator and denominator for every area (all levels) and period
+    (with `period`, of that period only: its rows equal the full result's rows of it,
+    since the roll-up and conversion of a period read that period alone).
 
     Each row also says whether it is a partial sum (`incomplete`, with `missing` of
     `expected` base-level parts) and whether it was converted from old areas through
@@ -83,7 +85,9 @@ def compute_indicator(
     rows["period"] = rows["period"].astype(str)
     # A few distinct periods among many rows: test each text once, not once per row.
     names = rows["period"].unique()
-    rows = rows[rows["period"].isin([p for p in names if is_period(p)])]
+    # With `period`, the rows of that period only, also from SQL that ignores $period.
+    rows = rows[rows["period"].isin([p for p in names if is_period(p)
+                                     and (period is None or p == period)])]
     if rows.empty:
         return _empty()
     key_dates = pd.DataFrame({"period": sorted(set(rows["period"].unique()))})

@@ -8,6 +8,7 @@ import threading
 import flask
 
 from cockpit.access import Gate
+from cockpit.access.table_cache import SharedTables
 from cockpit.api.v1 import api, install_error_handlers
 from cockpit.app.audit_sink import install_audit_sink
 from cockpit.app.auth import install_auth
@@ -21,8 +22,13 @@ from cockpit.context import Installation
 WARMER_KEY = "cockpit.warmer"
 
 
-def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> flask.Flask:
-    """Return the WSGI application serving the cockpit of this installation."""
+def create_server(inst: Installation, *, secret_key: str, warm: bool = True,
+                  share_tables: bool = False) -> flask.Flask:
+    """Return the WSGI application serving the cockpit of this installation.
+
+    `share_tables`: computed value tables go to files below COCKPIT_HOME/cache that
+    every worker maps, so they are computed once and held once (`cockpit serve`).
+    """
     server = flask.Flask("cockpit")
     server.config.update(
         SECRET_KEY=secret_key,
@@ -35,7 +41,8 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
     inst.registry  # noqa: B018
     inst.correspondences  # noqa: B018 - and when a correspondence table is
 
-    gate = Gate(inst, audit=install_audit_sink(server, inst))
+    shared = SharedTables(inst.settings.home / "cache" / "values") if share_tables else None
+    gate = Gate(inst, audit=install_audit_sink(server, inst), shared=shared)
     server.extensions[GATE_KEY] = gate
     install_auth(server, inst)
     server.register_blueprint(api)

@@ -313,8 +313,8 @@ class Gate:
 
         if self._shared is None:
             return build()
-        folder = self._shared.folder(version, self.inst.store.snapshot_path(version))
-        return self._shared.table(folder, indicator.id, self._definition_key(indicator), build)
+        return self._shared.table(version, self.inst.store.snapshot_path(version),
+                                  indicator.id, self._definition_key(indicator), build)
 
     def _definition_key(self, indicator: Indicator) -> str:
         """What the indicator's table follows from besides the data (see table_cache)."""

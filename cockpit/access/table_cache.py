@@ -85,10 +85,16 @@ class SharedTables:
             if other != keep and other.is_dir():
                 shutil.rmtree(other, ignore_errors=True)
 
-    def table(self, folder: Path, name: str, key: str,
+    def table(self, version: str, snapshot: Path, name: str, key: str,
               build: Callable[[], ValueTable]) -> ValueTable:
-        """The table `name` with `key`: mapped from its file, or built (by one process at
-        a time) and written first. Any problem with the files falls back to `build`."""
+        """The table `name` with `key` of this data version (`snapshot` its file): mapped
+        from its file, or built (by one process at a time) and written first. Any
+        problem with the files (a read-only home, a full disk) falls back to `build`."""
+        try:
+            folder = self.folder(version, snapshot)
+        except OSError as exc:
+            logger.warning("Wertetabelle %s ohne gemeinsame Datei: %s", name, exc)
+            return build()
         path = folder / f"{_SAFE.sub('_', name)}.{key[:32]}.values"
         found = _try_load(path)
         if found is not None:

@@ -87,11 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     inst = Installation(load_settings(home=args.home, queries_dir=args.queries_dir,
                                       data_dir=args.data_dir))
     root = shared_root(inst)
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ahead = os.open(root / ".warm-front.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:  # a read-only home: the worker computes for itself
+        logger.warning("Keine gemeinsamen Wertetabellen in %s: %s", root, exc)
+        os._exit(2)
     gate = Gate(inst, shared=SharedTables(root))
     indicators = list(gate.registry)
     # The first child takes the catalogue from the front, the second from the back.
-    ahead = os.open(root / ".warm-front.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(ahead, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

@@ -216,3 +216,12 @@ def test_a_changed_definition_is_computed_anew(demo: Installation, tmp_path: Pat
         r.suppressed for r in Gate(demo).rows(COMMITTEE, "sgb2_quote", all_periods=True))
     assert len(list(tmp_path.glob("*/sgb2_quote.*.values"))) == 2
     assert os.access(tmp_path, os.W_OK)
+
+
+def test_without_a_writable_folder_the_gate_computes_as_before(demo: Installation,
+                                                               tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")  # the cache folder cannot be made below a file
+    gate = Gate(demo, shared=SharedTables(blocked / "values"))
+    assert [_comparable(r) for r in gate.rows(COMMITTEE, "sgb2_quote", all_periods=True)] == [
+        _comparable(r) for r in Gate(demo).rows(COMMITTEE, "sgb2_quote", all_periods=True)]

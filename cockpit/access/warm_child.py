@@ -8,19 +8,16 @@ all of it; the worker then only maps the files. Each worker starts one child;
 the two children take the indicators from opposite ends of the catalogue (each
 table under its file lock), so together they finish in about half the time.
 
-Run as `python -m cockpit.access.warm_child --home H --queries-dir Q --data-dir D
---parent PID` (the worker does it; it is not a user command).
+The worker starts it (`warm_in_child`); it is not a user command.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import fcntl
 import logging
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -31,6 +28,13 @@ from cockpit.context import Installation
 logger = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
+# The child's first lines, before any import of the cockpit (pandas, DuckDB: seconds
+# on a busy machine): end with the worker that starts it, even if that worker is
+# gone already; a child that outlived it would hold the worker's output open.
+_BOOT = ("import ctypes, os, sys; "
+         f"ctypes.CDLL('libc.so.6').prctl({_PR_SET_PDEATHSIG}, 9); "
+         "os.getppid() == int(sys.argv[1]) or os._exit(1); "
+         "from cockpit.access.warm_child import main; main(sys.argv[2:])")
 
 
 def shared_root(inst: Installation) -> Path:
@@ -41,11 +45,10 @@ def shared_root(inst: Installation) -> Path:
 def warm_in_child(inst: Installation, stop: threading.Event, timeout: float = 3600) -> bool:
     """Run the child and wait for it; True when it computed every table. `stop` ends
     it at once (the worker shuts down); so does the worker's death (PDEATHSIG)."""
-    command = [sys.executable, "-m", "cockpit.access.warm_child",
+    command = [sys.executable, "-c", _BOOT, str(os.getpid()),
                "--home", str(inst.settings.home),
                "--queries-dir", str(inst.settings.queries_dir),
-               "--data-dir", str(inst.settings.data_dir),
-               "--parent", str(os.getpid())]
+               "--data-dir", str(inst.settings.data_dir)]
     try:
         child = subprocess.Popen(command, stdin=subprocess.DEVNULL)  # noqa: S603 - our own module
     except OSError as exc:
@@ -62,23 +65,12 @@ def warm_in_child(inst: Installation, stop: threading.Event, timeout: float = 36
             return False
 
 
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to end this process when the worker that started it ends."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # it ended before the request took effect
-        os._exit(1)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cockpit.access.warm_child")
+    parser = argparse.ArgumentParser(prog="cockpit.access.warm_child")
     parser.add_argument("--home", required=True)
     parser.add_argument("--queries-dir", required=True)
     parser.add_argument("--data-dir", required=True)
-    parser.add_argument("--parent", type=int, required=True)
     args = parser.parse_args(argv)
-    _die_with_parent(args.parent)
 
     from cockpit.access.gate import Gate
     from cockpit.access.table_cache import SharedTables

@@ -52,12 +52,12 @@ from serve_harness import (
 
 def serve_memory(scale: str, home: Path, load: bool, users: int, *, label: str = "",
                  old_tree: Path | None = None, keep_cache: bool = False,
-                 touch: bool = False) -> list[str]:
+                 touch: bool = False, env: dict[str, str] | None = None) -> list[str]:
     make_home(scale, home)
     names = ensure_committee(home, users)
     if not keep_cache:
         shutil.rmtree(home / "cache" / "values", ignore_errors=True)
-    env = {"PYTHONPATH": str(old_tree)} if old_tree else {}
+    env = {**({"PYTHONPATH": str(old_tree)} if old_tree else {}), **(env or {})}
     rows = []
     scale = f"{scale} {label}".strip()
     with Server(home, extra_env=env) as server:
@@ -113,12 +113,15 @@ def _cache_note(home: Path) -> str:
 
 def _touch_everything(base: str, user: str) -> int:
     """Log in as `user` and fetch every visible indicator's values at every level for its
-    last three periods (twice over, so that both workers are likely to answer some)."""
+    last three periods, twice over, each request on a new connection."""
     session = requests.Session()
     page = session.get(base + "/login").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     session.post(base + "/login", data={"username": user, "password": PASSWORD,
                                         "csrf_token": token}, allow_redirects=False)
+    # A new connection per request: gunicorn hands each to whichever worker accepts
+    # it first, so both workers answer (one kept-alive connection stays with one).
+    session.headers["Connection"] = "close"
     count = 0
     for _ in range(2):
         for indicator in session.get(base + "/api/v1/indicators").json():
@@ -231,6 +234,9 @@ def main() -> None:
                         help="add a run of the current code that finds the table files")
     parser.add_argument("--touch", action="store_true",
                         help="read again after fetching every indicator's values")
+    parser.add_argument("--new-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="an extra run of the current code with this environment "
+                             "(e.g. MALLOC_ARENA_MAX=2); repeatable")
     parser.add_argument("--trace", action="store_true",
                         help="with --inside: Python allocation sites (tracemalloc; slow)")
     args = parser.parse_args()
@@ -255,6 +261,11 @@ def main() -> None:
             for label, tree in runs:
                 rows = serve_memory(scale, home, load, args.users, touch=args.touch,
                                     label=label if args.alternate else "", old_tree=tree)
+                print("\n".join(rows), flush=True)
+            for extra in args.new_env:
+                key, _, value = extra.partition("=")
+                rows = serve_memory(scale, home, load, args.users, touch=args.touch,
+                                    label=f"new, {extra}", env={key: value})
                 print("\n".join(rows), flush=True)
         if args.restart:
             rows = serve_memory(scale, home, load, args.users, touch=args.touch,

@@ -6,6 +6,16 @@ workers from /proc; then let the simulated committee (bench_committee.py, one
 click path per member) work and read them again. RSS counts pages shared by
 master and workers once per process, as `ps` does; PSS splits them.
 
+With --alternate OLD_TREE (a checkout of an older commit, e.g. `git archive
+dac8439 | tar -x -C /tmp/old`) the servers of the old and the current code run
+one after the other, --rounds times, on the same home; the value-table files of
+the current code (COCKPIT_HOME/cache/values) are removed before each of its runs
+(a first start), and --restart adds a run that finds them (a restart on the same
+data). --touch adds a reading after one committee member has asked every
+indicator's values at every level (all periods), so that the mapped tables'
+pages are counted where they are used. Columns "workers" are the two workers
+alone (what bench_superset.py reports for Superset's gunicorn workers).
+
 Part 2 (--inside SCALE): inside one process, where a worker's memory goes:
 RSS and Python allocations (tracemalloc) after the imports, the app, the
 territory (Areas), the warm-up (every indicator's frame), the tables the values
@@ -21,23 +31,45 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import re
+import shutil
 import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-from serve_harness import Server, ensure_committee, make_home, memory_mib
+import requests
+from serve_harness import (
+    PASSWORD,
+    Server,
+    children,
+    ensure_committee,
+    make_home,
+    memory_mib,
+)
 
 
-def serve_memory(scale: str, home: Path, load: bool, users: int) -> list[str]:
+def serve_memory(scale: str, home: Path, load: bool, users: int, *, label: str = "",
+                 old_tree: Path | None = None, keep_cache: bool = False,
+                 touch: bool = False, env: dict[str, str] | None = None) -> list[str]:
     make_home(scale, home)
     names = ensure_committee(home, users)
+    if not keep_cache:
+        shutil.rmtree(home / "cache" / "values", ignore_errors=True)
+    env = {**({"PYTHONPATH": str(old_tree)} if old_tree else {}), **(env or {})}
     rows = []
-    with Server(home) as server:
-        warm_s = server.wait_idle()
+    scale = f"{scale} {label}".strip()
+    with Server(home, extra_env=env) as server:
+        warm_s = _wait_warmed(server)
         idle = server.memory()
-        rows.append(_row(scale, "idle after warm-up", idle, f"warm-up {warm_s:.0f} s"))
+        rows.append(_row(scale, "idle after warm-up", idle,
+                         f"warm-up {warm_s:.0f} s{_cache_note(home)}"))
+        if touch:
+            count = _touch_everything(server.base, names[0])
+            server.wait_idle()
+            rows.append(_row(scale, "after every indicator's values", server.memory(),
+                             f"{count} requests"))
         if load:
             from bench_committee import record_flow, run_members
             flow = record_flow(server.base, names[0])
@@ -48,11 +80,57 @@ def serve_memory(scale: str, home: Path, load: bool, users: int) -> list[str]:
     return rows
 
 
+def _wait_warmed(server: Server) -> float:
+    """Wait until the workers' warm-up child processes (if any) have ended and the
+    server uses no CPU; the seconds waited."""
+    start, seen = time.monotonic(), False
+    while True:  # the old code starts none: then 15 s, and wait_idle decides
+        busy = any(children(worker) for worker in children(server.proc.pid))
+        seen = seen or busy
+        if (seen and not busy) or (not seen and time.monotonic() - start > 15):
+            break
+        time.sleep(0.2)
+    waited = time.monotonic() - start
+    return waited + server.wait_idle()
+
+
 def _row(scale: str, when: str, m: dict[str, float], note: str) -> str:
     workers = " / ".join(f"{m[k]:.0f}" for k in sorted(m) if k.startswith("worker")
                          and k.endswith("_rss"))
-    return (f"| {scale} | {when} | {m['master_rss']:.0f} | {workers} | **{m['sum_rss']:.0f}** "
-            f"| {m['sum_pss']:.0f} | {note} |")
+    worker_rss = m["sum_rss"] - m["master_rss"]
+    worker_pss = m["sum_pss"] - m["master_pss"]
+    return (f"| {scale} | {when} | {m['master_rss']:.0f} | {workers} | **{worker_rss:.0f}** "
+            f"| {worker_pss:.0f} | {m['sum_rss']:.0f} | {m['sum_pss']:.0f} | {note} |")
+
+
+def _cache_note(home: Path) -> str:
+    files = list((home / "cache" / "values").glob("*/*.values"))
+    if not files:
+        return ""
+    return (f"; {len(files)} table files, "
+            f"{sum(f.stat().st_size for f in files) / 2**20:.0f} MiB on disk")
+
+
+def _touch_everything(base: str, user: str) -> int:
+    """Log in as `user` and fetch every visible indicator's values at every level for its
+    last three periods, twice over, each request on a new connection."""
+    session = requests.Session()
+    page = session.get(base + "/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    session.post(base + "/login", data={"username": user, "password": PASSWORD,
+                                        "csrf_token": token}, allow_redirects=False)
+    # A new connection per request: gunicorn hands each to whichever worker accepts
+    # it first, so both workers answer (one kept-alive connection stays with one).
+    session.headers["Connection"] = "close"
+    count = 0
+    for _ in range(2):
+        for indicator in session.get(base + "/api/v1/indicators").json():
+            for level in indicator.get("levels", []):
+                for period in indicator.get("periods", [])[-3:]:
+                    session.get(f"{base}/api/v1/indicators/{indicator['id']}/values",
+                                params={"level": level, "period": period})
+                    count += 1
+    return count
 
 
 def _deep_size(frame) -> int:  # noqa: ANN001 - a DataFrame
@@ -149,6 +227,16 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--inside", choices=("demo", "540", "11000"))
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--alternate", type=Path, metavar="OLD_TREE",
+                        help="also run the server of this older checkout, alternately")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--restart", action="store_true",
+                        help="add a run of the current code that finds the table files")
+    parser.add_argument("--touch", action="store_true",
+                        help="read again after fetching every indicator's values")
+    parser.add_argument("--new-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="an extra run of the current code with this environment "
+                             "(e.g. MALLOC_ARENA_MAX=2); repeatable")
     parser.add_argument("--trace", action="store_true",
                         help="with --inside: Python allocation sites (tracemalloc; slow)")
     args = parser.parse_args()
@@ -161,11 +249,28 @@ def main() -> None:
     if args.inside:
         inside(args.inside, home_of(args.inside), args.top, args.trace)
         return
-    print("| scale | when | master RSS MiB | worker RSS MiB | sum RSS MiB | sum PSS MiB "
-          "| note |\n|---|---|---|---|---|---|---|")
+    print("| scale | when | master RSS MiB | worker RSS MiB | workers RSS MiB "
+          "| workers PSS MiB | all RSS MiB | all PSS MiB | note |\n"
+          "|---|---|---|---|---|---|---|---|---|")
+    load = not args.no_load
     for scale in args.scales.split(","):
-        for row in serve_memory(scale, home_of(scale), not args.no_load, args.users):
-            print(row, flush=True)
+        home = home_of(scale)
+        for _ in range(args.rounds):
+            runs = [("new", None)] if not args.alternate else [("old", args.alternate),
+                                                               ("new", None)]
+            for label, tree in runs:
+                rows = serve_memory(scale, home, load, args.users, touch=args.touch,
+                                    label=label if args.alternate else "", old_tree=tree)
+                print("\n".join(rows), flush=True)
+            for extra in args.new_env:
+                key, _, value = extra.partition("=")
+                rows = serve_memory(scale, home, load, args.users, touch=args.touch,
+                                    label=f"new, {extra}", env={key: value})
+                print("\n".join(rows), flush=True)
+        if args.restart:
+            rows = serve_memory(scale, home, load, args.users, touch=args.touch,
+                                label="new, restart", keep_cache=True)
+            print("\n".join(rows), flush=True)
 
 
 if __name__ == "__main__":

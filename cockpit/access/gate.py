@@ -26,6 +26,7 @@ import pandas as pd
 from cockpit.access.errors import AccessDenied, BadParameter, NotFound, NotLoggedIn
 from cockpit.access.policy import Scope, indicator_scope
 from cockpit.access.suppression import derived_flags, suppress_indicator_frame
+from cockpit.access.table_cache import SharedTables, definition_key
 from cockpit.access.value_table import ValueTable
 from cockpit.access.viewer import Viewer
 from cockpit.appdb import audit_detail
@@ -234,8 +235,11 @@ class _Unseen(NotFound, AccessDenied):
 class Gate:
     """Hands out indicator data, scoped and suppressed for one viewer at a time."""
 
-    def __init__(self, inst: Installation, audit: AuditSink | None = None) -> None:
+    def __init__(self, inst: Installation, audit: AuditSink | None = None,
+                 shared: SharedTables | None = None) -> None:
         self.inst = inst
+        # With `shared`, computed tables are files that every worker maps (one copy).
+        self._shared = shared
         self.registry = inst.registry
         self._audit = audit
         self._lock = threading.Lock()
@@ -305,12 +309,29 @@ class Gate:
         with lock:
             table = self._tables.get(indicator.id)
             if table is None:
-                table = ValueTable(self._build_frame(indicator, version))
+                table = self._computed(indicator, version)
                 if version == self._version:  # a newer snapshot may have arrived meanwhile
                     self._tables[indicator.id] = table
                     for period in self._candidates.get(indicator.id, ()):
                         self._period_tables.pop((indicator.id, period), None)
         return table
+
+    def _computed(self, indicator: Indicator, version: str) -> ValueTable:
+        """The indicator's table computed for `version`, or mapped from the shared file
+        another worker has computed."""
+        def build() -> ValueTable:
+            return ValueTable(self._build_frame(indicator, version))
+
+        if self._shared is None:
+            return build()
+        return self._shared.table(version, self.inst.store.snapshot_path(version),
+                                  indicator.id, self._definition_key(indicator), build)
+
+    def _definition_key(self, indicator: Indicator) -> str:
+        """What the indicator's table follows from besides the data (see table_cache)."""
+        sources = [self._definition_key(self.registry.get(s)) for s in indicator.derived_from]
+        return definition_key(indicator, self.min_count(indicator),
+                              self.inst.correspondences, sources)
 
     def _lazy(self, indicator: Indicator) -> bool:
         """Whether one period of the indicator can be computed alone: its SQL takes

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import json
+import mmap
+import os
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from cockpit.periods import sort_periods
+
+# Columns every table has, one value per row.
+_ROW_COLUMNS = ("period_idx", "area_idx", "level_idx", "value", "numerator", "denominator",
+                "suppressed")
+# Kept per area when each area has one name (one parent) in every period, else per row.
+_PER_AREA_OR_ROW = (("area_name", "name_idx"), ("area_parent", "parent_idx"))
+# Kept only when some row is not zero (most indicators: no partial sums, no conversions).
+_SPARSE = {"incomplete": np.bool_, "converted": np.bool_, "missing": np.int32,
+           "expected": np.int32}
+_TEXTS = ("periods", "level_names", "codes", "names", "parents")
+
+_MAGIC = b"COCKPIT-VALUES\x00\x01"  # the file format's name and version
+_ALIGN = 64
+
+
+class ValueTableFileError(ValueError):
+    """A value table file that is not one (truncated, another format, another version)."""
 
 
 class ValueTable:
@@ -14,33 +37,62 @@ class ValueTable:
 
     Compact on purpose: a worker keeps one per indicator, and at 11,000 areas and 15
     periods a row per Python tuple cost ~2 GB for the catalogue. Texts are held once
-    (codes, names, levels, periods) and rows point at them; tuples are made only for
-    the rows a request returns.
+    (codes, names, levels, periods) and rows point at them; an area's name and parent
+    are kept per area when they never change (one territory version), and the partial
+    sum and conversion columns only when some row has one. Tuples are made only for the
+    rows a request returns. The columns can be written to a file and mapped back
+    (`save`, `load`), so several workers share one copy of them.
     """
 
     def __init__(self, frame: pd.DataFrame) -> None:
-        self.periods: tuple[str, ...] = tuple(sort_periods(frame["period"].unique()))
-        self.levels: frozenset[str] = frozenset(frame["level"].unique())
-        period_idx = pd.Index(self.periods).get_indexer(frame["period"]).astype(np.int16)
-        area_idx, self.codes = pd.factorize(frame["area_code"], sort=True)
+        periods = tuple(sort_periods(frame["period"].unique()))
+        period_idx = pd.Index(periods).get_indexer(frame["period"]).astype(np.int16)
+        area_idx, codes = pd.factorize(frame["area_code"], sort=True)
         order = np.lexsort((area_idx, period_idx))
-        self.period_idx = period_idx[order]
-        self.area_idx = area_idx[order].astype(np.int32)
-        self.codes = np.asarray(self.codes, dtype=object)
+        area_idx = area_idx[order].astype(np.int32)
+        level_names = sorted(frame["level"].unique())
+        columns: dict[str, np.ndarray] = {
+            "period_idx": period_idx[order],
+            "area_idx": area_idx,
+            "level_idx": pd.Index(level_names).get_indexer(frame["level"]).astype(np.int8)[order],
+        }
+        texts: dict[str, list] = {"periods": list(periods), "level_names": level_names,
+                                  "codes": list(codes)}
+        for (per_area, per_row), column, text in ((_PER_AREA_OR_ROW[0], "area_name", "names"),
+                                                  (_PER_AREA_OR_ROW[1], "parent_code",
+                                                   "parents")):
+            idx, values = pd.factorize(frame[column])  # None -> -1
+            idx = idx[order].astype(np.int32)
+            texts[text] = list(values)
+            at_area = np.full(len(codes), -1, dtype=np.int32)
+            at_area[area_idx] = idx
+            if np.array_equal(at_area[area_idx], idx):  # one name (parent) per area
+                columns[per_area] = at_area
+            else:
+                columns[per_row] = idx
+        for c in ("value", "numerator", "denominator"):
+            columns[c] = frame[c].to_numpy(dtype=float)[order]
+        columns["suppressed"] = frame["suppressed"].to_numpy(dtype=bool)[order]
+        for c, dtype in _SPARSE.items():
+            values = frame[c].to_numpy(dtype=np.int64 if dtype is np.int32 else bool)
+            if values.any():
+                columns[c] = values.astype(dtype)[order]
+        self._assemble(columns, texts)
+
+    def _assemble(self, columns: dict[str, np.ndarray], texts: dict[str, list]) -> None:
+        self.columns = columns
+        self.periods: tuple[str, ...] = tuple(texts["periods"])
+        self.level_names: list[str] = list(texts["level_names"])
+        self.levels: frozenset[str] = frozenset(self.level_names)
+        # Codes and names recur in every indicator's table: one string object each.
+        self.codes = np.asarray([sys.intern(c) for c in texts["codes"]], dtype=object)
         self.code_at = {code: i for i, code in enumerate(self.codes)}
-        self.level_names = sorted(self.levels)
-        self.level_idx = pd.Index(self.level_names).get_indexer(
-            frame["level"]).astype(np.int8)[order]
-        name_idx, names = pd.factorize(frame["area_name"])
-        self.name_idx, self.names = name_idx[order].astype(np.int32), [*names, None]
-        parent_idx, parents = pd.factorize(frame["parent_code"])  # None -> -1
-        self.parent_idx, self.parents = parent_idx[order].astype(np.int32), [*parents, None]
-        self.numbers = {c: frame[c].to_numpy(dtype=float)[order]
-                        for c in ("value", "numerator", "denominator")}
-        self.flags = {c: frame[c].to_numpy(dtype=bool)[order]
-                      for c in ("suppressed", "incomplete", "converted")}
-        self.counts = {c: frame[c].to_numpy(dtype=np.int64).astype(np.int32)[order]
-                       for c in ("missing", "expected")}
+        self.names = [*(_intern(n) for n in texts["names"]), None]  # index -1 is None
+        self.parents = [*(_intern(p) for p in texts["parents"]), None]
+        self.period_idx = columns["period_idx"]
+        self.area_idx = columns["area_idx"]
+        self.level_idx = columns["level_idx"]
+        self.numbers = {c: columns[c] for c in ("value", "numerator", "denominator")}
         # Rows of each period are one slice (sorted by period first).
         bounds = np.searchsorted(self.period_idx, np.arange(len(self.periods) + 1))
         self.period_rows = {p: (int(bounds[i]), int(bounds[i + 1]))
@@ -49,6 +101,21 @@ class ValueTable:
 
     def __len__(self) -> int:
         return len(self.area_idx)
+
+    @property
+    def suppressed(self) -> np.ndarray:
+        """The suppression flag of every row."""
+        return self.columns["suppressed"]
+
+    def column(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """One column at `rows`: value, numerator, denominator, suppressed, incomplete,
+        converted, missing, expected, name_idx or parent_idx (zeros where not kept)."""
+        if name in self.columns:
+            return self.columns[name][rows]
+        for per_area, per_row in _PER_AREA_OR_ROW:
+            if name == per_row:
+                return self.columns[per_area][self.area_idx[rows]]
+        return np.zeros(len(rows), dtype=_SPARSE[name])
 
     def of_areas(self, codes: list[str]) -> np.ndarray:
         """Row positions of the given areas, in table order."""
@@ -72,20 +139,90 @@ class ValueTable:
         levels = self.level_names
         return list(zip(
             [codes[i] for i in self.area_idx[rows].tolist()],
-            [names[i] for i in self.name_idx[rows].tolist()],
+            [names[i] for i in self.column("name_idx", rows).tolist()],
             [levels[i] for i in self.level_idx[rows].tolist()],
-            [parents[i] for i in self.parent_idx[rows].tolist()],
+            [parents[i] for i in self.column("parent_idx", rows).tolist()],
             [self.periods[i] for i in self.period_idx[rows].tolist()],
             *(self.numbers[c][rows].tolist() for c in ("value", "numerator", "denominator")),
-            self.flags["suppressed"][rows].tolist(),
-            self.flags["incomplete"][rows].tolist(),
-            self.counts["missing"][rows].tolist(),
-            self.counts["expected"][rows].tolist(),
-            self.flags["converted"][rows].tolist(),
+            *(self.column(c, rows).tolist() for c in ("suppressed", "incomplete", "missing",
+                                                       "expected", "converted")),
             strict=True))
 
     def hidden_cells(self) -> set[tuple[str, str]]:
         """(area_code, period) of every suppressed row."""
-        rows = np.flatnonzero(self.flags["suppressed"])
+        rows = np.flatnonzero(self.suppressed)
         return {(self.codes[a], self.periods[p]) for a, p in
                 zip(self.area_idx[rows].tolist(), self.period_idx[rows].tolist(), strict=True)}
+
+    # -- a file that several processes map ------------------------------------------
+    def save(self, path: Path) -> None:
+        """Write the table to `path` (mode 0600): a header, then each column's bytes.
+
+        Written beside `path` and renamed, so a reader sees the whole file or none.
+        """
+        texts = {"periods": list(self.periods), "level_names": self.level_names,
+                 "codes": self.codes.tolist(), "names": self.names[:-1],
+                 "parents": self.parents[:-1]}
+        layout, offset = [], 0
+        for name, array in self.columns.items():
+            offset = -(-offset // _ALIGN) * _ALIGN
+            layout.append({"name": name, "dtype": array.dtype.str, "offset": offset,
+                           "length": len(array)})
+            offset += array.nbytes
+        header = json.dumps({"columns": layout, "texts": texts},
+                            ensure_ascii=False).encode("utf-8")
+        start = -(-(len(_MAGIC) + 8 + len(header)) // _ALIGN) * _ALIGN
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(_MAGIC + len(header).to_bytes(8, "little") + header)
+                for entry, array in zip(layout, self.columns.values(), strict=True):
+                    out.write(b"\0" * (start + entry["offset"] - out.tell()))
+                    out.write(np.ascontiguousarray(array).tobytes())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: Path) -> ValueTable:
+        """Map a file written by `save`; the columns are read-only views of the mapping
+        (the pages are shared with every other process that maps the same file)."""
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size < len(_MAGIC) + 8:
+                raise ValueTableFileError(f"{path.name}: zu kurz")
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        if mapped[:len(_MAGIC)] != _MAGIC:
+            raise ValueTableFileError(f"{path.name}: kein Wertetabellen-Format dieser Version")
+        length = int.from_bytes(mapped[len(_MAGIC):len(_MAGIC) + 8], "little")
+        end = len(_MAGIC) + 8 + length
+        if end > size:
+            raise ValueTableFileError(f"{path.name}: Kopf abgeschnitten")
+        try:
+            header = json.loads(mapped[len(_MAGIC) + 8:end].decode("utf-8"))
+            start = -(-end // _ALIGN) * _ALIGN
+            columns = {}
+            for entry in header["columns"]:
+                dtype = np.dtype(entry["dtype"])
+                offset = start + int(entry["offset"])
+                if offset + dtype.itemsize * int(entry["length"]) > size:
+                    raise ValueTableFileError(f"{path.name}: Spalte {entry['name']} abgeschnitten")
+                columns[entry["name"]] = np.frombuffer(mapped, dtype=dtype,
+                                                       count=int(entry["length"]), offset=offset)
+            texts = {name: header["texts"][name] for name in _TEXTS}
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, ValueTableFileError):
+                raise
+            raise ValueTableFileError(f"{path.name}: Kopf unlesbar ({exc})") from exc
+        missing = [c for c in _ROW_COLUMNS if c not in columns]
+        if missing or not all(a in columns or r in columns for a, r in _PER_AREA_OR_ROW):
+            raise ValueTableFileError(f"{path.name}: Spalten fehlen ({', '.join(missing)})")
+        table = cls.__new__(cls)
+        table._assemble(columns, texts)
+        return table
+
+
+def _intern(text: str | None) -> str | None:
+    return sys.intern(text) if isinstance(text, str) else text

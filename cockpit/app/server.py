@@ -8,6 +8,8 @@ import threading
 import flask
 
 from cockpit.access import Gate
+from cockpit.access.table_cache import SharedTables
+from cockpit.access.warm_child import shared_root, warm_in_child
 from cockpit.api.v1 import api, install_error_handlers
 from cockpit.app.audit_sink import install_audit_sink
 from cockpit.app.auth import install_auth
@@ -19,10 +21,18 @@ from cockpit.context import Installation
 
 # server.extensions key of the warm-up (_Warmer) of this process, if any.
 WARMER_KEY = "cockpit.warmer"
+# server.config key: value tables are shared files, computed by a child process.
+SHARE_TABLES_KEY = "COCKPIT_SHARE_TABLES"
 
 
-def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> flask.Flask:
-    """Return the WSGI application serving the cockpit of this installation."""
+def create_server(inst: Installation, *, secret_key: str, warm: bool = True,
+                  share_tables: bool = False) -> flask.Flask:
+    """Return the WSGI application serving the cockpit of this installation.
+
+    `share_tables`: computed value tables go to files below COCKPIT_HOME/cache that
+    every worker maps, so they are computed once and held once, by a child process
+    that exits afterwards (`cockpit serve`).
+    """
     server = flask.Flask("cockpit")
     server.config.update(
         SECRET_KEY=secret_key,
@@ -35,7 +45,9 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
     inst.registry  # noqa: B018
     inst.correspondences  # noqa: B018 - and when a correspondence table is
 
-    gate = Gate(inst, audit=install_audit_sink(server, inst))
+    server.config[SHARE_TABLES_KEY] = share_tables
+    shared = SharedTables(shared_root(inst)) if share_tables else None
+    gate = Gate(inst, audit=install_audit_sink(server, inst), shared=shared)
     server.extensions[GATE_KEY] = gate
     install_auth(server, inst)
     server.register_blueprint(api)
@@ -54,7 +66,7 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True) -> 
     install_compression(server, enabled=inst.settings.compress)
     if warm and inst.store.exists():
         # Committee members should not wait for the first computation.
-        server.extensions[WARMER_KEY] = _start_warming(gate)
+        server.extensions[WARMER_KEY] = _start_warming(gate, in_child=share_tables)
     return server
 
 
@@ -69,11 +81,18 @@ class _Warmer:
     through serve's worker_exit hook, without any finalisation.)
     """
 
-    def __init__(self, gate: Gate) -> None:
+    def __init__(self, gate: Gate, *, in_child: bool = False) -> None:
         self.gate = gate
+        self.in_child = in_child
         self.stopping = threading.Event()
-        self.thread = threading.Thread(target=gate.warm, args=(self.stopping,),
-                                       name="gate-warm", daemon=True)
+        self.thread = threading.Thread(target=self._warm, name="gate-warm", daemon=True)
+
+    def _warm(self) -> None:
+        # With shared tables a child process computes them and exits (returning what
+        # the computation held); the gate then maps the files, or computes what is left.
+        if self.in_child:
+            warm_in_child(self.gate.inst, self.stopping)
+        self.gate.warm(self.stopping)
 
     def start(self) -> None:
         atexit.register(self.stop)
@@ -89,9 +108,9 @@ class _Warmer:
         return not self.thread.is_alive()
 
 
-def _start_warming(gate: Gate) -> _Warmer:
+def _start_warming(gate: Gate, *, in_child: bool = False) -> _Warmer:
     """Warm the gate in the background; stopped cleanly when the process exits."""
-    warmer = _Warmer(gate)
+    warmer = _Warmer(gate, in_child=in_child)
     warmer.start()
     return warmer
 
@@ -104,4 +123,5 @@ def start_warming(server: flask.Flask) -> None:
     """
     gate = server.extensions[GATE_KEY]
     if WARMER_KEY not in server.extensions and gate.inst.store.exists():
-        server.extensions[WARMER_KEY] = _start_warming(gate)
+        server.extensions[WARMER_KEY] = _start_warming(
+            gate, in_child=bool(server.config.get(SHARE_TABLES_KEY)))

@@ -46,7 +46,7 @@ class _Gunicorn(BaseApplication):
 
         inst = Installation(load_settings(home=self.home))
         server = create_server(inst, secret_key=os.environ["COCKPIT_SECRET_KEY"],
-                               warm=not self.preload)
+                               warm=not self.preload, share_tables=True)
         if self.preload:
             inst.store.close()  # DuckDB connections and cursors must not be forked
         return server

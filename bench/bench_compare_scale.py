@@ -12,7 +12,11 @@ Usage:
     python bench/bench_compare_scale.py --scale demo
     python bench/bench_compare_scale.py --scale 540 --home /tmp/x540   # built by scale_city.py
     python bench/bench_compare_scale.py --scale 11000 --home /tmp/x11k --runs 10
-A home without app users gets the demo users (district user bound to "001").
+    python bench/bench_compare_scale.py --scale 540 --home /tmp/x540 --code /tmp/old-main
+A home without app users gets the demo users (district user bound to "001"); in a home
+that has them already, the committee user gets a new password for this run.
+`--code` measures another checkout of the cockpit (e.g. a worktree of main) with this
+same harness, so old and new can be run alternately on the same home.
 """
 
 from __future__ import annotations
@@ -30,10 +34,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if "--code" in sys.argv[:-1]:  # before any cockpit import: the checkout to measure
+    ROOT = Path(sys.argv[sys.argv.index("--code") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
 
 from cockpit.app.server import create_server  # noqa: E402
-from cockpit.appdb import create_demo_users  # noqa: E402
+from cockpit.appdb import create_demo_users, generate_password, set_password  # noqa: E402
 from cockpit.context import Installation  # noqa: E402
 from cockpit.settings import load_settings  # noqa: E402
 from tests.app.conftest import callback, login  # noqa: E402
@@ -57,9 +63,11 @@ def _client(inst: Installation):
     with inst.app_db() as conn:
         users = conn.execute("SELECT name FROM users WHERE name = 'demo-committee'").fetchall()
         if users:
-            raise SystemExit("this home already has demo users; pass a fresh copy")
-        created = create_demo_users(conn, district_area="001", department="jugendamt")
-    name, password = next((u.name, pw) for u, pw in created if u.role == "committee")
+            name, password = "demo-committee", generate_password()
+            set_password(conn, name, password)
+        else:
+            created = create_demo_users(conn, district_area="001", department="jugendamt")
+            name, password = next((u.name, pw) for u, pw in created if u.role == "committee")
     server = create_server(inst, secret_key="bench", warm=False)
     client = server.test_client()
     assert login(client, name, password).status_code == 302
@@ -163,6 +171,8 @@ def main() -> None:
     parser.add_argument("--indicator", default="sgb2_quote")
     parser.add_argument("--period", default="2024")
     parser.add_argument("--header", action="store_true", help="print the table header")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="the cockpit checkout to measure (default: this one)")
     args = parser.parse_args()
     if args.header:
         print(f"# {platform.node()} · {platform.processor() or platform.machine()} · "

@@ -11,6 +11,7 @@ knows a viewer: an object holds exactly the rows the gate released for its scope
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -30,22 +31,30 @@ BYTES_PER_AREA = 1500
 class Comparison:
     """One period's rows of one level for one scope: the ranking's and the map's
     `RankedRows`, the rows with a note (for the caption) and the table, made on demand
-    per previous period and language."""
+    per previous period and language. Kept as columns, not row tuples (11,000 areas)."""
 
     def __init__(self, rows: list[ValueRow]) -> None:
         # The areas valid in the period; a new area's converted past belongs to its series.
-        self.rows = [r for r in rows if not r.converted]
-        self.codes = {r.area_code for r in self.rows}
-        self.marked = [r for r in self.rows if r.incomplete or r.converted]
+        rows = [r for r in rows if not r.converted]
+        self.marked = [r for r in rows if r.incomplete or r.converted]
+        columns = dict(zip(ValueRow._fields, zip(*rows, strict=True), strict=True)) if rows \
+            else dict.fromkeys(ValueRow._fields, ())
+        self.numbers = {name: np.array(columns[name], dtype=float)
+                        for name in ("value", "numerator", "denominator")}
+        self.flags = {name: np.array(columns[name], dtype=bool)
+                      for name in ("suppressed", "incomplete")}
+        self.counts = {name: np.array(columns[name], dtype=np.int64)
+                       for name in ("missing", "expected")}
         self.ranked = RankedRows(
-            [r.area_code for r in self.rows], [r.area_name for r in self.rows],
-            np.array([r.value for r in self.rows], dtype=float),
-            np.array([r.suppressed for r in self.rows], dtype=bool),
-            {"incomplete": np.array([r.incomplete for r in self.rows], dtype=bool),
-             "converted": np.zeros(len(self.rows), dtype=bool),
-             "missing": np.array([r.missing for r in self.rows], dtype=np.int64),
-             "expected": np.array([r.expected for r in self.rows], dtype=np.int64)})
-        self.nbytes = BYTES_PER_AREA * len(self.rows)
+            columns["area_code"], columns["area_name"], self.numbers["value"],
+            self.flags["suppressed"],
+            {"incomplete": self.flags["incomplete"], **self.counts})
+        self.nbytes = BYTES_PER_AREA * len(rows)
+
+    @property
+    def codes(self) -> Mapping[str, int]:
+        """The areas of the comparison (code -> row)."""
+        return self.ranked.row_of
 
     def table_frame(self, previous: PreviousValues | None, lang: str,
                     decimals: int) -> pd.DataFrame:
@@ -63,8 +72,11 @@ class Comparison:
             self.table_frame(previous, lang, decimals)))
 
     def frame(self) -> pd.DataFrame:
-        """The rows as a data frame of the gate's value columns."""
-        return value_frame(self.rows)
+        """The rows as a data frame with the gate's value columns that the table reads."""
+        return pd.DataFrame({
+            "area_code": self.ranked.codes, "area_name": self.ranked.names,
+            **self.numbers, **self.flags, **self.counts,
+            "converted": np.zeros(len(self.ranked), dtype=bool)})
 
 
 class PreviousValues(dict):
@@ -92,21 +104,4 @@ class CityRows:
                       and first.value is not None else None)
         self.marked = [r for r in rows if r.incomplete or r.converted]
         self.nbytes = 200 * len(rows)
-
-
-def value_frame(rows: list[ValueRow]) -> pd.DataFrame:
-    """Rows as `Gate.values` frames them (the same columns and number types), built
-    column by column."""
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(ValueRow._fields)
-    data: dict[str, Any] = {}
-    for name, column in zip(ValueRow._fields, columns, strict=True):
-        if name in ("value", "numerator", "denominator"):
-            data[name] = np.array(column, dtype=float)
-        elif name in ("suppressed", "incomplete", "converted"):
-            data[name] = np.array(column, dtype=bool)
-        elif name in ("missing", "expected"):
-            data[name] = np.array(column, dtype=np.int64)
-        else:
-            data[name] = list(column)
-    return pd.DataFrame(data, columns=list(ValueRow._fields))
 

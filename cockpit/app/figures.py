@@ -19,7 +19,7 @@ access gate released and get a figure back.  Conventions shared by all figures:
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -287,10 +287,10 @@ class RankedRows:
         with np.errstate(invalid="ignore"):
             self.value = np.where(self.hidden | ~np.isfinite(values), np.nan, values)
         self.has_value = ~np.isnan(self.value)
-        code_array = np.array(codes, dtype=str) if n else np.zeros(0, dtype=str)
-        name_array = np.array(names, dtype=str) if n else np.zeros(0, dtype=str)
-        self.codes: list[str] = code_array.tolist()
-        self.names: list[str] = name_array.tolist()
+        self.codes: list[str] = [str(code) for code in codes]
+        self.names: list[str] = [str(name) for name in names]
+        code_array = np.array(self.codes, dtype=str) if n else np.zeros(0, dtype=str)
+        name_array = np.array(self.names, dtype=str) if n else np.zeros(0, dtype=str)
         marks = marks or {}
         shown = ~self.hidden
         self.incomplete = np.asarray(marks.get("incomplete", np.zeros(n, dtype=bool)),
@@ -307,12 +307,11 @@ class RankedRows:
         ranked = self.value[self.order]
         self.rank = np.where(np.isnan(ranked), 0, np.searchsorted(
             -ranked[:self.n_shown], -ranked, side="left") + 1).tolist()
-        self.position: dict[str, int] = {}  # code -> first ranking position
-        for position, code in enumerate(code_array[self.order].tolist()):
-            self.position.setdefault(code, position)
-        self.row_of: dict[str, int] = {}  # code -> first row in the given order
-        for row, code in enumerate(self.codes):
-            self.row_of.setdefault(code, row)
+        # code -> its row in the given order (the first, should a code come twice)
+        self.row_of: dict[str, int] = dict(zip(reversed(self.codes), range(n - 1, -1, -1),
+                                               strict=True))
+        self._place = np.empty(n, dtype=np.int64)  # row -> position in the ranking
+        self._place[self.order] = np.arange(n)
         self._memo: dict[tuple, Any] = {}
 
     @classmethod
@@ -340,6 +339,11 @@ class RankedRows:
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    def positions(self, codes: Iterable[str]) -> list[int]:
+        """The ranking positions of those of `codes` that are among the rows."""
+        rows = [self.row_of[code] for code in codes if code in self.row_of]
+        return self._place[rows].tolist() if rows else []
 
     def memo(self, key: tuple, make: Callable[[], Any]) -> Any:
         """`make()` once per key (texts per language, map parts per method): two
@@ -414,7 +418,7 @@ def ranking_bar(
 
     n_total, n_shown = len(ranked), ranked.n_shown
     wanted = [*own, *([highlight] if highlight else [])]
-    kept = [ranked.position[code] for code in wanted if code in ranked.position]
+    kept = ranked.positions(wanted)
     positions = select_positions(n_shown, n_total, kept)
     compact = len(positions) < n_total
     items = with_gaps(positions, n_total)
@@ -602,19 +606,25 @@ def _binned(ranked: RankedRows, unit: str, decimals: int,
 # --- 2. classes -----------------------------------------------------------------------------
 
 
-def class_breaks(values: Sequence[float], method: str = "quantile", k: int = 5) -> list[float]:
-    """Return ascending class bounds (min..max) by quantiles or equal intervals."""
+def class_breaks(values: Sequence[float] | np.ndarray, method: str = "quantile",
+                 k: int = 5) -> list[float]:
+    """Return ascending class bounds (min..max) by quantiles or equal intervals (a numpy
+    float array is read without a Python loop)."""
     if method not in ("quantile", "equal"):
         raise ValueError(f"unknown classification method {method!r}")
     if k < 1:
         raise ValueError("k must be at least 1")
-    finite = [f for f in (finite_number(v) for v in values) if f is not None]
-    if not finite:
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        finite = values[np.isfinite(values)].astype(float)
+    else:
+        finite = np.array([f for f in (finite_number(v) for v in values) if f is not None],
+                          dtype=float)
+    if not finite.size:
         return []
-    low, high = min(finite), max(finite)
+    low, high = float(finite.min()), float(finite.max())
     if low == high:
         return [low, high]  # one degenerate class
-    distinct = sorted(set(finite))
+    distinct = np.unique(finite).tolist()
     classes = min(k, len(distinct))  # never more classes than distinct values
     if method == "equal":
         step = (high - low) / classes
@@ -624,7 +634,7 @@ def class_breaks(values: Sequence[float], method: str = "quantile", k: int = 5) 
         bounds = [low, *((a + b) / 2 for a, b in zip(distinct, distinct[1:], strict=False)),
                   high]
     else:
-        quantiles = np.quantile(np.asarray(finite, dtype=float), np.linspace(0.0, 1.0, k + 1))
+        quantiles = np.quantile(finite, np.linspace(0.0, 1.0, k + 1))
         bounds = [low, *(float(q) for q in quantiles[1:-1]), high]
     result: list[float] = []
     for bound in bounds:  # ties collapse: fewer classes, never duplicate bounds
@@ -792,7 +802,7 @@ def _map_base(ranked: RankedRows, geometry_url: str, *, unit: str, decimals: int
 
     if shown.size:
         values = ranked.value[shown]
-        breaks = class_breaks(values.tolist(), method, k=len(CLASS_COLOURS))
+        breaks = class_breaks(values, method, k=len(CLASS_COLOURS))
         n = max(len(breaks) - 1, 1)
         scale = _stepped_colourscale(_class_colours(n))
         short_unit = len(unit) <= 6

@@ -12,7 +12,11 @@ Usage:
     python bench/bench_compare_scale.py --scale demo
     python bench/bench_compare_scale.py --scale 540 --home /tmp/x540   # built by scale_city.py
     python bench/bench_compare_scale.py --scale 11000 --home /tmp/x11k --runs 10
-A home without app users gets the demo users (district user bound to "001").
+    python bench/bench_compare_scale.py --scale 540 --home /tmp/x540 --code /tmp/old-main
+A home without app users gets the demo users (district user bound to "001"); in a home
+that has them already, the committee user gets a new password for this run.
+`--code` measures another checkout of the cockpit (e.g. a worktree of main) with this
+same harness, so old and new can be run alternately on the same home.
 """
 
 from __future__ import annotations
@@ -30,10 +34,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if "--code" in sys.argv[:-1]:  # before any cockpit import: the checkout to measure
+    ROOT = Path(sys.argv[sys.argv.index("--code") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
 
+from cockpit.access import Gate, Viewer  # noqa: E402
 from cockpit.app.server import create_server  # noqa: E402
-from cockpit.appdb import create_demo_users  # noqa: E402
+from cockpit.appdb import create_demo_users, generate_password, set_password  # noqa: E402
 from cockpit.context import Installation  # noqa: E402
 from cockpit.settings import load_settings  # noqa: E402
 from tests.app.conftest import callback, login  # noqa: E402
@@ -57,9 +64,11 @@ def _client(inst: Installation):
     with inst.app_db() as conn:
         users = conn.execute("SELECT name FROM users WHERE name = 'demo-committee'").fetchall()
         if users:
-            raise SystemExit("this home already has demo users; pass a fresh copy")
-        created = create_demo_users(conn, district_area="001", department="jugendamt")
-    name, password = next((u.name, pw) for u, pw in created if u.role == "committee")
+            name, password = "demo-committee", generate_password()
+            set_password(conn, name, password)
+        else:
+            created = create_demo_users(conn, district_area="001", department="jugendamt")
+            name, password = next((u.name, pw) for u, pw in created if u.role == "committee")
     server = create_server(inst, secret_key="bench", warm=False)
     client = server.test_client()
     assert login(client, name, password).status_code == 302
@@ -87,15 +96,18 @@ def _sizes(body: bytes) -> dict[str, int]:
     return {key: len(json.dumps(value, separators=(",", ":"))) for key, value in sent.items()}
 
 
-PARTS = ("values", "geojson", "ranking_bar", "choropleth_map", "table_rows")
+#: Functions whose cumulative time the breakdown shows: the gate's values and rows (and
+#: its kept answers), the geometry, ranking, map, table rows and Dash's JSON encoding.
+PARTS = ("values", "rows", "answer", "geometry_url", "ranking_bar", "choropleth_map",
+         "table_rows", "to_json")
 BREAKDOWN: list[str] = []
 
 
 def _breakdown(client, indicator: str, period: str, level: str, label: str,
                calls: int = 5) -> None:
-    """Where a warm full update spends its time: cumulative ms per call of the gate's
-    values/geojson, the ranking, the map and the table rows (under cProfile, so the
-    absolute figures are inflated; the shares are what counts)."""
+    """Where a warm full update spends its time: cumulative ms per call of PARTS (under
+    cProfile, so the absolute figures are inflated; the shares are what counts; a
+    function that calls another of them counts both)."""
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(calls):
@@ -104,7 +116,7 @@ def _breakdown(client, indicator: str, period: str, level: str, label: str,
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
     total: dict[str, float] = dict.fromkeys(PARTS, 0.0)
     for (filename, _, name), (_, _, _, cumulative, _) in stats.items():
-        if name in total and "cockpit" in filename:
+        if name in total and ("cockpit" in filename or name == "to_json"):
             total[name] += cumulative
     BREAKDOWN.append(f"| {label} | " + " | ".join(f"{total[p] / calls * 1000:.1f}"
                                                   for p in PARTS) + " |")
@@ -140,6 +152,19 @@ def run(inst: Installation, *, label: str, level: str, indicator: str, period: s
           f"{statistics.median(highlight):.1f} | {_p95(highlight):.1f} | "
           f"{statistics.median(highlight_cpu):.1f} | | | |")
     _breakdown(client, indicator, period, level, label)
+    # Another period of the same indicator: the gate holds it already (it computes an
+    # indicator's periods together), the comparison of that period is prepared now.
+    periods = [p for p in reversed(Gate(inst).periods(Viewer("bench", "admin"), indicator))
+               if p != period][:runs]
+    other, other_cpu = [], []
+    for other_period in periods:
+        elapsed, _ = _call(client, indicator, other_period, level)
+        other.append(elapsed)
+        other_cpu.append(CPU[-1])
+    if other:
+        print(f"| {label} | full update, another period (warm gate, first view of it) | "
+              f"{len(other)} | {statistics.median(other):.1f} | {_p95(other):.1f} | "
+              f"{statistics.median(other_cpu):.1f} | | | |")
     if cold_runs:
         cold, cold_cpu = [], []
         for _ in range(cold_runs):
@@ -163,6 +188,9 @@ def main() -> None:
     parser.add_argument("--indicator", default="sgb2_quote")
     parser.add_argument("--period", default="2024")
     parser.add_argument("--header", action="store_true", help="print the table header")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="the cockpit checkout to measure (default: this one)")
+    parser.add_argument("--tag", default="", help="added to the areas column (old, new)")
     args = parser.parse_args()
     if args.header:
         print(f"# {platform.node()} · {platform.processor() or platform.machine()} · "
@@ -177,14 +205,14 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as home:
             inst = Installation(load_settings(home=home))
             build_demo_store(inst.store, inst.catalog)
-            run(inst, label="demo (24)", level="subdistrict", indicator=args.indicator,
+            run(inst, label=f"demo (24){args.tag}", level="subdistrict", indicator=args.indicator,
                 period=args.period, runs=args.runs, cold_runs=cold_runs)
         _print_breakdown()
         return
     if args.home is None:
         raise SystemExit("--home is needed for 540 and 11000 (python bench/scale_city.py)")
     inst = Installation(load_settings(home=str(args.home)))
-    run(inst, label=f"{int(args.scale):,}", level="subdistrict", indicator=args.indicator,
+    run(inst, label=f"{int(args.scale):,}{args.tag}", level="subdistrict", indicator=args.indicator,
         period=args.period, runs=args.runs, cold_runs=cold_runs)
     _print_breakdown()
 

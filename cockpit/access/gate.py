@@ -15,7 +15,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -626,6 +626,7 @@ class Gate:
         level: str | None = None,
         period: str | None = None,
         area: str | None = None,
+        key: Hashable = None,
     ) -> Any:
         """`build(rows)` for the rows `rows` returns with these parameters, kept per data
         version, indicator, the viewer's scope and the parameters, so a serialised
@@ -633,7 +634,10 @@ class Gate:
 
         Who may see what is decided on every call, exactly as in `rows`; only what two
         viewers with the same scope would get anyway is shared. Raw views are built
-        anew each time (each is audited).
+        anew each time (each is audited). `key` tells different builds over the same
+        rows apart (and whatever else a build depends on, e.g. the language); it must
+        never name a viewer. An answer counts against the cache's bytes by its length
+        (bytes or text first in a tuple) or by its `nbytes`.
         """
         indicator = self.indicator(viewer, indicator_id)
         assert viewer is not None
@@ -646,18 +650,19 @@ class Gate:
             area = self.check_area(area)
             if not scope.covers(area):
                 raise AccessDenied("Für dieses Gebiet fehlt Ihnen die Berechtigung.")
-        key = (self._sync(), indicator.id, scope.allowed, scope.areas, level, period, area)
+        cache_key = (self._sync(), indicator.id, scope.allowed, scope.areas, level, period,
+                     area, key)
         with self._answer_lock:
-            cached = self._answers.get(key)
+            cached = self._answers.get(cache_key)
             if cached is not None:
-                self._answers.move_to_end(key)
+                self._answers.move_to_end(cache_key)
                 return cached[0]
         built = build(self.rows(viewer, indicator_id, level=level, period=period, area=area))
         size = len(built[0]) if isinstance(built, tuple) and isinstance(
-            built[0], bytes | str) else 0
+            built[0], bytes | str) else int(getattr(built, "nbytes", 0))
         with self._answer_lock:
-            if key[0] == self._version and key not in self._answers:
-                self._answers[key] = (built, size)
+            if cache_key[0] == self._version and cache_key not in self._answers:
+                self._answers[cache_key] = (built, size)
                 self._answer_bytes += size
                 while self._answers and (len(self._answers) > _ANSWERS
                                          or self._answer_bytes > _ANSWER_BYTES):

@@ -12,6 +12,7 @@ filter cannot find out a hidden value) and hands out one block.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -43,22 +44,25 @@ def _flags(frame: pd.DataFrame, column: str, default: bool) -> np.ndarray:
     return values.fillna(default).to_numpy(dtype=bool)
 
 
-def table_frame(current: pd.DataFrame, previous: pd.DataFrame | None,
+def table_frame(current: pd.DataFrame, previous: pd.DataFrame | Mapping[str, Any] | None,
                 lang: str, decimals: int) -> pd.DataFrame:
     """Rows for the grid in rank order (highest value first, ties by name): TABLE_COLUMNS.
 
-    A suppressed row keeps only code, name, denominator and its flag: value, numerator
-    and change are blank even if the caller forgot to blank them. Built on numpy
-    columns and one frame at the end (pandas' per-column overhead dominates here)."""
+    `previous` is the previous period's frame, or its values by area code (None or NaN
+    where there is none). A suppressed row keeps only code, name, denominator and its
+    flag: value, numerator and change are blank even if the caller forgot to blank
+    them. Built on numpy columns and one frame at the end (pandas' per-column overhead
+    dominates here)."""
     hidden = _flags(current, "suppressed", True)
     value = np.where(hidden, np.nan, _floats(current["value"]))
     codes = current["area_code"].to_numpy(dtype=object)
     names = current["area_name"].to_numpy(dtype=object)
-    if previous is None or previous.empty:
+    if previous is None or len(previous) == 0:
         change = np.full(len(current), np.nan)
     else:
-        before = dict(zip(previous["area_code"].tolist(), _floats(previous["value"]).tolist(),
-                          strict=True))
+        before = previous if isinstance(previous, Mapping) else dict(
+            zip(previous["area_code"].tolist(), _floats(previous["value"]).tolist(),
+                strict=True))
         old = np.array([before.get(code, np.nan) for code in codes.tolist()], dtype=float)
         change = np.round(value - old, decimals)
     # Competition rank (1, 2, 2, 4), highest first; no value, no rank.

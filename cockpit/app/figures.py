@@ -19,7 +19,7 @@ access gate released and get a figure back.  Conventions shared by all figures:
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ from cockpit.app.formatting import (
     format_number,
     format_period,
     format_value,
+    format_values,
 )
 from cockpit.app.i18n import register_strings
 from cockpit.app.i18n import t as t_ui
@@ -46,6 +47,7 @@ __all__ = [
     "HIGHLIGHT_COLOUR",
     "OKABE_ITO",
     "SUPPRESSED_COLOUR",
+    "RankedRows",
     "assign_class",
     "choropleth_map",
     "class_breaks",
@@ -254,45 +256,121 @@ _BETWEEN_PX = 90
 _TEMPLATE_DICT: dict[str, Any] = _TEMPLATE.to_plotly_json()
 
 
-def _ranking_frame(df: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The gated frame as numpy columns in ranking order: code, name, value (NaN when
-    suppressed or missing), suppressed, has_value, rank and the value marks; suppressed
-    rows lose their numbers and marks right here, whatever the caller passed."""
-    missing = {"area_code", "suppressed", "value"} - set(df.columns)
-    if missing:
-        raise ValueError(f"data frame lacks column(s): {', '.join(sorted(missing))}")
-    flags = df["suppressed"]
-    hidden = (flags.to_numpy(dtype=bool) if flags.dtype == bool
-              else np.array([_is_suppressed(f) for f in flags.tolist()], dtype=bool))
-    values = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    values = np.where(hidden | ~np.isfinite(values), np.nan, values)
-    codes = np.array(df["area_code"].astype(str).tolist(), dtype=str)
-    names = (np.array(df["area_name"].astype(str).tolist(), dtype=str)
-             if "area_name" in df.columns else codes)
-    has_value = ~np.isnan(values)
-    # Values first (highest on top, ties by name and code), then suppressed, then missing.
-    order = np.lexsort((codes, names, ~hidden, -np.nan_to_num(values, nan=0.0), ~has_value))
-    cols: dict[str, np.ndarray] = {"code": codes[order], "name": names[order],
-                                   "value": values[order], "suppressed": hidden[order],
-                                   "has_value": has_value[order]}
-    for mark in ("incomplete", "missing", "expected", "converted"):
-        if mark in df.columns:
-            column = df[mark].to_numpy()[order]
-            if mark in ("incomplete", "converted"):
-                column = pd.Series(column).fillna(False).to_numpy(dtype=bool) & ~hidden[order]
-            cols[mark] = column
-    # Competition rank (1, 2, 2, 4) among the areas with a value, as in the table.
-    ranked = cols["value"]
-    n_shown = int(has_value.sum())
-    cols["rank"] = np.where(np.isnan(ranked), 0,
-                            np.searchsorted(-ranked[:n_shown], -ranked, side="left") + 1)
-    return cols
+@dataclass(frozen=True)
+class RowTexts:
+    """The texts of each row for one unit, number of places and language, in the rows'
+    given order: the formatted value ("–" without one), the note (partial sum,
+    converted; None for a plain value) and its short mark ("¹", "²" or "")."""
+
+    value: list[str]
+    note: list[str | None]
+    mark: list[str]
 
 
-def _marks_of(row: dict) -> dict | None:
-    if not (bool(row.get("incomplete", False)) or bool(row.get("converted", False))):
-        return None
-    return {k: row[k] for k in ("incomplete", "missing", "expected", "converted") if k in row}
+class RankedRows:
+    """One period's gated rows of a level, column by column, with their ranking order.
+
+    Built once per answer of the gate (cockpit/app/comparison.py keeps it per data
+    version, indicator, viewer scope, level and period) or from a data frame: the
+    ranking and the map then only pick rows and assemble lists. The rows keep the
+    caller's order (the map lists areas in it); `order` is the ranking order (values
+    first, highest on top, ties by name and code; then suppressed, then missing).
+    Suppressed rows lose their numbers and marks right here, whatever the caller
+    passed. Texts and map parts are kept per unit, language and method (`memo`), so an
+    object must only ever hold rows that every viewer asking for it may see."""
+
+    def __init__(self, codes: Sequence[str], names: Sequence[str], values: np.ndarray,
+                 hidden: np.ndarray, marks: Mapping[str, np.ndarray] | None = None) -> None:
+        n = len(codes)
+        self.hidden = np.asarray(hidden, dtype=bool)
+        values = np.asarray(values, dtype=float)
+        with np.errstate(invalid="ignore"):
+            self.value = np.where(self.hidden | ~np.isfinite(values), np.nan, values)
+        self.has_value = ~np.isnan(self.value)
+        self.codes: list[str] = [str(code) for code in codes]
+        self.names: list[str] = [str(name) for name in names]
+        code_array = np.array(self.codes, dtype=str) if n else np.zeros(0, dtype=str)
+        name_array = np.array(self.names, dtype=str) if n else np.zeros(0, dtype=str)
+        marks = marks or {}
+        shown = ~self.hidden
+        self.incomplete = np.asarray(marks.get("incomplete", np.zeros(n, dtype=bool)),
+                                     dtype=bool) & shown
+        self.converted = np.asarray(marks.get("converted", np.zeros(n, dtype=bool)),
+                                    dtype=bool) & shown
+        self.missing = np.asarray(marks.get("missing", np.zeros(n)), dtype=np.int64)
+        self.expected = np.asarray(marks.get("expected", np.zeros(n)), dtype=np.int64)
+        # Values first (highest on top, ties by name and code), then suppressed, then missing.
+        self.order = np.lexsort((code_array, name_array, ~self.hidden,
+                                 -np.nan_to_num(self.value, nan=0.0), ~self.has_value))
+        self.n_shown = int(self.has_value.sum())
+        # Competition rank (1, 2, 2, 4) among the areas with a value, in ranking order.
+        ranked = self.value[self.order]
+        self.rank = np.where(np.isnan(ranked), 0, np.searchsorted(
+            -ranked[:self.n_shown], -ranked, side="left") + 1).tolist()
+        # code -> its row in the given order (the first, should a code come twice)
+        self.row_of: dict[str, int] = dict(zip(reversed(self.codes), range(n - 1, -1, -1),
+                                               strict=True))
+        self._place = np.empty(n, dtype=np.int64)  # row -> position in the ranking
+        self._place[self.order] = np.arange(n)
+        self._memo: dict[tuple, Any] = {}
+
+    @classmethod
+    def of_frame(cls, df: pd.DataFrame) -> RankedRows:
+        """The rows of a gated data frame (area_code, suppressed and value required;
+        area_name, incomplete, missing, expected, converted optional)."""
+        missing = {"area_code", "suppressed", "value"} - set(df.columns)
+        if missing:
+            raise ValueError(f"data frame lacks column(s): {', '.join(sorted(missing))}")
+        flags = df["suppressed"]
+        hidden = (flags.to_numpy(dtype=bool) if flags.dtype == bool
+                  else np.array([_is_suppressed(f) for f in flags.tolist()], dtype=bool))
+        values = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype=float,
+                                                                       na_value=np.nan)
+        codes = df["area_code"].astype(str).tolist()
+        names = df["area_name"].astype(str).tolist() if "area_name" in df.columns else codes
+        marks = {}
+        for mark in ("incomplete", "converted"):
+            if mark in df.columns:
+                marks[mark] = df[mark].astype(object).fillna(False).to_numpy(dtype=bool)
+        for count in ("missing", "expected"):
+            if count in df.columns:
+                marks[count] = pd.to_numeric(df[count], errors="coerce").fillna(0).to_numpy()
+        return cls(codes, names, values, hidden, marks)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def positions(self, codes: Iterable[str]) -> list[int]:
+        """The ranking positions of those of `codes` that are among the rows."""
+        rows = [self.row_of[code] for code in codes if code in self.row_of]
+        return self._place[rows].tolist() if rows else []
+
+    def memo(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """`make()` once per key (texts per language, map parts per method): two
+        requests at once may both make it, and keep equal results."""
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = make()
+        return found
+
+    def texts(self, unit: str, decimals: int, lang: str) -> RowTexts:
+        """The rows' value texts, notes and marks (kept per unit, places and language)."""
+        return self.memo(("texts", unit, decimals, lang),
+                         lambda: self._make_texts(unit, decimals, lang))
+
+    def _make_texts(self, unit: str, decimals: int, lang: str) -> RowTexts:
+        notes: list[str | None] = [None] * len(self)
+        marks = [""] * len(self)
+        for row in np.flatnonzero(self.incomplete | self.converted).tolist():
+            fields = {"incomplete": bool(self.incomplete[row]),
+                      "missing": int(self.missing[row]), "expected": int(self.expected[row]),
+                      "converted": bool(self.converted[row])}
+            notes[row], marks[row] = value_note(fields, lang), value_mark(fields)
+        return RowTexts(format_values(self.value, unit, decimals, lang), notes, marks)
+
+    def ranked_values(self) -> np.ndarray:
+        """Every shown value, in ranking order."""
+        return self.value[self.order[:self.n_shown]]
 
 
 def _ranking_axes(unit: str, t: dict[str, str], x_range: list[float]) -> dict:
@@ -301,7 +379,7 @@ def _ranking_axes(unit: str, t: dict[str, str], x_range: list[float]) -> dict:
 
 
 def ranking_bar(
-    df: pd.DataFrame,
+    df: pd.DataFrame | RankedRows,
     *,
     unit: str,
     decimals: int,
@@ -316,34 +394,36 @@ def ranking_bar(
     as a plain plotly figure dict (no ``go.Figure``: its validation deep-copies every list,
     a million ``copy.deepcopy`` calls at 11,000 areas).
 
-    `city_value` is the top level's value (the whole municipality), marked as a line
-    labelled `city_label` (the top level's name; "Stadt" when not given). Up to
-    :data:`cockpit.app.ranking.FULL_MAX` areas each gets its bar; a longer ranking shows
-    the top and bottom areas with their rank, the `own` areas (a district user's area and
-    its sub-areas) and the highlighted one, a labelled gap for the areas left out, and
-    below it the distribution of all values with the city value and the highlighted
-    area marked."""
+    `df` is the gated frame or its :class:`RankedRows` (prepared once, cheaper for
+    repeated rankings). `city_value` is the top level's value (the whole municipality),
+    marked as a line labelled `city_label` (the top level's name; "Stadt" when not
+    given). Up to :data:`cockpit.app.ranking.FULL_MAX` areas each gets its bar; a longer
+    ranking shows the top and bottom areas with their rank, the `own` areas (a district
+    user's area and its sub-areas) and the highlighted one, a labelled gap for the areas
+    left out, and below it the distribution of all values with the city value and the
+    highlighted area marked."""
     t = _texts(lang)
-    frame = _ranking_frame(df)
+    ranked = df if isinstance(df, RankedRows) else RankedRows.of_frame(df)
     city = finite_number(city_value)
     layout: dict[str, Any] = {"template": _TEMPLATE_DICT, "separators": _separators(lang)}
     if title:
         layout["title"] = {"text": title, "x": 0, "xanchor": "left",
                            "font": {"size": 16, "color": TEXT_COLOUR}}
-    if len(frame["code"]) == 0:
+    if len(ranked) == 0:
         layout.update(
             xaxis={"visible": False}, yaxis={"visible": False},
             annotations=[{"text": t["empty"], "x": 0.5, "y": 0.5, "xref": "paper",
                           "yref": "paper", "showarrow": False, "font": {"size": FONT_SIZE}}])
         return {"data": [], "layout": layout}
 
-    n_total = len(frame["code"])
-    n_shown = int(frame["has_value"].sum())
+    n_total, n_shown = len(ranked), ranked.n_shown
     wanted = [*own, *([highlight] if highlight else [])]
-    kept = np.flatnonzero(np.isin(frame["code"], wanted)).tolist() if wanted else []
+    kept = ranked.positions(wanted)
     positions = select_positions(n_shown, n_total, kept)
     compact = len(positions) < n_total
     items = with_gaps(positions, n_total)
+    texts = ranked.texts(unit, decimals, lang)
+    order = ranked.order.tolist() if not compact else None
 
     def bold(text: str, code: str) -> str:
         return f"<b>{text}</b>" if code == highlight else text
@@ -354,12 +434,6 @@ def ranking_bar(
     marks: dict[str, list] = {"y": [], "text": [], "customdata": []}
     gaps: list[tuple[str, int]] = []
     any_suppressed = False
-    marks_present = [m for m in ("incomplete", "missing", "expected", "converted")
-                     if m in frame]
-    rows_of = ({k: (frame[k][i].item() if hasattr(frame[k][i], "item") else frame[k][i])
-                for k in ("code", "name", "value", "suppressed", "has_value", "rank",
-                          *marks_present)}
-               for i in items if not isinstance(i, Gap))
     for item in items:
         if isinstance(item, Gap):
             key = f"…{len(gaps) + 1}"  # never an area code (codes are letters and digits)
@@ -367,25 +441,22 @@ def ranking_bar(
             categories.append(key)
             ticks.append("")
             continue
-        row = next(rows_of)
-        code, name = row["code"], row["name"]
+        row = order[item] if order is not None else int(ranked.order[item])
+        code, name = ranked.codes[row], ranked.names[row]
         categories.append(code)
-        label_name = (f"{int(row['rank'])}. {name}" if compact and row["has_value"]
-                      else name)
-        ticks.append(bold(label_name, code))
-        if row["has_value"]:
-            value = float(row["value"])
-            mark_data = _marks_of(row)
-            note = value_note(mark_data, lang) if mark_data else None
-            label = format_value(value, unit, decimals, lang) + (
-                value_mark(mark_data) if mark_data else "")
-            bars["x"].append(value)
+        has_value = bool(ranked.has_value[row])
+        ticks.append(bold(f"{ranked.rank[item]}. {name}" if compact and has_value else name,
+                          code))
+        if has_value:
+            note = texts.note[row]
+            label = texts.value[row] + texts.mark[row]
+            bars["x"].append(float(ranked.value[row]))
             bars["y"].append(code)
             bars["text"].append(bold(label, code))
             bars["color"].append(HIGHLIGHT_COLOUR if code == highlight else BAR_COLOUR)
             bars["customdata"].append([code, name, f"{label}<br>{note}" if note else label])
         else:
-            suppressed = bool(row["suppressed"])
+            suppressed = bool(ranked.hidden[row])
             any_suppressed |= suppressed
             marks["y"].append(code)
             marks["text"].append(bold(SUPPRESSED_MARK if suppressed else "–", code))
@@ -413,14 +484,13 @@ def ranking_bar(
         })
 
     # x range: include zero and the city value, leave room for the outside labels.
-    shown_values = frame["value"][frame["has_value"]]
     xs = [*bars["x"], *([city] if city is not None else [])]
     low, high = min([0.0, *xs]), max([0.0, *xs])
     span = (high - low) or 1.0
     x_range = [low - (0.18 * span if low < 0 else 0.0), high + (0.18 * span if high > 0 else 0.0)]
 
     top = 40 + (40 if title else 0)
-    bottom = 60 + (28 if any_suppressed or (compact and frame["suppressed"].any()) else 0)
+    bottom = 60 + (28 if any_suppressed or (compact and ranked.hidden.any()) else 0)
     rank_px = BAR_PX * len(categories)
     annotations: list[dict[str, Any]] = []
     shapes: list[dict[str, Any]] = []
@@ -466,7 +536,7 @@ def ranking_bar(
         bargap=0.25, showlegend=False,
     )
     if compact:
-        _add_distribution(data, layout, annotations, shapes, shown_values, frame,
+        _add_distribution(data, layout, annotations, shapes, ranked,
                           split=split - _BETWEEN_PX / plot_px, unit=unit, decimals=decimals,
                           city=city, highlight=highlight, lang=lang)
     layout["annotations"] = annotations
@@ -475,19 +545,15 @@ def ranking_bar(
 
 
 def _add_distribution(data: list, layout: dict, annotations: list, shapes: list,
-                      values: np.ndarray, frame: dict[str, np.ndarray], *, split: float, unit: str,
+                      ranked: RankedRows, *, split: float, unit: str,
                       decimals: int, city: float | None, highlight: str | None,
                       lang: str) -> None:
     """A histogram of every shown value below the ranking (x2/y2), binned here so the
     figure carries 40 counts, not thousands of values; only values the viewer may see
     (suppressed rows are NaN by now) are counted."""
     t = _texts(lang)
-    edges, counts = histogram(values)
-    hover = []
-    for lo, hi, count in zip(edges, edges[1:], counts, strict=False):
-        hover.append(t_ui("ranking.bin", lang, low=format_value(lo, unit, decimals, lang),
-                          high=format_value(hi, unit, decimals, lang),
-                          count=format_number(count, 0, lang)))
+    edges, counts, hover = ranked.memo(("distribution", unit, decimals, lang),
+                                       lambda: _binned(ranked, unit, decimals, lang))
     if counts:
         data.append({
             "type": "bar", "x": [(lo + hi) / 2 for lo, hi in zip(edges, edges[1:],
@@ -507,17 +573,15 @@ def _add_distribution(data: list, layout: dict, annotations: list, shapes: list,
         "x": 0, "xref": "paper", "xanchor": "left", "y": split, "yref": "paper",
         "yanchor": "bottom", "yshift": 8, "showarrow": False,
         "text": "<b>" + t_ui("ranking.distribution", lang,
-                             count=format_number(len(values), 0, lang)) + "</b>",
+                             count=format_number(ranked.n_shown, 0, lang)) + "</b>",
         "font": {"size": FONT_SIZE, "color": TEXT_COLOUR},
     })
     marked = []
     if city is not None:
         marked.append((city, TEXT_COLOUR, "dash", t["city"]))
-    if highlight is not None:
-        hit = np.flatnonzero((frame["code"] == highlight) & frame["has_value"])
-        if hit.size:
-            marked.append((float(frame["value"][hit[0]]), HIGHLIGHT_COLOUR, "solid",
-                           str(frame["name"][hit[0]])))
+    row = ranked.row_of.get(highlight) if highlight is not None else None
+    if row is not None and ranked.has_value[row]:
+        marked.append((float(ranked.value[row]), HIGHLIGHT_COLOUR, "solid", ranked.names[row]))
     for x, colour, dash, label in marked:
         shapes.append({"type": "line", "x0": x, "x1": x, "xref": "x2", "yref": "y2 domain",
                        "y0": 0, "y1": 1, "line": {"color": colour, "width": 2, "dash": dash}})
@@ -527,22 +591,40 @@ def _add_distribution(data: list, layout: dict, annotations: list, shapes: list,
                             "font": {"size": SMALL_FONT_SIZE, "color": colour}})
 
 
+def _binned(ranked: RankedRows, unit: str, decimals: int,
+            lang: str) -> tuple[list[float], list[int], list[str]]:
+    """The distribution's bin edges, counts and hover texts."""
+    edges, counts = histogram(ranked.ranked_values())
+    hover = [t_ui("ranking.bin", lang, low=low, high=high, count=format_number(count, 0, lang))
+             for low, high, count in zip(format_values(np.array(edges[:-1]), unit, decimals,
+                                                       lang),
+                                         format_values(np.array(edges[1:]), unit, decimals,
+                                                       lang), counts, strict=False)]
+    return edges, counts, hover
+
+
 # --- 2. classes -----------------------------------------------------------------------------
 
 
-def class_breaks(values: Sequence[float], method: str = "quantile", k: int = 5) -> list[float]:
-    """Return ascending class bounds (min..max) by quantiles or equal intervals."""
+def class_breaks(values: Sequence[float] | np.ndarray, method: str = "quantile",
+                 k: int = 5) -> list[float]:
+    """Return ascending class bounds (min..max) by quantiles or equal intervals (a numpy
+    float array is read without a Python loop)."""
     if method not in ("quantile", "equal"):
         raise ValueError(f"unknown classification method {method!r}")
     if k < 1:
         raise ValueError("k must be at least 1")
-    finite = [f for f in (finite_number(v) for v in values) if f is not None]
-    if not finite:
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        finite = values[np.isfinite(values)].astype(float)
+    else:
+        finite = np.array([f for f in (finite_number(v) for v in values) if f is not None],
+                          dtype=float)
+    if not finite.size:
         return []
-    low, high = min(finite), max(finite)
+    low, high = float(finite.min()), float(finite.max())
     if low == high:
         return [low, high]  # one degenerate class
-    distinct = sorted(set(finite))
+    distinct = np.unique(finite).tolist()
     classes = min(k, len(distinct))  # never more classes than distinct values
     if method == "equal":
         step = (high - low) / classes
@@ -552,7 +634,7 @@ def class_breaks(values: Sequence[float], method: str = "quantile", k: int = 5) 
         bounds = [low, *((a + b) / 2 for a, b in zip(distinct, distinct[1:], strict=False)),
                   high]
     else:
-        quantiles = np.quantile(np.asarray(finite, dtype=float), np.linspace(0.0, 1.0, k + 1))
+        quantiles = np.quantile(finite, np.linspace(0.0, 1.0, k + 1))
         bounds = [low, *(float(q) for q in quantiles[1:-1]), high]
     result: list[float] = []
     for bound in bounds:  # ties collapse: fewer classes, never duplicate bounds
@@ -647,7 +729,7 @@ def _map_trace(geometry_url: str, codes: list[str], z: list[int], *, zmin: float
 
 
 def choropleth_map(
-    df: pd.DataFrame,
+    df: pd.DataFrame | RankedRows,
     geometry_url: str,
     *,
     unit: str,
@@ -659,6 +741,8 @@ def choropleth_map(
 ) -> dict[str, Any]:
     """Choropleth map with 5 discrete colour classes, suppressed areas in neutral grey.
 
+    `df` is the gated frame or its :class:`RankedRows` (which keeps the map's classes and
+    texts per method and language, so only the highlight is added per call).
     `geometry_url` is the versioned address of the level's FeatureCollection
     (cockpit/api/geometry.py, `properties.code` and `properties.name`); the figure holds
     that URL in every trace instead of the geometry, so a callback carries values only and
@@ -666,24 +750,69 @@ def choropleth_map(
     is a plain dict: go.Figure would validate and deep-copy every list at 11,000 areas."""
     if not isinstance(geometry_url, str) or not geometry_url:
         raise ValueError("geometry_url must be the URL of the geometry route")
-    t = _texts(lang)
-    rows = _rows(df)
-    shown = [r for r in rows if r.value is not None]
-    suppressed = [r for r in rows if r.value is None and r.suppressed]
-    no_data = [r for r in rows if r.value is None and not r.suppressed]
-    traces: list[dict[str, Any]] = []
-    hover_of: dict[str, str] = {}  # code -> the hover lines below the name
+    ranked = df if isinstance(df, RankedRows) else RankedRows.of_frame(df)
+    base = ranked.memo(("map", geometry_url, unit, decimals, method, lang, title),
+                       lambda: _map_base(ranked, geometry_url, unit=unit, decimals=decimals,
+                                         method=method, lang=lang, title=title))
+    traces = base.traces
+    row = ranked.row_of.get(highlight) if highlight is not None else None
+    if row is not None:
+        # A white halo under a black line keeps the outline visible on light and dark classes.
+        hover = _escape_template(base.hover(row))
+        traces = [*traces, *(_map_trace(
+            geometry_url, [highlight], [0], zmin=0, zmax=1,
+            colourscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            line={"color": colour, "width": width}, name=ranked.names[row],
+            hover=f"{_NAME}<br>{hover}<extra></extra>")
+            for colour, width in (("#ffffff", 6), ("#000000", 3)))]
+    return {"data": traces, "layout": base.layout}
 
-    if shown:
-        breaks = class_breaks([r.value for r in shown], method, k=len(CLASS_COLOURS))
+
+@dataclass(frozen=True)
+class _MapBase:
+    """The map of one method and language without a highlight: its traces and layout,
+    and what a highlighted area's hover needs (class per row, class lines, texts)."""
+
+    traces: list[dict[str, Any]]
+    layout: dict[str, Any]
+    classes: np.ndarray  # class per row, -1 without a value
+    class_lines: list[str]
+    value_texts: list[str]
+    missing_texts: tuple[str, str]  # suppressed, no data
+
+    def hover(self, row: int) -> str:
+        """The hover lines below the name of one row's area."""
+        c = int(self.classes[row])
+        if c >= 0:
+            return f"{self.value_texts[row]}<br>{self.class_lines[c]}"
+        return self.missing_texts[0 if self.value_texts[row] is None else 1]
+
+
+def _map_base(ranked: RankedRows, geometry_url: str, *, unit: str, decimals: int,
+              method: str, lang: str, title: str | None) -> _MapBase:
+    t = _texts(lang)
+    texts = ranked.texts(unit, decimals, lang)
+    traces: list[dict[str, Any]] = []
+    shown = np.flatnonzero(ranked.has_value)
+    classes = np.full(len(ranked), -1, dtype=np.int64)
+    class_lines: list[str] = []
+    # The hover text of a shown row (value and note); None marks a suppressed row.
+    hover_texts: list[Any] = [None if hidden else "" for hidden in ranked.hidden.tolist()]
+    codes = ranked.codes
+
+    if shown.size:
+        values = ranked.value[shown]
+        breaks = class_breaks(values, method, k=len(CLASS_COLOURS))
         n = max(len(breaks) - 1, 1)
         scale = _stepped_colourscale(_class_colours(n))
         short_unit = len(unit) <= 6
         labels = _class_labels(breaks, unit=unit, decimals=decimals, lang=lang,
                                with_unit=short_unit)
-        members: list[list[_Row]] = [[] for _ in range(n)]
-        for r in shown:
-            members[assign_class(r.value, breaks) or 0].append(r)
+        # Class i spans (breaks[i], breaks[i+1]], class 0 also holds the minimum (as
+        # assign_class, for all values at once).
+        inner = np.asarray(breaks[1:len(breaks) - 1], dtype=float)
+        classes[shown] = (np.searchsorted(inner, values, side="left") if len(breaks) >= 2
+                          else 0)
         bar_title = t["quantile" if method == "quantile" else "equal"]
         if unit and not short_unit:
             bar_title += "<br>" + _wrap(unit)
@@ -701,50 +830,43 @@ def choropleth_map(
             "y": 1,
             "yanchor": "top",
         }
+        for row in shown.tolist():
+            note = texts.note[row]
+            hover_texts[row] = (f"{texts.value[row]}<br>{note}" if note
+                                else texts.value[row])
+        class_lines = [f"{t['class']}: {label}" for label in labels]
         # One trace per class: the class label sits once in the trace's hover template
         # instead of once per area; all share one colour scale, so the colours are those
         # of a single trace with z = class, and the first carries the colour bar.
-        for c, group in enumerate(members):
-            if not group:
+        for c in range(n):
+            members = np.flatnonzero(classes == c).tolist()
+            if not members:
                 continue
-            texts = [_noted(format_value(r.value, unit, decimals, lang), r, lang)
-                     for r in group]
-            class_line = f"{t['class']}: {labels[c]}"
-            hover_of.update({r.code: f"{text}<br>{class_line}"
-                             for r, text in zip(group, texts, strict=True)})
             trace = _map_trace(
-                geometry_url, [r.code for r in group], [c] * len(group), zmin=-0.5,
+                geometry_url, [codes[r] for r in members], [c] * len(members), zmin=-0.5,
                 zmax=n - 0.5, colourscale=scale, line=_MAP_LINE, name=t["value"],
-                hover=f"{_NAME}<br>%{{customdata}}<br>{_escape_template(class_line)}"
+                hover=f"{_NAME}<br>%{{customdata}}<br>{_escape_template(class_lines[c])}"
                       "<extra></extra>",
-                customdata=texts)
-            if not any(tr.get("showscale") for tr in traces):
+                customdata=[hover_texts[r] for r in members])
+            if not traces:
                 trace["showscale"] = True
                 trace["colorbar"] = colourbar
             traces.append(trace)
 
-    for group, colour, label in (
-        (suppressed, SUPPRESSED_COLOUR, f"{SUPPRESSED_MARK} {t['suppressed']}"),
-        (no_data, NO_DATA_COLOUR, f"– {t['no_data']}"),
+    missing_texts = (f"{SUPPRESSED_MARK} {t['suppressed']}", f"– {t['no_data']}")
+    for group, colour, label, text in (
+        (ranked.hidden, SUPPRESSED_COLOUR, f"{SUPPRESSED_MARK} {t['suppressed']}",
+         missing_texts[0]),
+        (~ranked.hidden & ~ranked.has_value, NO_DATA_COLOUR, f"– {t['no_data']}",
+         missing_texts[1]),
     ):
-        if not group:
+        members = np.flatnonzero(group).tolist()
+        if not members:
             continue
-        text = _missing_text(group[0], lang)
-        hover_of.update({r.code: text for r in group})
         traces.append(_map_trace(
-            geometry_url, [r.code for r in group], [0] * len(group), zmin=0, zmax=1,
+            geometry_url, [codes[r] for r in members], [0] * len(members), zmin=0, zmax=1,
             colourscale=[[0, colour], [1, colour]], line=_MAP_LINE, name=label,
             hover=f"{_NAME}<br>{_escape_template(text)}<extra></extra>", showlegend=True))
-
-    if highlight is not None and highlight in hover_of:
-        # A white halo under a black line keeps the outline visible on light and dark classes.
-        name = next(r.name for r in rows if r.code == highlight)
-        for colour, width in (("#ffffff", 6), ("#000000", 3)):
-            traces.append(_map_trace(
-                geometry_url, [highlight], [0], zmin=0, zmax=1,
-                colourscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                line={"color": colour, "width": width}, name=name,
-                hover=f"{_NAME}<br>{_escape_template(hover_of[highlight])}<extra></extra>"))
 
     layout: dict[str, Any] = {
         "template": _TEMPLATE_JSON,
@@ -759,11 +881,11 @@ def choropleth_map(
     if title:
         layout["title"] = {"text": title, "x": 0, "xanchor": "left",
                            "font": {"size": 16, "color": TEXT_COLOUR}}
-    if not rows:
+    if not len(ranked):
         layout["annotations"] = [{"text": t["empty"], "x": 0.5, "y": 0.5, "xref": "paper",
                                   "yref": "paper", "showarrow": False,
                                   "font": {"size": FONT_SIZE}}]
-    return {"data": traces, "layout": layout}
+    return _MapBase(traces, layout, classes, class_lines, hover_texts, missing_texts)
 
 
 def _escape_template(text: str) -> str:

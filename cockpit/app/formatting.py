@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+import numpy as np
 
 MISSING = "–"  # en dash, shown for None / NaN / infinite values
 MINUS = "\u2212"  # true minus sign
@@ -109,6 +112,65 @@ def format_value(value: float | None, unit: str, decimals: int = 1, lang: str = 
         return number
     separator = NARROW_NBSP if unit in _PERCENT_UNITS else " "
     return f"{number}{separator}{unit}"
+
+
+#: Below this a float times 10**decimals is exact enough to tell a tie (2**52: every
+#: larger float is an integer anyway).
+_EXACT_BELOW = float(2**52)
+
+
+def format_values(values: Iterable[object], unit: str, decimals: int = 1,
+                  lang: str = "de") -> list[str]:
+    """`format_value` of each value, the same texts, for thousands of values at once.
+
+    A Decimal per value costs ~10 µs (a ranking of 11,000 areas: 0.1 s). A float whose
+    rounding is not near a tie rounds the same as a binary float (Python's format) and as
+    the decimal it stands for (format_value, half up), because the two differ by less
+    than half a unit in the last place; only values close to a tie (2.675), integers and
+    anything else go through format_value itself. A numpy float array is checked for
+    ties in one go."""
+    if decimals < 0:
+        raise ValueError(f"decimals must be >= 0, got {decimals}")
+    unit = (unit or "").strip()
+    suffix = "" if not unit else (NARROW_NBSP if unit in _PERCENT_UNITS else " ") + unit
+    german = _lang(lang) == "de"
+    # German: "_" groups, then "." -> "," and "_" -> "." (cheaper than a translate table)
+    spec = f"{'_' if german else ','}.{decimals}f"
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        numbers = values.astype(float, copy=False).ravel()
+        items: list = numbers.tolist()
+        clear = _clear_of_ties(numbers, decimals).tolist()
+    else:
+        items = list(values)
+        clear = [isinstance(v, float) and bool(_clear_of_ties(np.array([v]), decimals)[0])
+                 for v in items]
+    texts = []
+    for value, fast in zip(items, clear, strict=True):
+        if not fast:
+            texts.append(format_value(value, unit, decimals, lang))  # type: ignore[arg-type]
+            continue
+        digits = format(abs(value), spec)
+        if german:
+            digits = digits.replace(".", ",")
+            if "_" in digits:
+                digits = digits.replace("_", ".")
+        if value < 0 and digits.strip("0.,"):  # a rounded -0 has no sign
+            digits = MINUS + digits
+        texts.append(digits + suffix)
+    return texts
+
+
+def _clear_of_ties(numbers: np.ndarray, decimals: int) -> np.ndarray:
+    """Which finite floats lie well clear of a rounding tie at `decimals` places (so a
+    binary float's rounding equals the decimal one); the float product is off by at most
+    a few 1e-16 of itself."""
+    if decimals > 15:
+        return np.zeros(len(numbers), dtype=bool)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = np.abs(numbers) * 10.0 ** decimals
+        distance = np.abs(scaled - np.floor(scaled) - 0.5)
+        return np.isfinite(scaled) & (scaled < _EXACT_BELOW) & (
+            distance > 1e-9 + scaled * 1e-12)
 
 
 def format_change(delta: float | None, decimals: int = 1, lang: str = "de") -> str:

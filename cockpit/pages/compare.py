@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
+import weakref
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-import numpy as np
-import pandas as pd
+import flask
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -16,7 +16,8 @@ from cockpit.access.errors import GateError
 from cockpit.access.gate import AREA_PATTERN
 from cockpit.api.geometry import geometry_url
 from cockpit.app.callback_inputs import CellClick, ClickData, GridRowsRequest, Key, validated
-from cockpit.app.compare_table import compact_rows, grid_block, table_frame
+from cockpit.app.compare_table import grid_block
+from cockpit.app.comparison import CityRows, Comparison, PreviousValues
 from cockpit.app.components import (
     default_level,
     error_notice,
@@ -261,13 +262,6 @@ def _grid_columns(lang: str, decimals: int, unit: str) -> list[dict]:
     ]
 
 
-def table_rows(current: pd.DataFrame, previous: pd.DataFrame | None, lang: str,
-               decimals: int) -> list[dict]:
-    """Rows for the grid: rank by value (highest first), change vs the previous period;
-    compact (no empty fields), see cockpit/app/compare_table.py."""
-    return compact_rows(table_frame(current, previous, lang, decimals))
-
-
 def _own_areas(gate, viewer) -> set[str]:  # noqa: ANN001 - Gate, Viewer
     """A district user's own area and everything below it (kept in a long ranking)."""
     code = getattr(viewer, "area_code", None)
@@ -276,34 +270,40 @@ def _own_areas(gate, viewer) -> set[str]:  # noqa: ANN001 - Gate, Viewer
     return {code, *gate.areas_info().descendants.get(code, frozenset())}
 
 
-def _marked(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows with a note (partial sum, converted): the notes block needs only these."""
-    mask = np.zeros(len(frame), dtype=bool)
-    for column in ("incomplete", "converted"):
-        if column in frame.columns:
-            mask |= frame[column].fillna(False).to_numpy(dtype=bool)
-    return frame[mask] if mask.any() else frame.iloc[0:0]
+#: The largest level's size per gate and data version: it changes only with the
+#: territory, and counting 11,000 areas per callback costs more than the rest of a click.
+_LARGEST: dict[int, tuple[weakref.ref, str, int]] = {}
 
 
 def _infinite(gate, viewer) -> bool:  # noqa: ANN001 - Gate, Viewer
     """The layout chose the server-side (infinite) row model for this territory."""
-    return _largest_level(gate, viewer) > CLIENT_ROWS_MAX
+    version = gate.data_version
+    known = _LARGEST.get(id(gate))
+    if known is not None and known[0]() is gate and known[1] == version:
+        return known[2] > CLIENT_ROWS_MAX
+    largest = _largest_level(gate, viewer)
+    if largest:  # 0: not logged in or no areas; asked again next time
+        if len(_LARGEST) > 16:  # gates of finished test apps
+            _LARGEST.clear()
+        _LARGEST[id(gate)] = (weakref.ref(gate), version, largest)
+    return largest > CLIENT_ROWS_MAX
 
 
-def _rows_and_previous(gate, viewer, indicator_id: str, level: str, period: str,  # noqa: ANN001
-                       *, with_previous: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The rows of the period's valid areas, and those of the previous period (for the
-    change column) unless not needed; both through the gate."""
-    rows = gate.values(viewer, indicator_id, level=level, period=period)
-    # The areas valid in the period; a new area's converted past belongs to its series.
-    rows = rows[~rows["converted"]].reset_index(drop=True)
+def _comparison(gate, viewer, indicator_id: str, level: str, period: str,  # noqa: ANN001
+                *, with_previous: bool = True) -> tuple[Comparison, PreviousValues | None]:
+    """The period's rows prepared for ranking, map and table, and the previous period's
+    values (for the change column) unless not needed; both through the gate, kept per
+    data version and the viewer's scope (Gate.answer), never per another viewer."""
+    comparison = gate.answer(viewer, indicator_id, Comparison, level=level, period=period,
+                             key="comparison")
     if not with_previous:
-        return rows, None
+        return comparison, None
     # The previous period of the same type by end date (2024-H1 → 2023-H2).
     before = previous_in(gate.periods(viewer, indicator_id), period)
-    previous = (gate.values(viewer, indicator_id, level=level, period=before)
+    previous = (gate.answer(viewer, indicator_id, PreviousValues.of(before), level=level,
+                            period=before, key="comparison-previous")
                 if before is not None else None)
-    return rows, previous
+    return comparison, previous
 
 
 @callback(
@@ -319,42 +319,44 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
 
     A highlight change sends the table again too: the highlight store also reports a
     change when it mounts (a fresh page, or coming back to this page in the same tab),
-    when the grid is still empty, and the server cannot tell the two apart."""
+    when the grid is still empty, and the server cannot tell the two apart. The rows,
+    their texts, map classes and table rows are prepared once per data version and
+    scope (cockpit/app/comparison.py), so such a call only assembles them."""
     if not indicator_id or not period or not level:
         raise PreventUpdate
     gate, viewer, lang = current_gate(), current_viewer(raw=bool(raw)), current_lang()
     try:
         indicator = gate.indicator(viewer, indicator_id)
         infinite = _infinite(gate, viewer)  # then the grid fetches its rows (serve_rows)
-        rows, previous = _rows_and_previous(gate, viewer, indicator_id, level, period,
-                                            with_previous=not infinite)
+        comparison, previous = _comparison(gate, viewer, indicator_id, level, period,
+                                           with_previous=not infinite)
         top = gate.declared_levels().top  # the whole municipality, the reference line
-        city = (gate.values(viewer, indicator_id, level=top.id, period=period)
-                if top.id in gate.levels(viewer, indicator_id) else rows.iloc[0:0])
+        city = (gate.answer(viewer, indicator_id, CityRows, level=top.id, period=period,
+                            key="comparison-city")
+                if top.id in gate.levels(viewer, indicator_id) else CityRows([]))
     except GateError as exc:
         empty = {"data": [], "layout": {"xaxis": {"visible": False},
                                         "yaxis": {"visible": False}}}
         return empty, empty, [], [], None, error_notice(exc, lang)
-    city_value = None
-    if not city.empty and not bool(city["suppressed"].iloc[0]):
-        city_value = float(city["value"].iloc[0])
-    highlight = highlight if highlight is not None and (
-        rows["area_code"] == highlight).any() else None
+    highlight = highlight if highlight in comparison.codes else None
     unit, decimals = indicator.unit, indicator.decimals
-    bar = ranking_bar(rows, unit=unit, decimals=decimals, city_value=city_value,
-                      highlight=highlight, lang=lang, city_label=top.name(lang),
-                      own=_own_areas(gate, viewer))
-    geojson = geometry_url(gate, viewer, level, period)  # fetched once per data version
-    area_map = choropleth_map(rows, geojson, unit=unit, decimals=decimals,
+    bar = ranking_bar(comparison.ranked, unit=unit, decimals=decimals,
+                      city_value=city.value, highlight=highlight, lang=lang,
+                      city_label=top.name(lang), own=_own_areas(gate, viewer))
+    # Fetched by the browser once per data version; the URL is the same for every
+    # comparison of this level and period (kept with it).
+    geojson = comparison.ranked.memo(("geometry_url", flask.request.script_root),
+                                     lambda: geometry_url(gate, viewer, level, period))
+    area_map = choropleth_map(comparison.ranked, geojson, unit=unit, decimals=decimals,
                               method=method if method in METHODS else "quantile",
                               highlight=highlight, lang=lang)
     caption = html.Div([
         html.P([html.Strong(indicator.title(lang)), f" · {format_period(period, lang)}"],
                className="mb-0"),
         indicator_caption(indicator, lang),
-        notes_block([*_marked(city).itertuples(), *_marked(rows).itertuples()], lang),
+        notes_block([*city.marked, *comparison.marked], lang),
     ])
-    table = no_update if infinite else table_rows(rows, previous, lang, decimals)
+    table = no_update if infinite else comparison.table_rows(previous, lang, decimals)
     return (bar, area_map, table, _grid_columns(lang, decimals, unit), caption, None)
 
 
@@ -375,10 +377,10 @@ def serve_rows(request: GridRowsRequest | None, indicator_id: Key | None, period
     gate, viewer, lang = current_gate(), current_viewer(raw=bool(raw)), current_lang()
     try:
         indicator = gate.indicator(viewer, indicator_id)
-        rows, previous = _rows_and_previous(gate, viewer, indicator_id, level, period)
+        comparison, previous = _comparison(gate, viewer, indicator_id, level, period)
     except GateError:
         return {"rowData": [], "rowCount": 0}
-    return grid_block(table_frame(rows, previous, lang, indicator.decimals), request)
+    return grid_block(comparison.table_frame(previous, lang, indicator.decimals), request)
 
 
 def _clicked_area(click: dict | None) -> str | None:

@@ -16,6 +16,7 @@ from cockpit.app.formatting import (
     format_number,
     format_period,
     format_value,
+    format_values,
 )
 
 MINUS = "\u2212"
@@ -159,3 +160,40 @@ def test_suppression_constants():
     assert SUPPRESSED_MARK == "·"
     assert SUPPRESSED_TOOLTIP["de"] == "Geheimhaltung: weniger als 3 Fälle"
     assert SUPPRESSED_TOOLTIP["en"] == "Confidential: fewer than 3 cases"
+
+
+def _many_values() -> list[object]:
+    rng = np.random.default_rng(9)
+    values: list[object] = [
+        2.675, 0.125, 1.005, 1.015, 0.5, 1.5, 2.5, -0.5, -2.675, 0.05, -0.05, 0.0, -0.0,
+        999.95, -999.95, 1234567.891, 1e15 + 0.5, 4.35, 8.345, -0.04, -0.049999, 1e-9,
+        12, -7, True, None, math.nan, math.inf, -math.inf, pd.NA, np.float64(2.675),
+        np.int64(1234), 2.0**53, -(2.0**60), 0.1 + 0.2, 1 / 3, 2 / 3]
+    values += rng.normal(0, 50, 3000).tolist()
+    values += (rng.integers(-100000, 100000, 2000) / 1000).tolist()  # many exact ties
+    values += (rng.integers(-10000, 10000, 1000) * 0.005).tolist()
+    values += rng.lognormal(5, 4, 1000).tolist()
+    return values
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 2, 3])
+@pytest.mark.parametrize("unit", ["%", " EUR ", "", "je 1.000"])
+def test_format_values_gives_exactly_the_texts_of_format_value(decimals, unit):
+    values = _many_values()
+    for lang in ("de", "en"):
+        assert format_values(values, unit, decimals, lang) == [
+            format_value(v, unit, decimals, lang) for v in values]
+
+
+def test_format_values_refuses_negative_decimals():
+    with pytest.raises(ValueError):
+        format_values([1.0], "%", -1)
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 2, 16])
+def test_format_values_of_a_numpy_array_equal_those_of_a_list(decimals):
+    values = [v for v in _many_values() if isinstance(v, float)]
+    array = np.array(values, dtype=float)
+    for lang in ("de", "en"):
+        assert format_values(array, "%", decimals, lang) == [
+            format_value(v, "%", decimals, lang) for v in values]

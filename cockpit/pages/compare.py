@@ -38,7 +38,11 @@ from cockpit.periods import previous_in
 
 dash.register_page(__name__, path="/vergleich", name="Stadtteilvergleich", order=1,
                    label_key="nav.compare", label_key_areas="nav.compare_areas",
-                   title="Stadtteilvergleich")
+                   title="Stadtteilvergleich",
+                   # Preloaded with the page (dash_app.preload_hints): the lazy scripts
+                   # of its first drawing and the base map the choropleth fetches.
+                   chunks=("dropdown", "graph", "grid"),
+                   fetches=("/assets/vendor/topojson/world_110m.json",))
 
 INDICATOR = "compare-indicator"
 PERIOD = "compare-period"

@@ -102,6 +102,21 @@ def test_page_preloads_the_lazy_chunks_of_dropdown_graph_and_grid(clients) -> No
         assert clients["leadership"].get(f"/_dash-component-suites/dash/{chunk}"
                                          if chunk.startswith("dcc") else
                                          f"/_dash-component-suites/{chunk}").status_code == 200
+    # The base map plotly fetches for the choropleth, fetched beside the scripts.
+    assert '<link rel="preload" as="fetch" href="/assets/vendor/topojson/world_110m.json">' \
+        in head
+    assert clients["leadership"].get("/assets/vendor/topojson/world_110m.json"
+                                     ).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/zeitreihe", "/profil", "/"])
+def test_pages_without_a_grid_or_map_preload_neither(clients, path) -> None:
+    page = clients["leadership"].get(path).get_data(as_text=True)
+    head = page[:page.index("</head>")]
+    assert "dcc/async-graph.js" in head and "dcc/async-dropdown.js" in head
+    # A preloaded script that is never run costs a download and a console warning.
+    assert "async-community.js" not in head
+    assert "world_110m.json" not in head
 
 
 def test_dash_plotly_url_answers_with_the_partial_bundle(clients) -> None:
@@ -281,3 +296,15 @@ def test_choices_callback_still_answers_a_new_indicator(clients) -> None:
     assert response.status_code == 200
     out = response.get_json()["response"]
     assert out["compare-period"]["value"] and out["compare-level"]["value"]
+
+
+def test_page_loads_the_regenerator_runtime_instead_of_the_babel_polyfill(clients) -> None:
+    page = clients["leadership"].get("/vergleich").get_data(as_text=True)
+    assert "polyfill@" not in page and "dash_table/bundle" not in page
+    runtime = page.index('<script src="/assets/vendor/regenerator/regenerator-runtime.js">')
+    # Before every bundle that calls it.
+    assert runtime < page.index("react@") < page.index("dash_renderer")
+    assert (runtime < page.index("dash_bootstrap_components.v")
+            < page.index("dash_core_components.v"))
+    assert clients["leadership"].get("/assets/vendor/regenerator/regenerator-runtime.js"
+                                     ).status_code == 200

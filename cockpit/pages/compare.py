@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from typing import Any, NamedTuple
 
 import dash
 import dash_ag_grid as dag
@@ -38,7 +39,11 @@ from cockpit.periods import previous_in
 
 dash.register_page(__name__, path="/vergleich", name="Stadtteilvergleich", order=1,
                    label_key="nav.compare", label_key_areas="nav.compare_areas",
-                   title="Stadtteilvergleich")
+                   title="Stadtteilvergleich",
+                   # Preloaded with the page (dash_app.preload_hints): the lazy scripts
+                   # of its first drawing and the base map the choropleth fetches.
+                   chunks=("dropdown", "graph", "grid"),
+                   fetches=("/assets/vendor/topojson/world_110m.json",))
 
 INDICATOR = "compare-indicator"
 PERIOD = "compare-period"
@@ -96,10 +101,48 @@ def _largest_level(gate, viewer) -> int:  # noqa: ANN001 - Gate, Viewer
     return int(counts.max()) if len(counts) else 0
 
 
-def _grid(largest: int) -> dag.AgGrid:
+class _FirstView(NamedTuple):
+    """What show_comparison answers for the choices the layout starts with.
+
+    (A NamedTuple, not a dataclass: Dash imports page modules without registering them
+    in sys.modules, which dataclasses need.)"""
+
+    bar: Any = None
+    map: Any = None
+    rows: list[dict] | None = None  # None: the grid fetches its rows (infinite model)
+    columns: tuple | list[dict] = ()
+    caption: Any = None
+    message: Any = None
+
+    def figure(self, name: str) -> dict:
+        """dcc.Graph's `figure` keyword, or nothing when there is no figure yet."""
+        figure = getattr(self, name)
+        return {} if figure is None else {"figure": figure}
+
+
+def _first_view(indicator: str | None, period: str | None, level: str | None, method: str,
+                raw: bool, highlight: str | None) -> _FirstView:
+    """Ranking, map, table, caption and message of the first drawing, built on the
+    server into the layout: the browser draws them without waiting for a callback.
+
+    It is show_comparison itself, called with the values the layout's controls start
+    with, so the gate, the viewer and every permission are the callback's; that is why
+    show_comparison does not run again when the page mounts (prevent_initial_call).
+    """
+    try:
+        bar, area_map, rows, columns, caption, message = show_comparison(
+            indicator, period, level, method, raw, highlight)
+    except PreventUpdate:  # nothing chosen (no permitted indicator): nothing to draw
+        return _FirstView(rows=[])
+    return _FirstView(bar=bar, map=area_map, rows=None if rows is no_update else rows,
+                      columns=columns, caption=caption, message=message)
+
+
+def _grid(largest: int, first: _FirstView) -> dag.AgGrid:
     """The table: grows with its rows for a small territory; scrolls with virtual rows
     above FULL_MAX areas (autoHeight would render every row); above CLIENT_ROWS_MAX the
-    rows stay on the server and come in blocks (infinite row model)."""
+    rows stay on the server and come in blocks (infinite row model). Columns and (small
+    territories) rows of the first drawing come with the layout."""
     infinite = largest > CLIENT_ROWS_MAX
     options: dict = {"tooltipShowDelay": 200, "enableCellTextSelection": True}
     style: dict = {}
@@ -112,10 +155,10 @@ def _grid(largest: int) -> dag.AgGrid:
         extra = {"rowModelType": "infinite"}
         options.update(cacheBlockSize=100, maxBlocksInCache=20, infiniteInitialRowCount=100)
     else:
-        extra = {"rowData": []}
+        extra = {"rowData": first.rows or []}
     return dag.AgGrid(
         id=GRID,
-        columnDefs=[],
+        columnDefs=list(first.columns),
         # minWidth keeps columns readable on phones (the grid scrolls sideways)
         defaultColDef={"sortable": True, "filter": True, "resizable": True,
                        "floatingFilter": True, "minWidth": 110},
@@ -148,6 +191,7 @@ def layout(indicator: str | None = None, period: str | None = None, level: str |
     highlight = area if isinstance(area, str) and AREA_PATTERN.match(area) else None
     period_choices, period, level_choices, level = (
         _period_and_level(indicator, period, level) if indicator else ([], None, [], None))
+    method = pick(classes, list(METHODS), "quantile")
     controls = [
         dbc.Col([_label(t("label.indicator", lang), INDICATOR),
                  dcc.Dropdown(id=INDICATOR, options=options, value=indicator, clearable=False,
@@ -159,35 +203,41 @@ def layout(indicator: str | None = None, period: str | None = None, level: str |
                  dcc.Dropdown(id=LEVEL, options=level_choices, value=level,
                               clearable=False)], xs=6, lg=2),
         dbc.Col([_label(t("label.classes", lang), METHOD),
-                 dcc.Dropdown(id=METHOD, value=pick(classes, list(METHODS), "quantile"),
+                 dcc.Dropdown(id=METHOD, value=method,
                               clearable=False,
                               options=[{"label": t(f"classes.{m}", lang), "value": m}
                                        for m in METHODS])], xs=12, lg=3),
     ]
+    raw_shown = bool(viewer is not None and viewer.may_view_raw and raw == "1")
     if viewer is not None and viewer.may_view_raw:
         controls.append(dbc.Col(dbc.Switch(id=RAW, label=t("raw.toggle", lang),
-                                           value=raw == "1", className="mt-2"), xs=12))
+                                           value=raw_shown, className="mt-2"), xs=12))
     else:
         # Same component, never shown: the gate ignores raw for this role anyway.
         controls.append(dbc.Switch(id=RAW, value=False, style={"display": "none"}))
+    first = _first_view(indicator, period, level, method, raw_shown, highlight)
     return html.Div([
         html.H1(t("compare.heading" if speaks_of_stadtteile(gate.declared_levels())
                   else "compare.heading_areas", lang), className="h3"),
         notice,
         dbc.Row(controls, className="g-2 mb-2 no-print"),
         html.P(t("compare.highlight_hint", lang), className="small text-body-secondary"),
-        html.Div(id=MESSAGE, role="status"),
-        html.Div(id=CAPTION),
+        html.Div(first.message, id=MESSAGE, role="status"),
+        html.Div(first.caption, id=CAPTION),
         dbc.Row([
             dbc.Col([html.H2(t("compare.ranking", lang), className="h5"),
-                     dcc.Loading(dcc.Graph(id=BAR, config=graph_config(lang)))], xs=12, xl=6),
+                     dcc.Loading(dcc.Graph(id=BAR, config=graph_config(lang),
+                                           **first.figure("bar")))], xs=12, xl=6),
             dbc.Col([html.H2(t("compare.map", lang), className="h5"),
                      dcc.Loading(dcc.Graph(id=MAP, config=graph_config(lang),
-                                           style={"height": "520px"}))], xs=12, xl=6),
+                                           style={"height": "520px"},
+                                           **first.figure("map")))], xs=12, xl=6),
         ], className="g-3"),
         html.H2(t("compare.table", lang), className="h5 mt-3"),
-        _grid(_largest_level(gate, viewer)),
-        dcc.Store(id=HIGHLIGHT, data=highlight),
+        _grid(_largest_level(gate, viewer), first),
+        # "" for no area: a store mounting with null data sets it again (dcc's Store),
+        # which would run show_comparison once more for nothing.
+        dcc.Store(id=HIGHLIGHT, data=highlight or ""),
         dcc.Store(id=URL_SINK),
         dcc.Store(id=GRID_SINK),
     ])
@@ -311,6 +361,8 @@ def _comparison(gate, viewer, indicator_id: str, level: str, period: str,  # noq
     Output(GRID, "columnDefs"), Output(CAPTION, "children"), Output(MESSAGE, "children"),
     Input(INDICATOR, "value"), Input(PERIOD, "value"), Input(LEVEL, "value"),
     Input(METHOD, "value"), Input(RAW, "value"), Input(HIGHLIGHT, "data"),
+    # The layout already holds the first drawing (_first_view calls this function).
+    prevent_initial_call=True,
 )
 @validated
 def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | None,

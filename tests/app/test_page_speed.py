@@ -102,6 +102,21 @@ def test_page_preloads_the_lazy_chunks_of_dropdown_graph_and_grid(clients) -> No
         assert clients["leadership"].get(f"/_dash-component-suites/dash/{chunk}"
                                          if chunk.startswith("dcc") else
                                          f"/_dash-component-suites/{chunk}").status_code == 200
+    # The base map plotly fetches for the choropleth, fetched beside the scripts.
+    assert '<link rel="preload" as="fetch" href="/assets/vendor/topojson/world_110m.json">' \
+        in head
+    assert clients["leadership"].get("/assets/vendor/topojson/world_110m.json"
+                                     ).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/zeitreihe", "/profil", "/"])
+def test_pages_without_a_grid_or_map_preload_neither(clients, path) -> None:
+    page = clients["leadership"].get(path).get_data(as_text=True)
+    head = page[:page.index("</head>")]
+    assert "dcc/async-graph.js" in head and "dcc/async-dropdown.js" in head
+    # A preloaded script that is never run costs a download and a console warning.
+    assert "async-community.js" not in head
+    assert "world_110m.json" not in head
 
 
 def test_dash_plotly_url_answers_with_the_partial_bundle(clients) -> None:
@@ -188,12 +203,87 @@ def test_layout_without_a_known_page_leaves_the_router_to_work(clients, referrer
     assert "pathname" not in _find(layout, "_pages_location")["props"]
 
 
-def test_choices_callback_does_not_run_at_first_drawing(clients) -> None:
+def test_no_comparison_callback_runs_at_first_drawing(clients) -> None:
     deps = clients["committee"].get("/_dash-dependencies").get_json()
     choose = next(d for d in deps if "compare-period.options" in d["output"])
     show = next(d for d in deps if "compare-bar.figure" in d["output"])
     assert choose["prevent_initial_call"] is True
-    assert show["prevent_initial_call"] is False
+    # The layout holds the first drawing (see the tests below).
+    assert show["prevent_initial_call"] is True
+
+
+FIRST_VIEW = {"compare-bar": "figure", "compare-map": "figure", "compare-grid": "rowData",
+              "compare-caption": "children", "compare-message": "children"}
+
+
+def _first_view(layout: dict) -> dict:
+    view = {f"{cid}.{prop}": _find(layout, cid)["props"].get(prop)
+            for cid, prop in FIRST_VIEW.items()}
+    view["compare-grid.columnDefs"] = _find(layout, "compare-grid")["props"]["columnDefs"]
+    return view
+
+
+def _callback_view(client, indicator: str, period: str, level: str, *, raw: bool = False,
+                   highlight: str | None = None) -> dict:
+    outputs = ["compare-bar.figure", "compare-map.figure", "compare-grid.rowData",
+               "compare-grid.columnDefs", "compare-caption.children",
+               "compare-message.children"]  # the callback's order
+    response = callback(client, outputs, {
+        "compare-indicator.value": indicator, "compare-period.value": period,
+        "compare-level.value": level, "compare-method.value": "quantile",
+        "compare-raw.value": raw, "compare-highlight.data": highlight})
+    assert response.status_code == 200
+    answer = response.get_json()["response"]
+    return {name: answer[name.split(".")[0]].get(name.split(".")[1]) for name in outputs}
+
+
+def test_layout_holds_the_first_drawing_exactly_as_the_callback_answers(clients) -> None:
+    layout = _layout(clients["committee"], "http://localhost/vergleich?indicator=sgb2_quote"
+                                           "&period=2020&level=district&area=01")
+    view = _first_view(layout)
+    assert view["compare-bar.figure"]["data"] and view["compare-map.figure"]["data"]
+    assert view["compare-grid.rowData"] and view["compare-grid.columnDefs"]
+    assert "SGB" in json.dumps(view["compare-caption.children"], ensure_ascii=False)
+    assert view == _callback_view(clients["committee"], "sgb2_quote", "2020", "district",
+                                  highlight="01")
+
+
+def test_first_drawing_of_a_forbidden_indicator_holds_none_of_its_values(clients) -> None:
+    restricted = "hze_je_1000_unter_21"
+    client = clients["committee"]
+    layout = _layout(client, f"http://localhost/vergleich?indicator={restricted}")
+    shown = _find(layout, "compare-indicator")["props"]["value"]
+    period = _find(layout, "compare-period")["props"]["value"]
+    level = _find(layout, "compare-level")["props"]["value"]
+    view = _first_view(layout)
+    # The first permitted indicator instead, as the callback answers it for this role ...
+    assert shown != restricted
+    assert view == _callback_view(client, shown, period, level)
+    # ... and the callback itself refuses the restricted one for this role.
+    refused = _callback_view(client, restricted, period, level)
+    assert refused["compare-bar.figure"]["data"] == [] and not refused["compare-grid.rowData"]
+    assert restricted not in json.dumps(view)
+
+
+def test_first_drawing_ignores_raw_for_a_role_that_may_not_see_raw_values(clients) -> None:
+    client = clients["district"]
+    layout = _layout(client, "http://localhost/vergleich?indicator=sgb2_quote&raw=1"
+                             "&level=subdistrict")
+    period = _find(layout, "compare-period")["props"]["value"]
+    assert _find(layout, "compare-raw")["props"]["value"] is False
+    assert _first_view(layout) == _callback_view(client, "sgb2_quote", period, "subdistrict")
+
+
+def test_first_drawing_of_raw_values_for_a_role_that_may_see_them(clients) -> None:
+    client, indicator = clients["controlling"], "hze_stationaer_je_1000_unter_21"
+    url = f"http://localhost/vergleich?indicator={indicator}&raw=1&level=subdistrict"
+    layout = _layout(client, url)
+    period = _find(layout, "compare-period")["props"]["value"]
+    assert _find(layout, "compare-raw")["props"]["value"] is True
+    raw = _callback_view(client, indicator, period, "subdistrict", raw=True)
+    assert _first_view(layout) == raw
+    # Small counts are suppressed without raw: the first drawing showed the raw values.
+    assert raw != _callback_view(client, indicator, period, "subdistrict", raw=False)
 
 
 def test_choices_callback_still_answers_a_new_indicator(clients) -> None:
@@ -206,3 +296,15 @@ def test_choices_callback_still_answers_a_new_indicator(clients) -> None:
     assert response.status_code == 200
     out = response.get_json()["response"]
     assert out["compare-period"]["value"] and out["compare-level"]["value"]
+
+
+def test_page_loads_the_regenerator_runtime_instead_of_the_babel_polyfill(clients) -> None:
+    page = clients["leadership"].get("/vergleich").get_data(as_text=True)
+    assert "polyfill@" not in page and "dash_table/bundle" not in page
+    runtime = page.index('<script src="/assets/vendor/regenerator/regenerator-runtime.js">')
+    # Before every bundle that calls it.
+    assert runtime < page.index("react@") < page.index("dash_renderer")
+    assert (runtime < page.index("dash_bootstrap_components.v")
+            < page.index("dash_core_components.v"))
+    assert clients["leadership"].get("/assets/vendor/regenerator/regenerator-runtime.js"
+                                     ).status_code == 200

@@ -71,6 +71,8 @@ def test_expected_vendored_files_exist():
         "bootstrap-icons/LICENSE",
         "plotly/plotly-locale-de.js",
         "plotly/LICENSE",
+        "regenerator/regenerator-runtime.js",
+        "regenerator/LICENSE",
         "topojson/world_110m.json",
         "topojson/LICENSE",
         "README.md",

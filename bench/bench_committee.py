@@ -274,6 +274,8 @@ class Member:
         errors = len(self.results.errors)
         for item in items:
             await self.send(action, item)
+            if action == "login" and len(self.results.errors) > errors:
+                break  # a failed login step: the rest of the form's path makes no sense
         if len(self.results.errors) == errors:
             self.results.actions.setdefault(action, []).append(
                 (time.perf_counter() - start) * 1e3)

@@ -83,8 +83,17 @@ class Client:
             await self.close()
             if not reused:
                 raise
-        return await asyncio.wait_for(self._exchange(method, path, headers, body),
-                                      self.timeout)
+        except BaseException:
+            # Given up (timeout, cancelled): the answer may still come, so this connection
+            # can carry no other request; a browser abandons it too.
+            await self.close()
+            raise
+        try:
+            return await asyncio.wait_for(self._exchange(method, path, headers, body),
+                                          self.timeout)
+        except BaseException:
+            await self.close()
+            raise
 
     async def _exchange(self, method: str, path: str, headers: dict[str, str] | None,
                         body: bytes | None) -> Answer:

@@ -6,6 +6,7 @@ import asyncio
 import random
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -55,6 +56,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._answer(304, b"", {"ETag": '"css1"', "Cache-Control": "no-cache"})
             else:
                 self._answer(200, b"css", {"ETag": '"css1"', "Cache-Control": "no-cache"})
+        elif self.path == "/slow":
+            time.sleep(1.0)
+            self._answer(200, b"late", {})
         elif self.path == "/chunked":
             self.send_response(200)
             self.send_header("Transfer-Encoding", "chunked")
@@ -80,10 +84,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._answer(404, b"", {})
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, *_args) -> None:  # a client that gave up is no error here
+        pass
+
+
 @pytest.fixture
 def site():
     _Handler.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server = _Server(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -200,3 +209,17 @@ def test_bodies_are_decoded_only_on_demand() -> None:
     import gzip
     assert decode_body(gzip.compress(b"abc"), "gzip") == b"abc"
     assert decode_body(b"abc", None) == b"abc"
+
+
+def test_a_request_given_up_leaves_no_answer_for_the_next_one(site) -> None:
+    host, port = site.rsplit(":", 1)
+
+    async def run() -> int:
+        client = Client(host.removeprefix("http://"), int(port), timeout=0.3)
+        with pytest.raises(TimeoutError):
+            await client.request("GET", "/slow")
+        client.timeout = 5
+        answer = await client.request("GET", "/")  # on a new connection, its own answer
+        await client.close()
+        return answer.body
+    assert asyncio.run(run()) == b"page"

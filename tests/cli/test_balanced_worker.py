@@ -80,3 +80,18 @@ def test_finishing_a_request_counts_it_done(worker, monkeypatch) -> None:
     worker.finish_request("b", worker.tpool.submitted[1])
     worker.set_accept_enabled(True)
     assert worker.in_work == 0 and _accepting(worker)
+
+
+def test_a_busy_worker_takes_a_newcomer_after_holding_it_back_long_enough(
+        worker, monkeypatch) -> None:
+    clock = [100.0]
+    monkeypatch.setattr(balanced_worker.time, "monotonic", lambda: clock[0])
+    worker.set_accept_enabled(True)
+    worker.enqueue_req("a")  # busy: newcomers go to the other workers
+    assert not _accepting(worker)
+    clock[0] += balanced_worker.MAX_HOLD_S / 2
+    worker.set_accept_enabled(True)
+    assert not _accepting(worker)
+    clock[0] += balanced_worker.MAX_HOLD_S  # every worker stayed busy: take it after all
+    worker.set_accept_enabled(True)
+    assert _accepting(worker)

@@ -32,7 +32,7 @@ decoding except for the callback check): it runs on the same cores as the
 server. `--client httpx` uses httpx instead, to measure what that costs.
 
 Usage: python bench/bench_committee.py --scale demo|540|11000 [--users 100]
-       [--rounds 6] [--arrival spread|burst] [--ramp 60] [--home DIR]
+       [--rounds 8] [--arrival spread|burst] [--ramp 60] [--home DIR]
        [--workers 2] [--server-src DIR]   (DIR: another checkout's source, run as "old")
 Needs the bench extra (pip install -e '.[bench]'): playwright (and httpx for --client httpx).
 """
@@ -212,6 +212,7 @@ class Results:
     actions: dict[str, list[float]] = field(default_factory=dict)
     kinds: dict[str, int] = field(default_factory=dict)  # how requests were answered
     errors: list[str] = field(default_factory=list)
+    members: int = 0
     logged_in: list[float] = field(default_factory=list)  # when each member was in
     finished: list[float] = field(default_factory=list)
     count: int = 0
@@ -339,7 +340,9 @@ def report(title: str, results: Results, seconds: float, cpu: dict[str, float],
              "|---|---|---|---|---|---|---|"]
     everything: list[float] = []
     steady: list[float] = []
-    window = (max(results.logged_in, default=0), min(results.finished, default=0))
+    # Defined only when every member got in (a member who could not is an error above).
+    window = ((max(results.logged_in), min(results.finished))
+              if len(results.logged_in) == results.members else (1.0, 0.0))
     for action in ACTIONS:
         timed = results.requests.get(action, [])
         if not timed:
@@ -354,8 +357,8 @@ def report(title: str, results: Results, seconds: float, cpu: dict[str, float],
         lines.append(_row(f"all, steady ({window[1] - window[0]:.0f} s with every member "
                           "in)", steady))
     else:
-        lines.append("| steady window | none: the first member finished before the last "
-                     "logged in | | | | | |")
+        lines.append("| steady window | none: not every member logged in, or the first "
+                     "finished before the last logged in | | | | | |")
     lines.append("\nanswers: " + ", ".join(f"{k} x{v}" for k, v in sorted(results.kinds.items())))
     total = sum(cpu.values())
     lines.append(f"\nCPU seconds during the load ({seconds:.0f} s x 2 cores = "
@@ -370,7 +373,7 @@ def report(title: str, results: Results, seconds: float, cpu: dict[str, float],
 
 async def run_members(base: str, names: list[str], flow: Flow, rounds: int, arrival: str,
                       ramp: float, client: str) -> tuple[Results, float, float]:
-    results, rng = Results(), random.Random(9)
+    results, rng = Results(members=len(names)), random.Random(9)
     spread = ramp if arrival == "spread" else 1.0
     highest = [0.0]
 
@@ -395,7 +398,8 @@ def main() -> None:
     parser.add_argument("--scale", choices=("demo", "540", "11000"), default="demo")
     parser.add_argument("--home", type=Path, help="existing or new home (default: a temp dir)")
     parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=6, help="click paths per member")
+    parser.add_argument("--rounds", type=int, default=8,
+                        help="click paths per member (8: about 25 s with all 100 in at 60 s ramp)")
     parser.add_argument("--arrival", choices=("spread", "burst"), default="spread")
     parser.add_argument("--ramp", type=float, default=60.0,
                         help="seconds over which members start (spread)")

@@ -11,7 +11,6 @@ import click
 from gunicorn.app.base import BaseApplication
 
 from cockpit.catalog import DefinitionError
-from cockpit.cli import balanced_worker
 from cockpit.cli.init import build_demo, ensure_writable_home, print_logins
 from cockpit.cli.main import EXIT_BAD_INPUT, cli, fail
 from cockpit.context import Installation
@@ -115,9 +114,7 @@ def serve(inst: Installation, host: str, port: int, workers: int, demo: bool) ->
     _Gunicorn(str(inst.settings.home), {
         "bind": f"{host}:{port}",
         "workers": workers,
-        # New connections go to a worker with nothing in work (cockpit/cli/balanced_worker).
-        "worker_class": ("cockpit.cli.balanced_worker.BalancedThreadWorker"
-                         if balanced_worker.available() else "gthread"),
+        "worker_class": "gthread",
         "threads": 8,
         "timeout": 60,
         # A connection whose request has not arrived within keepalive seconds is

@@ -227,6 +227,7 @@ class Member:
         self.name, self.results, self.rng = name, results, rng
         self.cache: dict[str, object] = {}
         self.csrf = ""
+        self.failed = 0  # this member's errors (the list in results is everybody's)
         if client == "httpx":
             self.http = _HttpxClient(base)
         else:
@@ -251,7 +252,7 @@ class Member:
         try:
             answer = await self.http.request(item.method, item.path, headers, body)
         except (TimeoutError, OSError, Exception) as exc:  # noqa: BLE001
-            self.results.errors.append(f"{action} {item.method} {item.path[:50]}: {exc!r}")
+            self._error(f"{action} {item.method} {item.path[:50]}: {exc!r}")
             return
         elapsed = (time.perf_counter() - start) * 1e3
         self.results.requests.setdefault(action, []).append((start, elapsed))
@@ -259,8 +260,7 @@ class Member:
         label = f"{kind_of(item.path)} {answer.status}"
         self.results.kinds[label] = self.results.kinds.get(label, 0) + 1
         if answer.status not in expected:
-            self.results.errors.append(f"{action} {item.method} {item.path[:50]}: "
-                                       f"{answer.status}")
+            self._error(f"{action} {item.method} {item.path[:50]}: {answer.status}")
         if item.method == "GET":
             if answer.status == 200:
                 self.cache[item.path] = cache_entry(answer.headers, time.monotonic())
@@ -268,25 +268,28 @@ class Member:
                 found = re.search(r'name="csrf_token" value="([^"]+)"', answer.text())
                 self.csrf = found.group(1) if found else ""
         if callback_without_data(item.path, answer):
-            self.results.errors.append(f"{action} callback without data")
+            self._error(f"{action} callback without data")
+
+    def _error(self, text: str) -> None:
+        self.failed += 1
+        self.results.errors.append(text)
 
     async def click(self, action: str, items: list[Recorded]) -> None:
         start = time.perf_counter()
-        errors = len(self.results.errors)
+        failed = self.failed
         for item in items:
             await self.send(action, item)
-            if action == "login" and len(self.results.errors) > errors:
+            if action == "login" and self.failed > failed:
                 break  # a failed login step: the rest of the form's path makes no sense
-        if len(self.results.errors) == errors:
+        if self.failed == failed:
             self.results.actions.setdefault(action, []).append(
                 (time.perf_counter() - start) * 1e3)
 
     async def run(self, flow: Flow, rounds: int, delay: float) -> None:
         await asyncio.sleep(delay)
         try:
-            errors = len(self.results.errors)
             await self.click("login", flow.actions["login"])
-            if len(self.results.errors) > errors:
+            if self.failed:
                 return  # a member who cannot log in clicks nothing
             self.results.logged_in.append(time.perf_counter())
             for _ in range(rounds):

@@ -223,3 +223,22 @@ def test_a_request_given_up_leaves_no_answer_for_the_next_one(site) -> None:
         await client.close()
         return answer.body
     assert asyncio.run(run()) == b"page"
+
+
+def test_another_members_error_does_not_stop_a_login(site) -> None:
+    # Errors are counted per member: one member's failure in the middle of another's
+    # login must not make the other give up.
+    results = bc.Results(members=2)
+    slow_login = bc.Flow({**_flow().actions})
+    slow_login.actions["login"] = [_item("GET", "/slow", 200), *_flow().actions["login"]]
+    lucky = bc.Member("member-7", site, results, random.Random(1), "lean")
+    failing = bc.Member("nobody", site, results, random.Random(2), "lean")
+
+    async def run() -> None:
+        await asyncio.gather(lucky.run(slow_login, rounds=0, delay=0),
+                             failing.click("vergleich", _flow().actions["vergleich"]))
+        await failing.http.close()
+    asyncio.run(run())
+    assert failing.failed == 2 and lucky.failed == 0
+    assert len(results.logged_in) == 1
+    assert results.actions["login"]

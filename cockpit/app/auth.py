@@ -22,6 +22,7 @@ from cockpit.app.redirects import safe_next
 from cockpit.app.session import current_lang
 from cockpit.app.throttle import install_login_throttle
 from cockpit.appdb import User, audit, audit_detail, authenticate
+from cockpit.appdb.database import thread_connection
 from cockpit.appdb.lockout import (
     LockoutPolicy,
     clear_failures,
@@ -192,7 +193,8 @@ def install_auth(server: flask.Flask, inst: Installation) -> flask_login.LoginMa
     @manager.user_loader
     def load_user(name: str) -> SessionUser | None:
         # The cookie alone is not enough: its token must name a live session of this user.
-        with inst.app_db() as conn:
+        # Every request asks, so the thread keeps its connection (thread_connection).
+        with thread_connection(inst.settings.app_db_path) as conn:
             user = session_user(conn, flask.session.get(SESSION_TOKEN), now(),
                                 idle=idle, lifetime=lifetime)
         if user is None or user.name.lower() != str(name).lower():

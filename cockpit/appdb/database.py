@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -136,6 +137,27 @@ def connect(path: Path) -> sqlite3.Connection:
     except BaseException:
         conn.close()
         raise
+    return conn
+
+
+_per_thread = threading.local()
+
+
+def thread_connection(path: Path) -> sqlite3.Connection:
+    """This thread's kept connection to the app database at `path` (opened once).
+
+    For the few statements every request runs (the session lookup): opening a
+    connection means four statements of set-up and the schema check each time.
+    Kept per thread (sqlite3 connections belong to the thread that made them) and
+    per process (a connection must not cross gunicorn's fork). Outside an explicit
+    transaction each SELECT sees the latest commit, so nothing goes stale; the
+    caller commits or rolls back its writes (``with conn:``).
+    """
+    key = (os.getpid(), str(path))
+    kept: dict = _per_thread.__dict__.setdefault("connections", {})
+    conn = kept.get(key)
+    if conn is None:
+        conn = kept[key] = connect(path)
     return conn
 
 

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type, extract_parameters
 
 from cockpit.appdb import database, users
 from cockpit.appdb.database import AppDatabaseError, connect
@@ -299,8 +299,39 @@ def test_outdated_hash_is_renewed_on_login(conn: sqlite3.Connection) -> None:
     assert authenticate(conn, "anna", PASSWORD) is not None
     renewed = conn.execute("SELECT password_hash FROM users").fetchone()[0]
     assert renewed != weak
-    assert not PasswordHasher().check_needs_rehash(renewed)
+    assert not users._hasher.check_needs_rehash(renewed)
     assert authenticate(conn, "anna", PASSWORD) is not None
+
+
+def test_hash_of_argon2_cffis_default_still_logs_in_and_is_renewed(
+        conn: sqlite3.Connection) -> None:
+    # Hashes made before the cheaper parameters (argon2-cffi's default, RFC 9106's
+    # low-memory choice) keep working and are rewritten with the current ones.
+    add_user(conn, "anna", "admin", PASSWORD)
+    old = PasswordHasher().hash(PASSWORD)
+    conn.execute("UPDATE users SET password_hash = ?", (old,))
+    conn.commit()
+    assert authenticate(conn, "anna", "falsches-passwort") is None
+    assert conn.execute("SELECT password_hash FROM users").fetchone()[0] == old
+    assert authenticate(conn, "anna", PASSWORD) is not None
+    renewed = conn.execute("SELECT password_hash FROM users").fetchone()[0]
+    params = extract_parameters(renewed)
+    assert (params.memory_cost, params.time_cost, params.parallelism) == (
+        users.PASSWORD_HASH_MEMORY_KIB, users.PASSWORD_HASH_TIME_COST,
+        users.PASSWORD_HASH_PARALLELISM)
+    assert authenticate(conn, "anna", PASSWORD) is not None
+    assert conn.execute("SELECT password_hash FROM users").fetchone()[0] == renewed
+
+
+def test_new_hashes_meet_owasps_minimum(conn: sqlite3.Connection) -> None:
+    add_user(conn, "anna", "admin", PASSWORD)
+    params = extract_parameters(conn.execute("SELECT password_hash FROM users")
+                                .fetchone()[0])
+    assert params.type is Type.ID
+    # OWASP Password Storage Cheat Sheet: Argon2id, m >= 19 MiB, t >= 2, p >= 1.
+    assert params.memory_cost >= 19 * 1024
+    assert params.time_cost >= 2
+    assert params.parallelism >= 1
 
 
 def test_corrupt_hash_does_not_authenticate(conn: sqlite3.Connection) -> None:

@@ -63,7 +63,18 @@ class IndexDetails:
     standardised: np.ndarray  # (rows, components) signed standardised values
     cutoffs: dict[tuple[str, str], tuple[float, ...]]  # (level, period) -> cut-offs
     valid: dict[tuple[str, str], int]  # (level, period) -> size of the reference set
-    position: dict[tuple[str, str], int]  # (area_code, period) -> frame row
+    codes: pd.Index  # every area code the rows may have
+    periods: pd.Index  # every period the rows may have
+    lookup: np.ndarray  # period number * len(codes) + code number -> frame row, or -1
+
+    def positions(self, codes: Any, periods: Any) -> np.ndarray:
+        """Frame rows of (area code, period) pairs, -1 where the index has none."""
+        code_at = self.codes.get_indexer(pd.Index(np.asarray(codes, dtype=object)))
+        period_at = self.periods.get_indexer(pd.Index(np.asarray(periods, dtype=object)))
+        known = (code_at >= 0) & (period_at >= 0)
+        out = np.full(len(code_at), -1, dtype=np.int64)
+        out[known] = self.lookup[period_at[known] * len(self.codes) + code_at[known]]
+        return out
 
 
 def shift_years(period: str, years: int) -> str:
@@ -76,17 +87,18 @@ class _Sources:
 
     def __init__(self, tables: list[ValueTable], levels: tuple[str, ...]) -> None:
         self.periods = sort_periods({p for t in tables for p in t.periods})
-        codes = pd.Index(sorted({str(c) for t in tables for c in t.codes}))
+        codes = pd.Index(sorted({str(c) for t in tables for c in t.codes}), dtype=object)
+        self.index = codes
         self.codes = codes.to_numpy(dtype=object)
         shape = (len(self.periods), len(codes), len(tables))
         self.values = np.full(shape, np.nan, dtype=np.float64)
         self.hidden = np.zeros(shape, dtype=bool)
         self.present = np.zeros(shape[:2], dtype=bool)
         self.level = np.full(len(codes), -1, dtype=np.int16)  # index into `levels`
-        period_at = pd.Index(self.periods)
+        period_at = pd.Index(self.periods, dtype=object)
         for k, table in enumerate(tables):
-            area_map = codes.get_indexer(pd.Index(table.codes.astype(str)))
-            period_map = period_at.get_indexer(pd.Index(list(table.periods)))
+            area_map = codes.get_indexer(pd.Index(table.codes.astype(str), dtype=object))
+            period_map = period_at.get_indexer(pd.Index(list(table.periods), dtype=object))
             level_map = np.array([levels.index(n) if n in levels else -1
                                   for n in table.level_names], dtype=np.int16)
             row_level = level_map[table.level_idx]
@@ -104,7 +116,8 @@ def compute_details(index: CompositeIndex, tables: list[ValueTable],
     """The index over every declared level and every period its components have.
 
     `tables` are the ValueTables of `index.sources` (components, then the population
-    indicator if any); `names_at(period)` gives (code -> name, code -> parent)."""
+    indicator if any); `names_at(period, codes)` gives the names and parent codes of
+    all `codes` (object arrays aligned with them) in that period."""
     src = _Sources(tables, index.levels)
     k = len(index.components)
     has_population = index.population is not None
@@ -112,7 +125,7 @@ def compute_details(index: CompositeIndex, tables: list[ValueTable],
     cutoffs: dict[tuple[str, str], tuple[float, ...]] = {}
     valid: dict[tuple[str, str], int] = {}
     period_pos = {p: i for i, p in enumerate(src.periods)}
-    excluded_codes = set(index.excluded)
+    excluded_all = np.isin(src.codes, np.array(index.excluded, dtype=object))
     for p_i, period in enumerate(src.periods):
         values, hidden = src.values[p_i, :, :k], src.hidden[p_i, :, :k]
         if index.index_kind == "dynamics":
@@ -130,44 +143,55 @@ def compute_details(index: CompositeIndex, tables: list[ValueTable],
             # A hidden population is unknown (NaN): the area is not ranked.
             if has_population:
                 population = np.where(src.hidden[p_i, rows, k], np.nan, population)
-            excluded = np.array([c in excluded_codes for c in src.codes[rows]], dtype=bool)
             result = compute_index(index.method, values[rows], population, hidden[rows],
-                                   excluded)
+                                   excluded_all[rows])
             cutoffs[(level, period)] = result.cutoffs
             valid[(level, period)] = result.valid
-            parts.append({"rows": rows, "period": period, "level": level,
+            parts.append({"rows": rows, "period": p_i, "level": level,
                           "value": result.value, "klass": result.klass,
-                          "reason": result.reason, "standardised": result.standardised,
-                          "hidden": hidden[rows].any(axis=1)})
-    return _assemble(src.codes, parts, k, cutoffs, valid, names_at)
+                          "reason": result.reason, "standardised": result.standardised})
+    return _assemble(src, parts, k, cutoffs, valid, names_at)
 
 
-def _assemble(codes: np.ndarray, parts: list[dict[str, Any]], k: int,
+def _assemble(src: _Sources, parts: list[dict[str, Any]], k: int,
               cutoffs: dict, valid: dict, names_at: Any) -> IndexDetails:
+    """One frame of all parts, built column by column (no Python loop over rows)."""
+    periods = pd.Index(src.periods, dtype=object)
+    lookup = np.full(len(periods) * len(src.codes), -1, dtype=np.int64)
     if not parts:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in _COLUMNS})
         return IndexDetails(_typed(frame), np.zeros(0, np.int16), np.zeros(0, np.int8),
-                            np.zeros((0, k)), cutoffs, valid, {})
-    blocks = []
+                            np.zeros((0, k)), cutoffs, valid, src.index, periods, lookup)
+    rows = np.concatenate([p["rows"] for p in parts])
+    period_no = np.concatenate([np.full(len(p["rows"]), p["period"]) for p in parts])
+    levels = list(dict.fromkeys(p["level"] for p in parts))
+    level_no = np.concatenate([np.full(len(p["rows"]), levels.index(p["level"]))
+                               for p in parts])
+    names = np.empty(len(rows), dtype=object)
+    parents = np.empty(len(rows), dtype=object)
+    start = 0
     for part in parts:
-        names, parents = names_at(part["period"])
-        area = codes[part["rows"]]
-        blocks.append(pd.DataFrame({
-            "area_code": area,
-            "area_name": [names.get(c, c) for c in area],
-            "level": part["level"],
-            "parent_code": [parents.get(c) for c in area],
-            "period": part["period"],
-            "value": part["value"],
-            "suppressed": part["reason"] == SUPPRESSED_COMPONENT,
-        }))
-    frame = _typed(pd.concat(blocks, ignore_index=True))
-    klass = np.concatenate([p["klass"] for p in parts])
+        stop = start + len(part["rows"])
+        all_names, all_parents = names_at(src.periods[part["period"]], src.codes)
+        names[start:stop] = all_names[part["rows"]]
+        parents[start:stop] = all_parents[part["rows"]]
+        start = stop
     reason = np.concatenate([p["reason"] for p in parts])
-    standardised = np.concatenate([p["standardised"] for p in parts])
-    position = {key: i for i, key in enumerate(zip(frame["area_code"], frame["period"],
-                                                   strict=True))}
-    return IndexDetails(frame, klass, reason, standardised, cutoffs, valid, position)
+    # Categorical text columns: built from numbers, and the gate's ValueTable factorises
+    # them without hashing 170,000 strings again.
+    frame = _typed(pd.DataFrame({
+        "area_code": pd.Categorical.from_codes(rows, categories=src.index),
+        "area_name": pd.Categorical(names),
+        "level": pd.Categorical.from_codes(level_no, categories=levels),
+        "parent_code": pd.Categorical(parents),
+        "period": pd.Categorical.from_codes(period_no, categories=periods),
+        "value": np.concatenate([p["value"] for p in parts]),
+        "suppressed": reason == SUPPRESSED_COMPONENT,
+    }))
+    lookup[period_no * len(src.codes) + rows] = np.arange(len(rows))
+    return IndexDetails(frame, np.concatenate([p["klass"] for p in parts]), reason,
+                        np.concatenate([p["standardised"] for p in parts]), cutoffs, valid,
+                        src.index, periods, lookup)
 
 
 _COLUMNS = ("area_code", "area_name", "level", "parent_code", "period", "value",
@@ -186,8 +210,9 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     frame["missing"] = 0
     frame["expected"] = 0
     frame["converted"] = False
-    frame["parent_code"] = frame["parent_code"].astype(object).where(
-        frame["parent_code"].notna(), None)
+    if not isinstance(frame["parent_code"].dtype, pd.CategoricalDtype):
+        frame["parent_code"] = frame["parent_code"].astype(object).where(
+            frame["parent_code"].notna(), None)
     return frame
 
 
@@ -195,9 +220,10 @@ def combine_details(status: IndexDetails, dynamics: IndexDetails,
                     dynamics_classes: int) -> IndexDetails:
     """The combined index: the class status x dynamics where both have the area and
     period; its value is the class number (1-based), NaN where unclassified."""
-    keys = [key for key in status.position if key in dynamics.position]
-    s_rows = np.array([status.position[key] for key in keys], dtype=np.int64)
-    d_rows = np.array([dynamics.position[key] for key in keys], dtype=np.int64)
+    d_all = dynamics.positions(status.frame["area_code"].to_numpy(dtype=object),
+                               status.frame["period"].to_numpy(dtype=object))
+    s_rows = np.flatnonzero(d_all >= 0)
+    d_rows = d_all[s_rows]
     klass = combine(status.klass[s_rows], dynamics.klass[d_rows], dynamics_classes)
     s_reason, d_reason = status.reason[s_rows], dynamics.reason[d_rows]
     reason = np.where(s_reason != CLASSIFIED, s_reason, d_reason).astype(np.int8)
@@ -205,12 +231,59 @@ def combine_details(status: IndexDetails, dynamics: IndexDetails,
     frame["value"] = np.where(klass >= 0, klass + 1.0, np.nan)
     frame["suppressed"] = reason == SUPPRESSED_COMPONENT
     standardised = np.column_stack([status.frame["value"].to_numpy()[s_rows],
-                                    dynamics.frame["value"].to_numpy()[d_rows]]) \
-        if len(keys) else np.zeros((0, 2))
-    position = {key: i for i, key in enumerate(keys)}
+                                    dynamics.frame["value"].to_numpy()[d_rows]])
+    lookup = np.full(len(status.lookup), -1, dtype=np.int64)
+    keys = np.flatnonzero(status.lookup >= 0)  # slots of the status rows
+    slot_of_row = np.empty(len(status.frame), dtype=np.int64)
+    slot_of_row[status.lookup[keys]] = keys
+    lookup[slot_of_row[s_rows]] = np.arange(len(s_rows))
     cutoffs = {key: () for key in status.cutoffs if key in dynamics.cutoffs}
     valid = {key: min(status.valid[key], dynamics.valid[key]) for key in cutoffs}
-    return IndexDetails(frame, klass, reason, standardised, cutoffs, valid, position)
+    return IndexDetails(frame, klass, reason, standardised, cutoffs, valid, status.codes,
+                        status.periods, lookup)
+
+
+class _NamesAt:
+    """Names and parent codes of areas as they were in a period (their Gebietsstand),
+    for whole arrays of codes; periods with the same areas share one lookup."""
+
+    def __init__(self, areas: Any) -> None:
+        self.areas = areas
+        self.by_frame: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        current = areas.frame
+        self.current = (pd.Index(current["code"].to_numpy(dtype=object)),
+                        current["name"].to_numpy(dtype=object),
+                        current["parent_code"].to_numpy(dtype=object))
+
+    def __call__(self, period: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Names and parents of `codes` (the same array on every call of one
+        computation) in `period`."""
+        frame, _ = self.areas.valid_at(period_end(period))
+        found = self.by_frame.get(id(frame))
+        if found is None:
+            names, parents = _take((pd.Index(frame["code"].to_numpy(dtype=object)),
+                                    frame["name"].to_numpy(dtype=object),
+                                    frame["parent_code"].to_numpy(dtype=object)), codes)
+            # An area not valid then (a converted past) keeps its current name.
+            missing = pd.isna(names)
+            if missing.any():
+                now_names, now_parents = _take(self.current, codes[missing])
+                names[missing] = np.where(pd.isna(now_names), codes[missing], now_names)
+                parents[missing] = now_parents
+            found = self.by_frame[id(frame)] = (names, parents)
+        return found
+
+
+def _take(found: tuple[pd.Index, np.ndarray, np.ndarray], codes: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray]:
+    index, names, parents = found
+    at = index.get_indexer(pd.Index(codes, dtype=object))
+    ok = at >= 0
+    out_names = np.full(len(codes), None, dtype=object)
+    out_parents = np.full(len(codes), None, dtype=object)
+    out_names[ok] = names[at[ok]]
+    out_parents[ok] = parents[at[ok]]
+    return out_names, out_parents
 
 
 class IndexGate:
@@ -240,15 +313,7 @@ class IndexGate:
             else:
                 tables = [gate._table(gate.registry.get(s)) for s in index.sources]
                 areas = gate.areas_info()
-                named: dict[str, tuple[dict, dict]] = {}
-
-                def names_at(period: str) -> tuple[dict, dict]:
-                    if period not in named:
-                        frame, parents = areas.valid_at(period_end(period))
-                        named[period] = (dict(zip(frame["code"], frame["name"],
-                                                  strict=True)), parents)
-                    return named[period]
-
+                names_at = _NamesAt(areas)
                 details = compute_details(index, tables, names_at)
             table = ValueTable(details.frame) if len(details.frame) else None
             if version == gate._version:
@@ -284,9 +349,9 @@ class IndexGate:
         """(class number, label, reason without class) for value rows the gate already
         returned for this index (`rows`/`answer`: scoped and checked there)."""
         details, _ = self._index_parts(index)
+        found = details.positions([r.area_code for r in rows], [r.period for r in rows])
         out = []
-        for row in rows:
-            pos = details.position[(row.area_code, row.period)]
+        for pos in found.tolist():
             klass, reason = int(details.klass[pos]), int(details.reason[pos])
             out.append((klass, index.classes[klass] if klass >= 0 else UNCLASSIFIED_DE,
                         REASONS_DE.get(reason) if klass < 0 else None))
@@ -304,7 +369,7 @@ class IndexGate:
         row = rows[-1]
         index: CompositeIndex = gate.registry.get(index_id)
         details, _ = self._index_parts(index)
-        pos = details.position[(row.area_code, row.period)]
+        pos = int(details.positions([row.area_code], [row.period])[0])
         if index.index_kind == "combined":
             parts = [(index.status_id, 1.0), (index.dynamics_id, 1.0)]
         else:

@@ -19,7 +19,7 @@ access gate released and get a figure back.  Conventions shared by all figures:
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,6 +113,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "no_base": "kein Basiswert",
         "class": "Klasse",
         "quantile": "Klassen (Quantile)",
+        "index_classes": "Klassen des Index",
+        "unclassified": "ohne Zuordnung",
         "equal": "Klassen (gleiche Intervalle)",
         "year": "Jahr",
         "period": "Zeitraum",
@@ -128,6 +130,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "no_base": "no base value",
         "class": "Class",
         "quantile": "Classes (quantiles)",
+        "index_classes": "Index classes",
+        "unclassified": "not classified",
         "equal": "Classes (equal intervals)",
         "year": "Year",
         "period": "Period",
@@ -584,6 +588,17 @@ def _class_colours(n: int) -> list[str]:
     return [CLASS_COLOURS[round(i * top / (n - 1))] for i in range(n)]
 
 
+def index_colours(n: int) -> list[str]:
+    """Colours of an index's n ordered classes, colour-blind safe: the 5-class
+    ColorBrewer palette up to five, viridis sampled beyond (e.g. 12 status x dynamics
+    groups), both ordered light to dark or dark to light without a hue reversal."""
+    if n <= len(CLASS_COLOURS):
+        return _class_colours(n)
+    from plotly.colors import sample_colorscale
+
+    return sample_colorscale("Viridis", [1 - i / (n - 1) for i in range(n)])
+
+
 def _stepped_colourscale(colours: Sequence[str]) -> list[list[Any]]:
     """A colourscale with a hard step per class, for z = class index and zmin/zmax ±0.5."""
     n = len(colours)
@@ -656,8 +671,14 @@ def choropleth_map(
     highlight: str | None = None,
     lang: str = "de",
     title: str | None = None,
+    classes: Sequence[str] | None = None,
+    class_of: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Choropleth map with 5 discrete colour classes, suppressed areas in neutral grey.
+
+    For a composite index, `classes` are its ordered class labels and `class_of` each
+    area's class (-1: "ohne Zuordnung"): the legend is then the index's own classes, in
+    their order, instead of classes computed from the values.
 
     `geometry_url` is the versioned address of the level's FeatureCollection
     (cockpit/api/geometry.py, `properties.code` and `properties.name`); the figure holds
@@ -674,19 +695,33 @@ def choropleth_map(
     traces: list[dict[str, Any]] = []
     hover_of: dict[str, str] = {}  # code -> the hover lines below the name
 
-    if shown:
+    unclassified: list[_Row] = []
+    if classes is not None:
+        of = class_of or {}
+        unclassified = [r for r in no_data if of.get(r.code, -1) < 0]
+        no_data = [r for r in no_data if of.get(r.code, -1) >= 0]
+    if shown and classes is not None:
+        n = len(classes)
+        scale = _stepped_colourscale(index_colours(n))
+        labels = list(classes)
+        members: list[list[_Row]] = [[] for _ in range(n)]
+        for r in shown:
+            members[max(0, (class_of or {}).get(r.code, 0))].append(r)
+        bar_title = t["index_classes"]
+    elif shown:
         breaks = class_breaks([r.value for r in shown], method, k=len(CLASS_COLOURS))
         n = max(len(breaks) - 1, 1)
         scale = _stepped_colourscale(_class_colours(n))
         short_unit = len(unit) <= 6
         labels = _class_labels(breaks, unit=unit, decimals=decimals, lang=lang,
                                with_unit=short_unit)
-        members: list[list[_Row]] = [[] for _ in range(n)]
+        members = [[] for _ in range(n)]
         for r in shown:
             members[assign_class(r.value, breaks) or 0].append(r)
         bar_title = t["quantile" if method == "quantile" else "equal"]
         if unit and not short_unit:
             bar_title += "<br>" + _wrap(unit)
+    if shown:
         colourbar = {
             "title": {"text": bar_title, "side": "top", "font": {"size": SMALL_FONT_SIZE}},
             "tickmode": "array",
@@ -697,7 +732,7 @@ def choropleth_map(
             "outlinecolor": OUTLINE_COLOUR,
             "outlinewidth": 1,
             "thickness": 18,
-            "len": min(0.9, 0.18 * n + 0.1),
+            "len": min(0.9, (0.18 if n <= 5 else 0.07) * n + 0.1),
             "y": 1,
             "yanchor": "top",
         }
@@ -726,10 +761,12 @@ def choropleth_map(
     for group, colour, label in (
         (suppressed, SUPPRESSED_COLOUR, f"{SUPPRESSED_MARK} {t['suppressed']}"),
         (no_data, NO_DATA_COLOUR, f"– {t['no_data']}"),
+        (unclassified, NO_DATA_COLOUR, f"○ {t['unclassified']}"),
     ):
         if not group:
             continue
-        text = _missing_text(group[0], lang)
+        text = (t["unclassified"] if group is unclassified
+                else _missing_text(group[0], lang))
         hover_of.update({r.code: text for r in group})
         traces.append(_map_trace(
             geometry_url, [r.code for r in group], [0] * len(group), zmin=0, zmax=1,

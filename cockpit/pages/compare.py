@@ -306,6 +306,17 @@ def _rows_and_previous(gate, viewer, indicator_id: str, level: str, period: str,
     return rows, previous
 
 
+def index_legend(gate, indicator, rows: pd.DataFrame) -> dict:  # noqa: ANN001 - Gate
+    """For a composite index: its ordered classes and each shown area's class, so the map's
+    legend is the index's classes (cockpit/access/index_values.py); else nothing."""
+    if indicator.kind != "index":
+        return {}
+    found = list(rows.itertuples(index=False))
+    classes = gate.index_classes(indicator, found)
+    return {"classes": indicator.classes,
+            "class_of": {r.area_code: c[0] for r, c in zip(found, classes, strict=True)}}
+
+
 @callback(
     Output(BAR, "figure"), Output(MAP, "figure"), Output(GRID, "rowData"),
     Output(GRID, "columnDefs"), Output(CAPTION, "children"), Output(MESSAGE, "children"),
@@ -347,7 +358,8 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     geojson = geometry_url(gate, viewer, level, period)  # fetched once per data version
     area_map = choropleth_map(rows, geojson, unit=unit, decimals=decimals,
                               method=method if method in METHODS else "quantile",
-                              highlight=highlight, lang=lang)
+                              highlight=highlight, lang=lang, **index_legend(gate, indicator,
+                                                                             rows))
     caption = html.Div([
         html.P([html.Strong(indicator.title(lang)), f" · {format_period(period, lang)}"],
                className="mb-0"),

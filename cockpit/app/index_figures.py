@@ -57,7 +57,7 @@ def breakdown_figure(breakdown: dict[str, Any], lang: str = "de") -> dict[str, A
                            "fillcolor": colours5[i], "opacity": 0.55, "line": {"width": 0},
                            "layer": "below"})
             data.append({"type": "scatter", "mode": "text", "x": [(edges[i] + edges[i + 1]) / 2],
-                         "y": [0.8], "text": [label], "xaxis": "x2", "yaxis": "y2",
+                         "y": [0.78], "text": [label], "xaxis": "x2", "yaxis": "y2",
                          "showlegend": False, "hoverinfo": "skip",
                          "textfont": {"size": 12}})
         for cut in cutoffs:
@@ -65,20 +65,20 @@ def breakdown_figure(breakdown: dict[str, Any], lang: str = "de") -> dict[str, A
                            "x1": cut, "y0": 0, "y1": 1, "line": {"color": "#222", "width": 2,
                                                                    "dash": "dot"}})
         if value is not None:
-            data.append({"type": "scatter", "mode": "markers+text", "x": [value], "y": [0.3],
+            data.append({"type": "scatter", "mode": "markers+text", "x": [value], "y": [0.35],
                          "text": [f"{t['value']}: {format_number(value, 3, lang)}"],
-                         "textposition": "bottom center", "xaxis": "x2", "yaxis": "y2",
+                         "textposition": "middle right", "xaxis": "x2", "yaxis": "y2",
                          "marker": {"symbol": "diamond", "size": 16, "color": "#000"},
                          "showlegend": False, "hoverinfo": "text"})
+    reach = max([abs(v) for v in shown] + [1.0]) * 1.2  # symmetric: 0 in the middle
     layout = {
-        "height": 160 + 42 * len(components),
-        "margin": {"l": 10, "r": 30, "t": 40, "b": 30},
-        "grid": {"rows": 2, "columns": 1},
-        "xaxis": {"domain": [0, 1], "zeroline": False, "title": {"text": t["components"]},
-                  "automargin": True},
-        "yaxis": {"domain": [0.36, 1], "automargin": True, "autorange": "reversed"},
+        "height": 300 + 40 * len(components),
+        "margin": {"l": 10, "r": 30, "t": 20, "b": 40},
+        "xaxis": {"domain": [0, 1], "zeroline": False, "range": [-reach, reach],
+                  "title": {"text": t["components"], "standoff": 4}, "automargin": True},
+        "yaxis": {"domain": [0.45, 1], "automargin": True, "autorange": "reversed"},
         "xaxis2": {"domain": [0, 1], "anchor": "y2", "zeroline": False,
-                   "title": {"text": t["index"]}, "automargin": True},
+                   "title": {"text": t["index"], "standoff": 4}, "automargin": True},
         "yaxis2": {"domain": [0, 0.2], "visible": False, "range": [0, 1]},
         "shapes": shapes,
         "separators": _separators(lang),

@@ -52,6 +52,7 @@ register_strings({
                             "en": "Reference set: {n} areas of this level and period; "
                                   "boundaries: {cutoffs}"},
     "breakdown.history": {"de": "Klasse im Zeitverlauf", "en": "Class over time"},
+    "breakdown.class_column": {"de": "Klasse", "en": "Class"},
     "breakdown.method": {"de": "Methode", "en": "Method"},
 })
 
@@ -168,7 +169,7 @@ def show(index_id: Key | None, period: Key | None, area: Key | None) -> tuple:
         html.Thead(html.Tr([html.Th(t("col.period", lang), scope="col"),
                             html.Th(t("breakdown.index", lang), scope="col",
                                     className="text-end"),
-                            html.Th(t("breakdown.class", lang, label=""), scope="col")])),
+                            html.Th(t("breakdown.class_column", lang), scope="col")])),
         html.Tbody([html.Tr([html.Th(format_period(r.period, lang), scope="row"),
                              html.Td(format_number(r.value, index.decimals, lang)
                                      if r.value is not None else "–", className="text-end"),

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from cockpit.access.errors import AccessDenied, BadParameter, NotFound, NotLoggedIn
+from cockpit.access.index_values import IndexGate
 from cockpit.access.policy import Scope, indicator_scope
 from cockpit.access.suppression import derived_flags, suppress_indicator_frame
 from cockpit.access.table_cache import SharedTables, definition_key
@@ -232,8 +233,9 @@ class _Unseen(NotFound, AccessDenied):
     status = 404
 
 
-class Gate:
-    """Hands out indicator data, scoped and suppressed for one viewer at a time."""
+class Gate(IndexGate):
+    """Hands out indicator data, scoped and suppressed for one viewer at a time
+    (composite indices too: cockpit/access/index_values.py)."""
 
     def __init__(self, inst: Installation, audit: AuditSink | None = None,
                  shared: SharedTables | None = None) -> None:
@@ -300,6 +302,8 @@ class Gate:
     def _table(self, indicator: Indicator) -> ValueTable:
         """All values of an indicator with their suppression flags, computed once per
         data version and kept as a compact table (the frame itself is not kept)."""
+        if indicator.kind == "index":  # computed from its components' tables
+            return self._index_table(indicator)  # type: ignore[arg-type]
         version = self._sync()
         table = self._tables.get(indicator.id)
         if table is not None:
@@ -499,7 +503,7 @@ class Gate:
     def visible_indicators(self, viewer: Viewer | None) -> list[Indicator]:
         """The indicators the viewer may see at least for some area, in catalogue order."""
         require_login(viewer)
-        return [ind for ind in self.registry if self.scope(viewer, ind).allowed]
+        return [ind for ind in self.registry.everything() if self.scope(viewer, ind).allowed]
 
     def indicator(self, viewer: Viewer | None, indicator_id: str) -> Indicator:
         """Return one indicator, or raise NotFound.

@@ -9,7 +9,7 @@ from contextlib import closing
 import flask
 
 from cockpit.access import Gate, Viewer
-from cockpit.access.errors import GateError
+from cockpit.access.errors import BadParameter, GateError
 from cockpit.access.gate import require_login
 from cockpit.api.geometry import IMMUTABLE, encoded_geojson, not_modified
 from cockpit.api.openapi import build_spec
@@ -29,6 +29,7 @@ _VERSION = re.compile(r"^[0-9A-Za-z._-]{1,64}$")
 # Allowed query parameters per endpoint (view function name).
 _ALLOWED_PARAMS = {
     "values": {"level", "period", "area"},
+    "breakdown": {"period", "area"},
     "areas": {"level", "period"},
     "areas_geojson": {"level", "period", "v"},
     "levels": set(),
@@ -82,6 +83,20 @@ def describe(indicator: Indicator, levels: list[str], periods: list[str],
         "periods": periods,
         "period_type": catalog.period_type(indicator.datasets) if catalog else None,
         "key_dates": catalog.key_dates(indicator.datasets) if catalog else [],
+        **(describe_index(indicator) if indicator.kind == "index" else {}),
+    }
+
+
+def describe_index(index: Indicator) -> dict:
+    """What an index adds to its description: ordered classes (ascending index value),
+    its kind (status, dynamics, combined), components and method note."""
+    return {
+        "classes": list(index.classes),  # type: ignore[attr-defined]
+        "index_kind": index.index_kind,  # type: ignore[attr-defined]
+        "components": [{"indicator": c.indicator, "direction": c.direction,
+                        "weight": c.weight}
+                       for c in index.components],  # type: ignore[attr-defined]
+        "method_note": index.method_note,  # type: ignore[attr-defined]
     }
 
 
@@ -101,7 +116,10 @@ def values(indicator_id: str) -> flask.Response:
     gate, viewer = current_gate(), current_viewer()
     # Serialised once per data version, scope and parameters (the gate keeps it): a warm
     # ranking of 11,000 areas is then sent, not rebuilt and re-encoded per request.
-    body, count, periods = gate.answer(viewer, indicator_id, _encode_values,
+    indicator = gate.indicator(viewer, indicator_id)
+    encode = _encode_values if indicator.kind != "index" else (
+        lambda rows: _encode_values(rows, gate.index_classes(indicator, rows)))
+    body, count, periods = gate.answer(viewer, indicator_id, encode,
                                        level=args.get("level"), period=args.get("period"),
                                        area=args.get("area"))
     if gate.registry.get(indicator_id).classification == "restricted":
@@ -109,8 +127,9 @@ def values(indicator_id: str) -> flask.Response:
     return flask.current_app.response_class(body, mimetype=flask.current_app.json.mimetype)
 
 
-def _encode_values(rows: list) -> tuple[bytes, int, list[str]]:
-    """The values answer as JSON bytes (as `jsonify` writes it), its row count and periods."""
+def _encode_values(rows: list, classes: list | None = None) -> tuple[bytes, int, list[str]]:
+    """The values answer as JSON bytes (as `jsonify` writes it), its row count and periods;
+    an index's rows also carry their class (`classes`: number, label, reason per row)."""
     data = [
         {"area_code": r.area_code, "area_name": r.area_name, "level": r.level,
          "period": r.period, "value": _number(r.value), "numerator": _number(r.numerator),
@@ -119,8 +138,27 @@ def _encode_values(rows: list) -> tuple[bytes, int, list[str]]:
          "expected": int(r.expected), "converted": bool(r.converted)}
         for r in rows
     ]
+    for item, (klass, label, reason) in zip(data, classes or (), strict=False):
+        item.update({"class": klass if klass >= 0 else None, "class_label": label,
+                     "class_reason": reason})
     body = flask.current_app.json.response(data).get_data()  # exactly what jsonify sends
     return body, len(rows), sorted({r.period for r in rows})
+
+
+@api.get("/indicators/<indicator_id>/breakdown")
+def breakdown(indicator_id: str) -> flask.Response:
+    """Which components put an area into its class (an index only)."""
+    args = flask.request.args
+    gate, viewer = current_gate(), current_viewer()
+    if gate.indicator(viewer, indicator_id).kind != "index":
+        raise BadParameter("Eine Zerlegung gibt es nur für einen Index.")
+    area = args.get("area")
+    if not area:
+        raise BadParameter("Parameter area fehlt (Gebietsschlüssel).")
+    answer = gate.index_breakdown(viewer, indicator_id, area, args.get("period"))
+    if gate.registry.get(indicator_id).classification == "restricted":
+        _audit_restricted_export(gate, viewer, indicator_id, 1, [answer["period"]])
+    return flask.jsonify(answer)
 
 
 def _audit_restricted_export(gate: Gate, viewer: Viewer, indicator_id: str,

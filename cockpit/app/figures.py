@@ -115,6 +115,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "no_base": "kein Basiswert",
         "class": "Klasse",
         "quantile": "Klassen (Quantile)",
+        "index_classes": "Klassen des Index",
+        "unclassified": "ohne Zuordnung",
         "equal": "Klassen (gleiche Intervalle)",
         "year": "Jahr",
         "period": "Zeitraum",
@@ -130,6 +132,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "no_base": "no base value",
         "class": "Class",
         "quantile": "Classes (quantiles)",
+        "index_classes": "Index classes",
+        "unclassified": "not classified",
         "equal": "Classes (equal intervals)",
         "year": "Year",
         "period": "Period",
@@ -666,6 +670,17 @@ def _class_colours(n: int) -> list[str]:
     return [CLASS_COLOURS[round(i * top / (n - 1))] for i in range(n)]
 
 
+def index_colours(n: int) -> list[str]:
+    """Colours of an index's n ordered classes, colour-blind safe: the 5-class
+    ColorBrewer palette up to five, viridis sampled beyond (e.g. 12 status x dynamics
+    groups), both ordered light to dark or dark to light without a hue reversal."""
+    if n <= len(CLASS_COLOURS):
+        return _class_colours(n)
+    from plotly.colors import sample_colorscale
+
+    return sample_colorscale("Viridis", [1 - i / (n - 1) for i in range(n)])
+
+
 def _stepped_colourscale(colours: Sequence[str]) -> list[list[Any]]:
     """A colourscale with a hard step per class, for z = class index and zmin/zmax ±0.5."""
     n = len(colours)
@@ -738,11 +753,16 @@ def choropleth_map(
     highlight: str | None = None,
     lang: str = "de",
     title: str | None = None,
+    classes: Sequence[str] | None = None,
+    class_of: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Choropleth map with 5 discrete colour classes, suppressed areas in neutral grey.
 
     `df` is the gated frame or its :class:`RankedRows` (which keeps the map's classes and
     texts per method and language, so only the highlight is added per call).
+    For a composite index, `classes` are its ordered class labels and `class_of` each
+    area's class (-1: "ohne Zuordnung"): the legend is then the index's own classes, in
+    their order, instead of classes computed from the values.
     `geometry_url` is the versioned address of the level's FeatureCollection
     (cockpit/api/geometry.py, `properties.code` and `properties.name`); the figure holds
     that URL in every trace instead of the geometry, so a callback carries values only and
@@ -751,9 +771,12 @@ def choropleth_map(
     if not isinstance(geometry_url, str) or not geometry_url:
         raise ValueError("geometry_url must be the URL of the geometry route")
     ranked = df if isinstance(df, RankedRows) else RankedRows.of_frame(df)
-    base = ranked.memo(("map", geometry_url, unit, decimals, method, lang, title),
+    index_classes = tuple(classes) if classes is not None else None
+    base = ranked.memo(("map", geometry_url, unit, decimals, method, lang, title,
+                        index_classes),
                        lambda: _map_base(ranked, geometry_url, unit=unit, decimals=decimals,
-                                         method=method, lang=lang, title=title))
+                                         method=method, lang=lang, title=title,
+                                         classes=index_classes, class_of=class_of))
     traces = base.traces
     row = ranked.row_of.get(highlight) if highlight is not None else None
     if row is not None:
@@ -789,33 +812,51 @@ class _MapBase:
 
 
 def _map_base(ranked: RankedRows, geometry_url: str, *, unit: str, decimals: int,
-              method: str, lang: str, title: str | None) -> _MapBase:
+              method: str, lang: str, title: str | None,
+              classes: Sequence[str] | None = None,
+              class_of: Mapping[str, int] | None = None) -> _MapBase:
     t = _texts(lang)
     texts = ranked.texts(unit, decimals, lang)
     traces: list[dict[str, Any]] = []
     shown = np.flatnonzero(ranked.has_value)
-    classes = np.full(len(ranked), -1, dtype=np.int64)
+    classes_of_rows = np.full(len(ranked), -1, dtype=np.int64)
     class_lines: list[str] = []
     # The hover text of a shown row (value and note); None marks a suppressed row.
     hover_texts: list[Any] = [None if hidden else "" for hidden in ranked.hidden.tolist()]
     codes = ranked.codes
+    no_data = ~ranked.hidden & ~ranked.has_value
+    unclassified = np.zeros(len(ranked), dtype=bool)
+    index_class = None
+    if classes is not None:  # a composite index: its own ordered classes
+        of = class_of or {}
+        index_class = np.array([of.get(code, -1) for code in codes], dtype=np.int64)
+        unclassified = no_data & (index_class < 0)
+        no_data = no_data & ~unclassified
 
     if shown.size:
         values = ranked.value[shown]
-        breaks = class_breaks(values, method, k=len(CLASS_COLOURS))
-        n = max(len(breaks) - 1, 1)
-        scale = _stepped_colourscale(_class_colours(n))
-        short_unit = len(unit) <= 6
-        labels = _class_labels(breaks, unit=unit, decimals=decimals, lang=lang,
-                               with_unit=short_unit)
-        # Class i spans (breaks[i], breaks[i+1]], class 0 also holds the minimum (as
-        # assign_class, for all values at once).
-        inner = np.asarray(breaks[1:len(breaks) - 1], dtype=float)
-        classes[shown] = (np.searchsorted(inner, values, side="left") if len(breaks) >= 2
-                          else 0)
-        bar_title = t["quantile" if method == "quantile" else "equal"]
-        if unit and not short_unit:
-            bar_title += "<br>" + _wrap(unit)
+        if classes is not None and index_class is not None:
+            n = len(classes)
+            scale = _stepped_colourscale(index_colours(n))
+            labels = list(classes)
+            classes_of_rows[shown] = np.maximum(index_class[shown], 0)
+            bar_title = t["index_classes"]
+        else:
+            breaks = class_breaks(values, method, k=len(CLASS_COLOURS))
+            n = max(len(breaks) - 1, 1)
+            scale = _stepped_colourscale(_class_colours(n))
+            short_unit = len(unit) <= 6
+            labels = _class_labels(breaks, unit=unit, decimals=decimals, lang=lang,
+                                   with_unit=short_unit)
+            # Class i spans (breaks[i], breaks[i+1]], class 0 also holds the minimum (as
+            # assign_class, for all values at once).
+            inner = np.asarray(breaks[1:len(breaks) - 1], dtype=float)
+            classes_of_rows[shown] = (np.searchsorted(inner, values, side="left")
+                                      if len(breaks) >= 2 else 0)
+            bar_title = t["quantile" if method == "quantile" else "equal"]
+            if unit and not short_unit:
+                bar_title += "<br>" + _wrap(unit)
+    if shown:
         colourbar = {
             "title": {"text": bar_title, "side": "top", "font": {"size": SMALL_FONT_SIZE}},
             "tickmode": "array",
@@ -826,7 +867,7 @@ def _map_base(ranked: RankedRows, geometry_url: str, *, unit: str, decimals: int
             "outlinecolor": OUTLINE_COLOUR,
             "outlinewidth": 1,
             "thickness": 18,
-            "len": min(0.9, 0.18 * n + 0.1),
+            "len": min(0.9, (0.18 if n <= 5 else 0.07) * n + 0.1),
             "y": 1,
             "yanchor": "top",
         }
@@ -839,7 +880,7 @@ def _map_base(ranked: RankedRows, geometry_url: str, *, unit: str, decimals: int
         # instead of once per area; all share one colour scale, so the colours are those
         # of a single trace with z = class, and the first carries the colour bar.
         for c in range(n):
-            members = np.flatnonzero(classes == c).tolist()
+            members = np.flatnonzero(classes_of_rows == c).tolist()
             if not members:
                 continue
             trace = _map_trace(
@@ -857,8 +898,8 @@ def _map_base(ranked: RankedRows, geometry_url: str, *, unit: str, decimals: int
     for group, colour, label, text in (
         (ranked.hidden, SUPPRESSED_COLOUR, f"{SUPPRESSED_MARK} {t['suppressed']}",
          missing_texts[0]),
-        (~ranked.hidden & ~ranked.has_value, NO_DATA_COLOUR, f"– {t['no_data']}",
-         missing_texts[1]),
+        (no_data, NO_DATA_COLOUR, f"– {t['no_data']}", missing_texts[1]),
+        (unclassified, NO_DATA_COLOUR, f"○ {t['unclassified']}", t["unclassified"]),
     ):
         members = np.flatnonzero(group).tolist()
         if not members:
@@ -885,7 +926,7 @@ def _map_base(ranked: RankedRows, geometry_url: str, *, unit: str, decimals: int
         layout["annotations"] = [{"text": t["empty"], "x": 0.5, "y": 0.5, "xref": "paper",
                                   "yref": "paper", "showarrow": False,
                                   "font": {"size": FONT_SIZE}}]
-    return _MapBase(traces, layout, classes, class_lines, hover_texts, missing_texts)
+    return _MapBase(traces, layout, classes_of_rows, class_lines, hover_texts, missing_texts)
 
 
 def _escape_template(text: str) -> str:

@@ -10,7 +10,7 @@ from cockpit.catalog import DefinitionError, undeclared_levels
 from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
 from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
-from cockpit.indicators.registry import check_registry
+from cockpit.indicators.registry import Registry, check_registry
 from cockpit.territory.correspondence import check_correspondences
 from cockpit.territory.levels import read_levels
 
@@ -59,17 +59,44 @@ def check(inst: Installation, suppression: bool, role: str | None, area: str | N
         # Rules run against an empty schema; a run on the real data catches the rest.
         conn = inst.store.read()
         problems += undeclared_levels(catalog, read_levels(conn))
+        problems += index_level_problems(registry, read_levels(conn).ids)
         for indicator in registry:
             try:
                 compute_indicator(conn, indicator, correspondences=tables)
             except Exception as exc:  # noqa: BLE001 - report every failure, don't crash
                 problems.append(f"{indicator.path}: Fehler bei der Berechnung: {exc}")
+    if inst.store.exists() and not problems:
+        problems += index_computation_problems(inst, registry)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
         click.echo(f"{len(problems)} Problem(e) gefunden.", err=True)
         raise SystemExit(EXIT_FAILURE)
-    click.echo(f"OK: {len(registry)} Indikatoren und {len(catalog.datasets)} Datensätze geprüft.")
+    click.echo(f"OK: {len(registry)} Indikatoren, {len(registry.indices)} Indizes und "
+               f"{len(catalog.datasets)} Datensätze geprüft.")
+
+
+def index_level_problems(registry: Registry, levels: tuple[str, ...]) -> list[str]:
+    """Every level an index is computed on is one of the snapshot's levels."""
+    return [f"{index.path}: Ebene '{level}' gibt es im Datenbestand nicht (bekannt: "
+            f"{', '.join(levels)})"
+            for index in registry.indices.values() for level in index.levels
+            if level not in levels]
+
+
+def index_computation_problems(inst: Installation, registry: Registry) -> list[str]:
+    """Compute every index on the real data through the gate (as it is served)."""
+    from cockpit.access.gate import Gate
+
+    gate = Gate(inst)
+    gate.registry = registry
+    problems = []
+    for index in registry.indices.values():
+        try:
+            gate._index_parts(index)
+        except Exception as exc:  # noqa: BLE001 - report every failure, don't crash
+            problems.append(f"{index.path}: Fehler bei der Berechnung: {exc}")
+    return problems
 
 
 def check_suppression(inst: Installation, role: str | None, area: str | None,

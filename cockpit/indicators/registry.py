@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from cockpit.catalog import Catalog
 from cockpit.indicators.header import HeaderProblem, ParsedFile, parse_indicator_file
+from cockpit.indicators.index_spec import CompositeIndex, load_indices
 from cockpit.indicators.model import DEFAULT_MIN_COUNT, Indicator
 from cockpit.indicators.rules import RULES, Problem, RuleContext
 from cockpit.indicators.sandbox import empty_sandbox
@@ -25,10 +26,15 @@ class RegistryError(ValueError):
 
 @dataclass(frozen=True)
 class Registry:
-    """All valid indicators, in catalogue order (topic order, then file order)."""
+    """All valid indicators, in catalogue order (topic order, then file order).
+
+    Iterating gives the SQL indicators (what is computed from the store); composite
+    indices (queries/indices/*.yaml) are kept beside them, found by `get` and listed
+    with them by `everything`."""
 
     indicators: dict[str, Indicator]
     topics: dict[str, dict[str, str]]
+    indices: dict[str, CompositeIndex] = field(default_factory=dict)
 
     def __iter__(self) -> Iterator[Indicator]:
         return iter(self.indicators.values())
@@ -37,8 +43,15 @@ class Registry:
         return len(self.indicators)
 
     def get(self, indicator_id: str) -> Indicator | None:
-        """Return the indicator with this id, or None."""
-        return self.indicators.get(indicator_id)
+        """Return the indicator or index with this id, or None."""
+        return self.indicators.get(indicator_id) or self.indices.get(indicator_id)
+
+    def everything(self) -> list[Indicator]:
+        """Indicators and indices in catalogue order (an index after its topic's
+        indicators)."""
+        order = {topic: i for i, topic in enumerate(self.topics)}
+        return sorted([*self.indicators.values(), *self.indices.values()],
+                      key=lambda ind: (order.get(ind.topic, 99), ind.kind == "index"))
 
 
 def load_topics(data_dir: Path) -> dict[str, dict[str, str]]:
@@ -113,7 +126,10 @@ def check_registry(
     problems += _derived_from_problems(found, seen)
     topic_order = {topic: i for i, topic in enumerate(topics)}
     ordered = sorted(found, key=lambda ind: (topic_order.get(ind.topic, 99), str(ind.path)))
-    return Registry({ind.id: ind for ind in ordered}, topics), problems
+    valid = {ind.id: ind for ind in ordered}
+    indices, index_problems = load_indices(queries_dir, valid, topics)
+    problems += index_problems
+    return Registry(valid, topics, indices), problems
 
 
 def _derived_from_problems(found: list[Indicator], known: dict[str, Path]) -> list[Problem]:

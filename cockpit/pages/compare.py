@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import dash
@@ -356,6 +358,18 @@ def _comparison(gate, viewer, indicator_id: str, level: str, period: str,  # noq
     return comparison, previous
 
 
+def index_legend(gate, indicator, codes: Sequence[str], period: str) -> dict:  # noqa: ANN001
+    """For a composite index: its ordered classes and each area's class, so the map's
+    legend is the index's classes (cockpit/access/index_values.py); else nothing. `codes`
+    are the areas of rows the gate returned for this viewer (scoped and checked there)."""
+    if indicator.kind != "index":
+        return {}
+    found = [SimpleNamespace(area_code=code, period=period) for code in codes]
+    classes = gate.index_classes(indicator, found)
+    return {"classes": indicator.classes,
+            "class_of": {r.area_code: c[0] for r, c in zip(found, classes, strict=True)}}
+
+
 @callback(
     Output(BAR, "figure"), Output(MAP, "figure"), Output(GRID, "rowData"),
     Output(GRID, "columnDefs"), Output(CAPTION, "children"), Output(MESSAGE, "children"),
@@ -401,7 +415,8 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
                                      lambda: geometry_url(gate, viewer, level, period))
     area_map = choropleth_map(comparison.ranked, geojson, unit=unit, decimals=decimals,
                               method=method if method in METHODS else "quantile",
-                              highlight=highlight, lang=lang)
+                              highlight=highlight, lang=lang,
+                              **index_legend(gate, indicator, comparison.ranked.codes, period))
     caption = html.Div([
         html.P([html.Strong(indicator.title(lang)), f" · {format_period(period, lang)}"],
                className="mb-0"),

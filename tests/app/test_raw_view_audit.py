@@ -47,9 +47,10 @@ def test_profile_raw_view_logs_the_profile_area(clients, demo) -> None:
         assert entry["user"] == "demo-admin"
         assert entry["source"] == "web"
         # exactly what was returned: the profile's area and the city beside it (some
-        # indicators exist for the city only); never area=None
+        # indicators exist for the city only, composite indices only below it); never
+        # area=None
         assert entry["areas"] in ({"subdistrict": ["0301"], "city": ["00"]},
-                                  {"city": ["00"]}), entry
+                                  {"city": ["00"]}, {"subdistrict": ["0301"]}), entry
         assert entry["period"]
     hze = [e for e in entries if e["indicator"] == HZE]
     assert hze[0]["areas"]["subdistrict"] == ["0301"]
@@ -61,7 +62,8 @@ def test_profile_layout_with_raw_in_the_url_is_audited_too(clients, demo) -> Non
                        "?area=0102&raw=1").status_code == 200
     entries = _raw_views(demo, before)
     assert entries and all(e["areas"] in ({"subdistrict": ["0102"], "city": ["00"]},
-                                          {"city": ["00"]}) for e in entries)
+                                          {"city": ["00"]}, {"subdistrict": ["0102"]})
+                           for e in entries)
     assert any("subdistrict" in e["areas"] for e in entries)
     assert {e["user"] for e in entries} == {"demo-controlling"}
 

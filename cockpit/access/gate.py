@@ -339,8 +339,23 @@ class Gate(IndexGate):
 
     def _lazy(self, indicator: Indicator) -> bool:
         """Whether one period of the indicator can be computed alone: its SQL takes
-        `$period`, and its full table is not there yet (then that one answers)."""
-        return "period" in indicator.parameters and indicator.id not in self._tables
+        `$period`, and its full table is not there yet (then that one answers) — neither
+        in this worker nor as a shared file another worker has written."""
+        if "period" not in indicator.parameters or indicator.id in self._tables:
+            return False
+        return self._mapped(indicator) is None
+
+    def _mapped(self, indicator: Indicator) -> ValueTable | None:
+        """The full table from the shared file another worker wrote, kept from now on
+        (None without shared tables or when no worker has written it yet)."""
+        if self._shared is None:
+            return None
+        version = self._sync()
+        table = self._shared.find(version, self.inst.store.snapshot_path(version),
+                                  indicator.id, self._definition_key(indicator))
+        if table is not None and version == self._version:
+            self._tables[indicator.id] = table
+        return table
 
     def _period_candidates(self, indicator: Indicator) -> tuple[str, ...]:
         """The periods the indicator's datasets hold, oldest first (by end date): every

@@ -106,7 +106,7 @@ class _Sources:
             area = area_map[table.area_idx[keep]]
             period = period_map[table.period_idx[keep]]
             self.values[period, area, k] = table.numbers["value"][keep]
-            self.hidden[period, area, k] = table.flags["suppressed"][keep]
+            self.hidden[period, area, k] = table.suppressed[keep]
             self.present[period, area] = True
             self.level[area] = row_level[keep]
 

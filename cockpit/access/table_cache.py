@@ -63,14 +63,23 @@ class SharedTables:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def folder(self, version: str, snapshot: Path) -> Path:
-        """The folder of this data version (made 0700 on first use; older ones removed)."""
+    def _folder_of(self, version: str, snapshot: Path) -> Path:
         try:
             stat = snapshot.stat()
             identity = f"{stat.st_ino}-{stat.st_size}-{stat.st_mtime_ns}"
         except OSError:
             identity = "unknown"
-        folder = self.root / _SAFE.sub("_", f"{version}-{identity}")
+        return self.root / _SAFE.sub("_", f"{version}-{identity}")
+
+    def find(self, version: str, snapshot: Path, name: str, key: str) -> ValueTable | None:
+        """The table `name` with `key` of this data version if a worker has written it
+        (mapped), else None; makes no folder and computes nothing."""
+        path = self._folder_of(version, snapshot) / f"{_SAFE.sub('_', name)}.{key[:32]}.values"
+        return _try_load(path)
+
+    def folder(self, version: str, snapshot: Path) -> Path:
+        """The folder of this data version (made 0700 on first use; older ones removed)."""
+        folder = self._folder_of(version, snapshot)
         if not folder.is_dir():
             self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             os.chmod(self.root, 0o700)

@@ -856,7 +856,6 @@ def _map_base(ranked: RankedRows, geometry_url: str, *, unit: str, decimals: int
             bar_title = t["quantile" if method == "quantile" else "equal"]
             if unit and not short_unit:
                 bar_title += "<br>" + _wrap(unit)
-    if shown:
         colourbar = {
             "title": {"text": bar_title, "side": "top", "font": {"size": SMALL_FONT_SIZE}},
             "tickmode": "array",

@@ -104,7 +104,7 @@ def test_lazy_periods_equal_the_full_table_across_a_boundary_reform(
     full = Gate(inst)
     einwohner = full._table(full.registry.get("einwohner"))
     change = full._table(full.registry.get("bevoelkerungsentwicklung"))
-    converted = einwohner.flags["converted"] & einwohner.flags["suppressed"]
+    converted = einwohner.column("converted", np.arange(len(einwohner))) & einwohner.suppressed
     assert converted.any()  # the case is really there
     derived = {cell for cell in change.hidden_cells()
                if cell not in einwohner.hidden_cells()}

@@ -189,7 +189,9 @@ def test_a_new_data_version_gets_new_files_and_the_old_go(tmp_path: Path) -> Non
     root = tmp_path / "cache"
     gate = Gate(inst, shared=SharedTables(root))
     def latest(gate: Gate) -> tuple:
-        return _comparable(gate.rows(LEADER, "einwohner", area="01")[-1])
+        # All periods: the full table is what is shared (one period asked alone is
+        # computed by the worker itself, see test_lazy_periods).
+        return _comparable(gate.rows(LEADER, "einwohner", area="01", all_periods=True)[-1])
 
     before = latest(gate)
     first = {p.name for p in root.iterdir()}
@@ -225,3 +227,20 @@ def test_without_a_writable_folder_the_gate_computes_as_before(demo: Installatio
     gate = Gate(demo, shared=SharedTables(blocked / "values"))
     assert [_comparable(r) for r in gate.rows(COMMITTEE, "sgb2_quote", all_periods=True)] == [
         _comparable(r) for r in Gate(demo).rows(COMMITTEE, "sgb2_quote", all_periods=True)]
+
+
+def test_a_period_asked_alone_is_read_from_the_shared_file_when_there(
+        demo: Installation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One worker has computed the full table; the other answers one period from its file
+    # instead of computing that period itself.
+    first = Gate(demo, shared=SharedTables(tmp_path))
+    first.rows(LEADER, "sgb2_quote", all_periods=True)
+    second = Gate(demo, shared=SharedTables(tmp_path))
+
+    def no_computing(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise AssertionError("computed although the file was there")
+
+    monkeypatch.setattr(second, "_build_frame", no_computing)
+    period = first.periods(LEADER, "sgb2_quote")[-1]
+    assert [_comparable(r) for r in second.rows(LEADER, "sgb2_quote", period=period)] == [
+        _comparable(r) for r in first.rows(LEADER, "sgb2_quote", period=period)]

@@ -187,7 +187,7 @@ def test_changing_a_suppressed_value_changes_no_visible_index_output(demo,
     source = plain._table(registry.get("abgaenger_ohne_abschluss"))
     table = copy.copy(source)
     table.numbers = dict(source.numbers)
-    hidden = source.flags["suppressed"]
+    hidden = source.suppressed
     assert hidden.sum() > 10
     values = source.numbers["value"].copy()
     values[hidden] = np.where(np.isnan(values[hidden]), 1.0, values[hidden] * 50.0 + 7.0)

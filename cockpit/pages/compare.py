@@ -16,6 +16,7 @@ from cockpit.access.errors import GateError
 from cockpit.access.gate import AREA_PATTERN
 from cockpit.api.geometry import geometry_url
 from cockpit.app.callback_inputs import CellClick, ClickData, GridRowsRequest, Key, validated
+from cockpit.app.city_only import city_only_note, note_figure
 from cockpit.app.compare_table import compact_rows, grid_block, table_frame
 from cockpit.app.components import (
     default_level,
@@ -344,10 +345,14 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     bar = ranking_bar(rows, unit=unit, decimals=decimals, city_value=city_value,
                       highlight=highlight, lang=lang, city_label=top.name(lang),
                       own=_own_areas(gate, viewer))
-    geojson = geometry_url(gate, viewer, level, period)  # fetched once per data version
-    area_map = choropleth_map(rows, geojson, unit=unit, decimals=decimals,
-                              method=method if method in METHODS else "quantile",
-                              highlight=highlight, lang=lang)
+    only_top = city_only_note(level, gate.declared_levels(), lang)  # no map of one area
+    if only_top is not None:
+        area_map = note_figure(only_top)
+    else:
+        geojson = geometry_url(gate, viewer, level, period)  # fetched once per data version
+        area_map = choropleth_map(rows, geojson, unit=unit, decimals=decimals,
+                                  method=method if method in METHODS else "quantile",
+                                  highlight=highlight, lang=lang)
     caption = html.Div([
         html.P([html.Strong(indicator.title(lang)), f" · {format_period(period, lang)}"],
                className="mb-0"),

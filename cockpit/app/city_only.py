@@ -1,7 +1,7 @@
 """Indicators that exist only for the whole municipality: a note instead of a map.
 
-A map of the top level alone is one polygon (drawn as an inverted square by the map's
-fill rule), which says nothing; the comparison page shows this note in its place.
+A map of the top level alone is one polygon (it showed as an inverted square) and says
+nothing; the comparison page shows this note in its place.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from cockpit.territory.levels import Levels
 
 register_strings({
     "compare.city_only": {
-        "de": "Dieser Indikator liegt nur für {whole} insgesamt vor; Werte für Teilgebiete "
+        "de": "Dieser Indikator liegt nur für {whole} vor; Werte für Teilgebiete "
               "und damit eine Karte gibt es nicht.",
         "en": "This indicator exists only for {whole}; there are no values for smaller "
               "areas and therefore no map.",

@@ -86,6 +86,14 @@ register_strings({
         "de": "Einzahlungen Investitionstätigkeit", "en": "Investment receipts"},
     "budget.measure.auszahlungen_invest": {
         "de": "Auszahlungen Investitionstätigkeit", "en": "Investment payments"},
+    "budget.short.ertraege": {"de": "Erträge", "en": "Income"},
+    "budget.short.aufwendungen": {"de": "Aufwendungen", "en": "Expenses"},
+    "budget.short.einzahlungen_lfd": {"de": "Einzahlungen lfd.", "en": "Operating receipts"},
+    "budget.short.auszahlungen_lfd": {"de": "Auszahlungen lfd.", "en": "Operating payments"},
+    "budget.short.einzahlungen_invest": {"de": "Einzahlungen invest.",
+                                         "en": "Investment receipts"},
+    "budget.short.auszahlungen_invest": {"de": "Auszahlungen invest.",
+                                         "en": "Investment payments"},
     "budget.col.unit_bereich": {"de": "Produktbereich", "en": "Product area"},
     "budget.col.unit_gruppe": {"de": "Produktgruppe", "en": "Product group"},
     "budget.col.measure": {"de": "Position", "en": "Item"},
@@ -137,14 +145,30 @@ def _label(text: str, target: str) -> dbc.Label:
     return dbc.Label(text, html_for=target, className="fw-semibold small mb-1")
 
 
+GRID_OPTIONS = {"enableCellTextSelection": True, "tooltipShowDelay": 200}
+#: Above this many rows the grid scrolls in a fixed height, the total row pinned below
+#: (68 Finanzhaushalt rows would otherwise push the page far down); below it grows.
+GRID_SCROLL_ROWS = 16
+GRID_HEIGHT = "620px"
+
+
+def grid_layout(rows: int) -> tuple[dict, dict]:
+    """Grid options and style for a number of rows: growing, or scrolling when long."""
+    if rows > GRID_SCROLL_ROWS:
+        return {**GRID_OPTIONS, "domLayout": "normal"}, {"height": GRID_HEIGHT}
+    return {**GRID_OPTIONS, "domLayout": "autoHeight"}, {}
+
+
 def _grid(statement: str) -> dag.AgGrid:
     return dag.AgGrid(
         id=GRIDS[statement], rowData=[], columnDefs=[],
-        defaultColDef={"sortable": True, "resizable": True, "minWidth": 100},
+        # Headers wrap instead of being cut ("Fortgeschr. Ansatz (EUR)" in half a screen).
+        defaultColDef={"sortable": True, "resizable": True, "minWidth": 96,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         getRowId="params.data.row_id",
-        dashGridOptions={"domLayout": "autoHeight", "enableCellTextSelection": True,
-                         "tooltipShowDelay": 200},
+        dashGridOptions=GRID_OPTIONS,
         columnSize="responsiveSizeToFit",
+        style={"height": GRID_HEIGHT},  # the callback sets the layout that fits the rows
         className="ag-theme-alpine budget-grid",
     )
 
@@ -222,6 +246,7 @@ def grid_rows(table: pd.DataFrame, lang: str) -> list[dict]:
                   for k, v in record.items()}
         record["unit"] = f"{record['code']} {record['name']}".strip()
         record["position"] = t(f"budget.measure.{record['measure']}", lang)
+        record["short"] = t(f"budget.short.{record['measure']}", lang)
         record["row_id"] = f"{record['code'] or 'total'}:{record['measure']}"
         rows.append(record)
     return rows
@@ -240,11 +265,14 @@ def grid_columns(lang: str, *, drilled: bool, per_inhabitant: bool) -> list[dict
     amount = {"valueFormatter": number(places), "type": "rightAligned",
               "filter": "agNumberColumnFilter"}
     return [
-        {"field": "unit", "minWidth": 200, "tooltipField": "unit", "pinned": "left",
+        {"field": "unit", "minWidth": 190, "tooltipField": "unit", "pinned": "left",
+         "wrapText": True, "autoHeight": True, "cellStyle": {"lineHeight": "1.3",
+                                                            "padding": "4px 8px"},
          "headerName": t("budget.col.unit_gruppe" if drilled else "budget.col.unit_bereich",
                          lang)},
-        {"field": "position", "headerName": t("budget.col.measure", lang), "minWidth": 170,
-         "tooltipField": "position"},
+        {"field": "short", "headerName": t("budget.col.measure", lang), "minWidth": 130,
+         "tooltipField": "position", "wrapText": True, "autoHeight": True,
+         "cellStyle": {"lineHeight": "1.3", "padding": "4px 8px"}},
         *[{"field": stage, "headerName": f"{t(f'budget.col.{stage}', lang)} ({unit})",
            **amount} for stage in ("ansatz", "fortgeschrieben", "ergebnis")],
         {"field": "deviation", "headerName": f"{t('budget.col.deviation', lang)} ({unit})",
@@ -279,11 +307,12 @@ def budget_chart(table: pd.DataFrame, statement: str, *, basis: str, has_actual:
             customdata=texts, hovertemplate="%{y}<br>%{fullData.name}: %{customdata}"
                                             "<extra></extra>"))
     fig.update_layout(
-        barmode="group", height=max(260, 90 + 22 * len(units) * len(STATEMENTS[statement])),
+        barmode="group", height=max(260, 110 + len(units) * (10 + 9 * len(STATEMENTS[statement]))),
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.08, "yanchor": "top"},
+        # The unit is in the title; an axis title would collide with the legend below.
+        legend={"orientation": "h", "y": -0.04, "yanchor": "top"},
         yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"zeroline": True, "zerolinecolor": TEXT_COLOUR, "title": {"text": unit}},
+        xaxis={"zeroline": True, "zerolinecolor": TEXT_COLOUR},
     )
     return fig
 
@@ -297,6 +326,7 @@ def _empty_figure() -> dict:
     Output(GRIDS["ergebnis"], "columnDefs"), Output(GRIDS["ergebnis"], "dashGridOptions"),
     Output(CHARTS["finanz"], "figure"), Output(GRIDS["finanz"], "rowData"),
     Output(GRIDS["finanz"], "columnDefs"), Output(GRIDS["finanz"], "dashGridOptions"),
+    Output(GRIDS["ergebnis"], "style"), Output(GRIDS["finanz"], "style"),
     Output(CAPTION, "children"), Output(MESSAGE, "children"), Output(BACK, "style"),
     Input(YEAR, "value"), Input(BASIS, "value"), Input(VIEW, "value"),
     Input(BEREICH, "value"),
@@ -318,19 +348,20 @@ def show_budget(year: Key | None, basis: Key | None, view: Key | None,
         notice = (error_notice(exc, lang) if isinstance(exc, GateError)
                   else dbc.Alert(str(exc), color="danger"))
         empty = [_empty_figure(), [], [], {}]
-        return (*empty, *empty, None, notice, hidden)
+        return (*empty, *empty, {}, {}, None, notice, hidden)
     basis = basis if basis in BASES else BASES[0]
     bereich = bereich if bereich in frame.bereiche else None
     per_inhabitant = residents is not None
     unit = t("budget.unit_per_inhabitant" if per_inhabitant else "budget.unit_eur", lang)
     has_actual = closed(lines, year)
     outputs: list = []
-    options = {"domLayout": "autoHeight", "enableCellTextSelection": True,
-               "tooltipShowDelay": 200}
+    styles: list = []
     for statement in STATEMENTS:
         table = budget_table(lines, frame, statement=statement, period=year,
                              bereich=bereich, basis=basis, residents=residents)
         sums = totals(table, basis)
+        options, style = grid_layout(len(table))
+        styles.append(style)
         outputs += [
             budget_chart(table, statement, basis=basis, has_actual=has_actual, unit=unit,
                          decimals=2 if per_inhabitant else 0, lang=lang),
@@ -352,7 +383,7 @@ def show_budget(year: Key | None, basis: Key | None, view: Key | None,
         key = ("budget.residents", {"n": format_number(residents, 0, lang), "year": year}) \
             if per_inhabitant else ("budget.no_residents", {"year": year})
         notes.append(html.P(t(key[0], lang, **key[1]), className="small mb-1"))
-    return (*outputs, html.Div(notes), None, {} if bereich else hidden)
+    return (*outputs, *styles, html.Div(notes), None, {} if bereich else hidden)
 
 
 @callback(

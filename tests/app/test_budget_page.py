@@ -18,7 +18,8 @@ OUTPUTS = [
     "budget-grid-ergebnis.columnDefs", "budget-grid-ergebnis.dashGridOptions",
     "budget-chart-finanz.figure", "budget-grid-finanz.rowData",
     "budget-grid-finanz.columnDefs", "budget-grid-finanz.dashGridOptions",
-    "budget-caption.children", "budget-message.children", "budget-back.style",
+    "budget-grid-ergebnis.style", "budget-grid-finanz.style", "budget-caption.children",
+    "budget-message.children", "budget-back.style",
 ]
 
 
@@ -104,6 +105,11 @@ def test_drill_down_to_produktgruppen(clients) -> None:
                          ensure_ascii=False)
     assert "Produktgruppen des Produktbereichs 06 Kinder-, Jugend- und Familienhilfe" in caption
     assert groups.json["response"]["budget-back"]["style"] == {}
+    # Eight rows grow with the page; the 68 Finanzhaushalt rows scroll in a fixed height.
+    assert groups.json["response"]["budget-grid-ergebnis"]["style"] == {}
+    whole_page = show(clients["committee"]).json["response"]
+    assert whole_page["budget-grid-finanz"]["style"] == {"height": "620px"}
+    assert whole_page["budget-grid-finanz"]["dashGridOptions"]["domLayout"] == "normal"
 
 
 def test_per_inhabitant_view(clients, demo) -> None:

@@ -101,7 +101,15 @@ def _missing(value: float) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def budget_table(
+TABLE_COLUMNS = ["code", "name", "measure", *AMOUNT_COLUMNS, "deviation_pct"]
+
+
+def budget_table(lines: pd.DataFrame, frame: Produktrahmen, **options: object) -> pd.DataFrame:
+    """`budget_records` as a frame (columns TABLE_COLUMNS)."""
+    return pd.DataFrame(budget_records(lines, frame, **options), columns=TABLE_COLUMNS)
+
+
+def budget_records(
     lines: pd.DataFrame,
     frame: Produktrahmen,
     *,
@@ -110,7 +118,7 @@ def budget_table(
     bereich: str | None = None,
     basis: str = "fortgeschrieben",
     residents: float | None = None,
-) -> pd.DataFrame:
+) -> list[dict]:
     """Plan against actual of one statement (`ergebnis` or `finanz`) and year.
 
     Without `bereich` one row per Produktbereich and position, with `bereich` one per
@@ -119,27 +127,33 @@ def budget_table(
     Columns: code, name, measure, ansatz, fortgeschrieben, ergebnis, deviation (Ergebnis
     minus `basis`), deviation_pct. With `residents` every amount is per inhabitant
     (the percentages are the same). Ergebnis is None for a year not yet closed.
+    Records, not a frame: a year holds a few hundred lines, and pandas' overhead per
+    operation would be most of the time of the page's callback.
     """
     if statement not in STATEMENTS or basis not in BASES:
         raise ValueError(f"unknown statement {statement!r} or basis {basis!r}")
     measures = STATEMENTS[statement]
-    chosen = lines[(lines["period"] == period) & lines["measure"].isin(measures)]
-    if bereich is not None:
-        chosen = chosen[chosen["category"].str[:2] == bereich]
-        units = frame.gruppen_of(bereich)
-        keys = chosen["category"]
-    else:
-        units = sorted(frame.bereiche)
-        keys = chosen["category"].str[:2]
-    sums = (chosen.assign(unit=keys.to_numpy())
-            .pivot_table(index=["unit", "measure"], columns="variant", values="value",
-                         aggfunc="sum"))
-    rows = []
+    sums: dict[tuple[str, str, str], float] = {}
+    for year, category, measure, stage, value in zip(
+            lines["period"].to_numpy(), lines["category"].to_numpy(),
+            lines["measure"].to_numpy(), lines["variant"].to_numpy(),
+            lines["value"].to_numpy(), strict=True):
+        if year != period or measure not in measures or value != value:  # NaN: no value
+            continue
+        if bereich is not None:
+            if category[:2] != bereich:
+                continue
+            unit = category
+        else:
+            unit = frame.bereich_of(category)
+        key = (unit, measure, stage)
+        sums[key] = sums.get(key, 0.0) + float(value)
+    units = frame.gruppen_of(bereich) if bereich is not None else sorted(frame.bereiche)
     divisor = residents if residents else 1.0
+    rows = []
     for unit in units:
         for measure in measures:
-            stages = sums.loc[(unit, measure)] if (unit, measure) in sums.index else None
-            amounts = {stage: _amount(stages, stage) for stage in STAGES}
+            amounts = {stage: sums.get((unit, measure, stage)) for stage in STAGES}
             if all(value is None for value in amounts.values()):
                 continue  # a Produktgruppe without this position
             difference, pct = deviation(amounts["ergebnis"], amounts[basis])
@@ -149,27 +163,32 @@ def budget_table(
                 if row[column] is not None:
                     row[column] = row[column] / divisor
             rows.append(row)
-    columns = ["code", "name", "measure", *AMOUNT_COLUMNS, "deviation_pct"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _amount(stages: pd.Series | None, stage: str) -> float | None:
-    if stages is None or stage not in stages.index or pd.isna(stages[stage]):
-        return None
-    return float(stages[stage])
+    return rows
 
 
 def totals(table: pd.DataFrame, basis: str = "fortgeschrieben") -> pd.DataFrame:
+    """`total_records` of a budget table, as a frame."""
+    return pd.DataFrame(total_records(table.to_dict("records"), basis), columns=TABLE_COLUMNS)
+
+
+def total_records(records: list[dict], basis: str = "fortgeschrieben") -> list[dict]:
     """One total row per position of a budget table (the sum of the rows shown); the
     deviation in percent is recomputed from the sums, never averaged."""
     rows = []
-    for measure, part in table.groupby("measure", sort=False):
-        sums = {column: (float(part[column].sum()) if part[column].notna().any() else None)
-                for column in ("ansatz", "fortgeschrieben", "ergebnis")}
+    for measure in dict.fromkeys(r["measure"] for r in records):
+        part = [r for r in records if r["measure"] == measure]
+        sums = {}
+        for column in ("ansatz", "fortgeschrieben", "ergebnis"):
+            present = [r[column] for r in part if not _absent(r[column])]
+            sums[column] = float(sum(present)) if present else None
         difference, pct = deviation(sums["ergebnis"], sums[basis])
         rows.append({"code": "", "name": "Summe", "measure": measure, **sums,
                      "deviation": difference, "deviation_pct": pct})
-    return pd.DataFrame(rows, columns=table.columns)
+    return rows
+
+
+def _absent(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def budget_periods(lines: pd.DataFrame) -> list[str]:

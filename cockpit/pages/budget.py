@@ -12,15 +12,13 @@ from __future__ import annotations
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-import pandas as pd
-import plotly.graph_objects as go
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from cockpit.access.errors import GateError
 from cockpit.app.callback_inputs import CellClick, Key, validated
 from cockpit.app.components import error_notice, pick
-from cockpit.app.figures import OKABE_ITO, TEXT_COLOUR, _new_figure
+from cockpit.app.figures import _TEMPLATE_JSON, OKABE_ITO, TEXT_COLOUR
 from cockpit.app.formatting import format_number, format_period
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
@@ -29,9 +27,9 @@ from cockpit.budget import (
     STATEMENTS,
     Produktrahmen,
     budget_periods,
-    budget_table,
+    budget_records,
     closed,
-    totals,
+    total_records,
 )
 from cockpit.catalog import DefinitionError
 
@@ -196,7 +194,7 @@ def layout(year: str | None = None, basis: str | None = None, view: str | None =
         return html.Div([heading, dbc.Alert(t("budget.no_data", lang), color="info")])
     # The newest closed year by default: the one with a deviation to talk about.
     lines = desk.lines()
-    closed_years = [y for y in years if closed(lines, y)]
+    closed_years = sorted(set(lines.loc[lines["variant"] == "ergebnis", "period"]))
     year = pick(year, years, closed_years[-1] if closed_years else years[-1])
     bereich = pick(bereich, list(frame.bereiche), "")
     controls = dbc.Row([
@@ -238,11 +236,11 @@ def layout(year: str | None = None, basis: str | None = None, view: str | None =
 # -- pure shaping: table -> grid rows, columns and chart --------------------------------------
 
 
-def grid_rows(table: pd.DataFrame, lang: str) -> list[dict]:
-    """Rows for one grid: the table's numbers, the position's name and a stable row id."""
+def grid_rows(records: list[dict], lang: str) -> list[dict]:
+    """Rows for one grid: the records' numbers, the position's name and a stable row id."""
     rows = []
-    for record in table.to_dict("records"):
-        record = {k: (None if isinstance(v, float) and pd.isna(v) else v)
+    for record in records:
+        record = {k: (None if isinstance(v, float) and v != v else v)  # NaN: no value
                   for k, v in record.items()}
         record["unit"] = f"{record['code']} {record['name']}".strip()
         record["position"] = t(f"budget.measure.{record['measure']}", lang)
@@ -283,38 +281,43 @@ def grid_columns(lang: str, *, drilled: bool, per_inhabitant: bool) -> list[dict
     ]
 
 
-def budget_chart(table: pd.DataFrame, statement: str, *, basis: str, has_actual: bool,
-                 unit: str, decimals: int, lang: str) -> go.Figure:
+def budget_chart(records: list[dict], statement: str, *, basis: str, has_actual: bool,
+                 unit: str, decimals: int, lang: str) -> dict:
     """Horizontal bars per Produktbereich (or Produktgruppe), one colour per position: the
-    deviation of the Ergebnis from the plan, or the plan itself for a year not closed."""
+    deviation of the Ergebnis from the plan, or the plan itself for a year not closed.
+
+    A plain figure dict: plotly's Figure objects validate every property and cost more
+    than the rest of the callback."""
     basis_text = t(f"budget.basis_name.{basis}", lang)
     column = "deviation" if has_actual else basis
     title = t("budget.chart_deviation" if has_actual else "budget.chart_plan", lang,
               basis=basis_text, unit=unit)
-    fig = _new_figure(lang, title)
-    units = list(dict.fromkeys(table["code"]))
-    labels = {code: f"{code} {name}" for code, name in zip(table["code"], table["name"],
-                                                            strict=True)}
+    units = list(dict.fromkeys(r["code"] for r in records))
+    labels = {r["code"]: f"{r['code']} {r['name']}" for r in records}
+    values = {(r["code"], r["measure"]): r[column] for r in records}
+    traces = []
     for index, measure in enumerate(STATEMENTS[statement]):
-        part = table[table["measure"] == measure].set_index("code")
-        values = [float(part.at[code, column]) if code in part.index
-                  and pd.notna(part.at[code, column]) else None for code in units]
-        texts = [format_number(v, decimals, lang) if v is not None else "–" for v in values]
-        fig.add_trace(go.Bar(
-            y=[labels[c] for c in units], x=values, orientation="h",
-            name=t(f"budget.measure.{measure}", lang),
-            marker={"color": OKABE_ITO[index % len(OKABE_ITO)]},
-            customdata=texts, hovertemplate="%{y}<br>%{fullData.name}: %{customdata}"
-                                            "<extra></extra>"))
-    fig.update_layout(
-        barmode="group", height=max(260, 110 + len(units) * (10 + 9 * len(STATEMENTS[statement]))),
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xs = [values.get((code, measure)) for code in units]
+        xs = [None if x is None or x != x else float(x) for x in xs]  # NaN: no value
+        traces.append({
+            "type": "bar", "orientation": "h", "y": [labels[c] for c in units], "x": xs,
+            "name": t(f"budget.measure.{measure}", lang),
+            "marker": {"color": OKABE_ITO[index % len(OKABE_ITO)]},
+            "customdata": [format_number(x, decimals, lang) for x in xs],
+            "hovertemplate": "%{y}<br>%{fullData.name}: %{customdata}<extra></extra>",
+        })
+    height = max(260, 110 + len(units) * (10 + 9 * len(STATEMENTS[statement])))
+    return {"data": traces, "layout": {
+        "template": _TEMPLATE_JSON, "separators": ",." if lang != "en" else ".,",
+        "title": {"text": title, "x": 0, "xanchor": "left",
+                  "font": {"size": 16, "color": TEXT_COLOUR}},
+        "barmode": "group", "height": height,
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
         # The unit is in the title; an axis title would collide with the legend below.
-        legend={"orientation": "h", "y": -0.04, "yanchor": "top"},
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"zeroline": True, "zerolinecolor": TEXT_COLOUR},
-    )
-    return fig
+        "legend": {"orientation": "h", "y": -0.04, "yanchor": "top"},
+        "yaxis": {"autorange": "reversed", "automargin": True},
+        "xaxis": {"zeroline": True, "zerolinecolor": TEXT_COLOUR},
+    }}
 
 
 def _empty_figure() -> dict:
@@ -357,18 +360,17 @@ def show_budget(year: Key | None, basis: Key | None, view: Key | None,
     outputs: list = []
     styles: list = []
     for statement in STATEMENTS:
-        table = budget_table(lines, frame, statement=statement, period=year,
-                             bereich=bereich, basis=basis, residents=residents)
-        sums = totals(table, basis)
-        options, style = grid_layout(len(table))
+        records = budget_records(lines, frame, statement=statement, period=year,
+                                 bereich=bereich, basis=basis, residents=residents)
+        sums = [{**r, "name": t("budget.total", lang)} for r in total_records(records, basis)]
+        options, style = grid_layout(len(records))
         styles.append(style)
         outputs += [
-            budget_chart(table, statement, basis=basis, has_actual=has_actual, unit=unit,
+            budget_chart(records, statement, basis=basis, has_actual=has_actual, unit=unit,
                          decimals=2 if per_inhabitant else 0, lang=lang),
-            grid_rows(table, lang),
+            grid_rows(records, lang),
             grid_columns(lang, drilled=bereich is not None, per_inhabitant=per_inhabitant),
-            {**options, "pinnedBottomRowData": grid_rows(
-                sums.assign(name=t("budget.total", lang)), lang)},
+            {**options, "pinnedBottomRowData": grid_rows(sums, lang)},
         ]
     notes = [html.P(t("budget.source", lang, basis=t(f"budget.basis_name.{basis}", lang)),
                     className="small text-body-secondary mb-1")]

@@ -89,6 +89,19 @@ def load_produktrahmen(data_dir: Path, dataset: Dataset | None = None) -> Produk
     return frame
 
 
+def check_produktrahmen(data_dir: Path, datasets: dict[str, Dataset]) -> list[str]:
+    """Problems of data/produktrahmen.yaml against the budget dataset, for `cockpit
+    check` (none when the installation has no budget dataset)."""
+    dataset = datasets.get(BUDGET_DATASET)
+    if dataset is None:
+        return []
+    try:
+        load_produktrahmen(data_dir, dataset)
+    except DefinitionError as exc:
+        return [str(exc)]
+    return []
+
+
 def deviation(actual: float | None, plan: float | None) -> tuple[float | None, float | None]:
     """Ergebnis minus plan in EUR, and in percent of the plan (None without a plan > 0)."""
     if actual is None or plan is None or _missing(actual) or _missing(plan):

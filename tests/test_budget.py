@@ -14,6 +14,7 @@ from cockpit.budget import (
     Produktrahmen,
     budget_periods,
     budget_table,
+    check_produktrahmen,
     closed,
     deviation,
     load_produktrahmen,
@@ -194,3 +195,14 @@ def test_missing_produktrahmen_or_unnamed_produktgruppe(tmp_path: Path) -> None:
     dataset = load_catalog(DATA).datasets["haushalt"]
     with pytest.raises(DefinitionError, match=r"0102.*fehlen unter produktgruppen"):
         load_produktrahmen(tmp_path, dataset)
+
+
+def test_check_reports_the_produktrahmen_only_with_a_budget_dataset(tmp_path: Path) -> None:
+    datasets = load_catalog(DATA).datasets
+    assert check_produktrahmen(DATA, datasets) == []
+    (tmp_path / "produktrahmen.yaml").write_text(
+        "produktbereiche: {'01': A}\nproduktgruppen: {'0101': B}\n", encoding="utf-8")
+    (problem,) = check_produktrahmen(tmp_path, datasets)
+    assert "fehlen unter produktgruppen" in problem
+    without = {k: v for k, v in datasets.items() if k != "haushalt"}
+    assert check_produktrahmen(tmp_path, without) == []

@@ -263,7 +263,7 @@ def grid_columns(lang: str, *, drilled: bool, per_inhabitant: bool) -> list[dict
     amount = {"valueFormatter": number(places), "type": "rightAligned",
               "filter": "agNumberColumnFilter"}
     return [
-        {"field": "unit", "minWidth": 190, "tooltipField": "unit", "pinned": "left",
+        {"field": "unit", "minWidth": 190, "tooltipField": "unit",
          "wrapText": True, "autoHeight": True, "cellStyle": {"lineHeight": "1.3",
                                                             "padding": "4px 8px"},
          "headerName": t("budget.col.unit_gruppe" if drilled else "budget.col.unit_bereich",

@@ -41,6 +41,7 @@ from cockpit.territory.correspondence import converted_hidden
 from cockpit.territory.levels import Levels, demo_levels, read_levels
 
 if TYPE_CHECKING:
+    from cockpit.access.budget import BudgetDesk
     from cockpit.access.delivery import DeliveryDesk
 
 # 2024, 2024-H1, 2024-Q3 or 2024-06 (cockpit.periods is the one definition).
@@ -810,6 +811,14 @@ class Gate(IndexGate):
         from cockpit.access.delivery import DeliveryDesk  # imports ingest; only needed here
 
         return DeliveryDesk(self.inst, require_login(viewer), self._audit)
+
+    # -- budget ------------------------------------------------------------------
+    def budget(self, viewer: Viewer | None) -> BudgetDesk:
+        """The Haushalt lines this viewer may see (cockpit/access/budget.py): the
+        indicators' role and classification rule, applied to the budget dataset."""
+        from cockpit.access.budget import BudgetDesk  # reads the catalogue; only needed here
+
+        return BudgetDesk(self, require_login(viewer))
 
 
 def _select(table: ValueTable, scope: Scope, level: str | None, period: str | None,

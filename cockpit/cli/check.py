@@ -6,6 +6,7 @@ import json
 
 import click
 
+from cockpit.budget import check_produktrahmen
 from cockpit.catalog import DefinitionError, undeclared_levels
 from cockpit.cli.main import EXIT_BAD_INPUT, EXIT_FAILURE, cli, fail
 from cockpit.context import Installation
@@ -55,6 +56,7 @@ def check(inst: Installation, suppression: bool, role: str | None, area: str | N
     tables, found = check_correspondences(
         inst.settings.data_dir, inst.area_codes() if inst.store.exists() else None)
     problems += found
+    problems += check_produktrahmen(inst.settings.data_dir, catalog.datasets)  # Haushalt
     if inst.store.exists():
         # Rules run against an empty schema; a run on the real data catches the rest.
         conn = inst.store.read()

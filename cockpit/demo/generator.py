@@ -16,6 +16,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from cockpit.demo.budget import budget_rows
 from cockpit.store.schema import DIMENSIONS, TOTAL
 
 SEED = 20121231
@@ -461,5 +462,7 @@ def generate_observations(city_code: str) -> list[Row]:
         rows += _ferienprogramm(code, cells)
         rows += _vhs(code, cells)
     rows += _berufsbildung(city_code, city_18_20)
-    rows += _haushalt(city_code)
+    totals = list(_haushalt(city_code))
+    rows += totals
+    rows += budget_rows(totals)  # the same budget by Produktgruppe (cockpit/demo/budget.py)
     return rows

@@ -19,6 +19,7 @@ from cockpit.access.errors import GateError
 from cockpit.access.gate import AREA_PATTERN
 from cockpit.api.geometry import geometry_url
 from cockpit.app.callback_inputs import CellClick, ClickData, GridRowsRequest, Key, validated
+from cockpit.app.city_only import city_only_note, note_figure
 from cockpit.app.compare_table import grid_block
 from cockpit.app.comparison import CityRows, Comparison, PreviousValues
 from cockpit.app.components import (
@@ -409,14 +410,18 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     bar = ranking_bar(comparison.ranked, unit=unit, decimals=decimals,
                       city_value=city.value, highlight=highlight, lang=lang,
                       city_label=top.name(lang), own=_own_areas(gate, viewer))
-    # Fetched by the browser once per data version; the URL is the same for every
-    # comparison of this level and period (kept with it).
-    geojson = comparison.ranked.memo(("geometry_url", flask.request.script_root),
-                                     lambda: geometry_url(gate, viewer, level, period))
-    area_map = choropleth_map(comparison.ranked, geojson, unit=unit, decimals=decimals,
-                              method=method if method in METHODS else "quantile",
-                              highlight=highlight, lang=lang,
-                              **index_legend(gate, indicator, comparison.ranked.codes, period))
+    only_top = city_only_note(level, gate.declared_levels(), lang)  # no map of one area
+    if only_top is not None:
+        area_map = note_figure(only_top)
+    else:
+        # Fetched by the browser once per data version; the URL is the same for every
+        # comparison of this level and period (kept with it).
+        geojson = comparison.ranked.memo(("geometry_url", flask.request.script_root),
+                                         lambda: geometry_url(gate, viewer, level, period))
+        area_map = choropleth_map(
+            comparison.ranked, geojson, unit=unit, decimals=decimals,
+            method=method if method in METHODS else "quantile", highlight=highlight,
+            lang=lang, **index_legend(gate, indicator, comparison.ranked.codes, period))
     caption = html.Div([
         html.P([html.Strong(indicator.title(lang)), f" · {format_period(period, lang)}"],
                className="mb-0"),

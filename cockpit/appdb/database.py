@@ -103,7 +103,9 @@ MIGRATIONS: list[str] = [
     # cockpit/appdb/overview_cards.py)
     """
     CREATE TABLE targets (
-        id           INTEGER PRIMARY KEY,
+        -- AUTOINCREMENT: a deleted target's id is never given again, so its history
+        -- (keyed by target_id) never mixes with a later target's
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
         indicator_id TEXT NOT NULL,
         area_code    TEXT NOT NULL,
         target_value REAL NOT NULL,

@@ -93,6 +93,8 @@ register_strings({
     "overview.compare_link": {"de": "Vergleich", "en": "Comparison"},
     "overview.timeseries_link": {"de": "Zeitreihe", "en": "Time series"},
     "overview.trend": {"de": "Verlauf {first} bis {last}", "en": "Trend {first} to {last}"},
+    "overview.setup_link": {"de": "Übersicht je Rolle einrichten",
+                            "en": "Set up the overview per role"},
     "overview.empty": {"de": "Für Ihre Rolle sind keine Kennzahlen für die Übersicht "
                              "festgelegt.",
                        "en": "No key figures are configured for your role."},
@@ -375,6 +377,10 @@ def layout(raw: str | None = None, **_: str) -> html.Div:
     if base.may_view_raw:
         header.append(dbc.Switch(id=RAW, label=t("raw.toggle", lang), value=raw_on,
                                  className="mb-3"))
+    if base.role in ("admin", "controlling"):  # the page itself checks on the server
+        header.append(html.P(dcc.Link(t("overview.setup_link", lang),
+                                      href=dash.get_relative_path("/uebersicht-einrichten")),
+                             className="small no-print"))
     return html.Div([
         *header,
         html.Div(_cards(viewer, lang), id=CARDS, **{"aria-live": "polite"}),

@@ -31,9 +31,11 @@ from cockpit.appdb.overview_cards import (
 from cockpit.roles import ROLES as ALL_ROLES
 
 ROLES = ("admin", "controlling")
+# Not in the menu (it is full): linked from the pages Zielwerte and Übersicht for the
+# roles that may use it.
 dash.register_page(__name__, path="/uebersicht-einrichten", name="Übersicht einrichten",
                    order=6, label_key="nav.overview_cards", title="Übersicht einrichten",
-                   roles=list(ROLES))
+                   roles=list(ROLES), hidden=True)
 
 ROLE = "cards-role"
 CARDS = "cards-choice"

@@ -68,6 +68,10 @@ register_strings({
               "target value, target year and status. Every change is recorded with person "
               "and time.",
     },
+    "targets.cards_link": {"de": "Welche Kennzahlen jede Rolle auf der Übersicht sieht, "
+                                 "legen Sie unter „Übersicht einrichten“ fest.",
+                           "en": "Which key figures each role sees on the overview is set "
+                                 "under “Set up overview”."},
     "targets.rule_heading": {"de": "Wie der Zielstatus bestimmt wird",
                              "en": "How the target status is determined"},
     "targets.rule": {
@@ -246,7 +250,8 @@ def _targets_table(gate: Gate, viewer: Viewer, targets: list[Target], lang: str)
         return html.P(t("targets.none", lang), className="text-body-secondary")
     names = _area_names(gate, viewer, lang)
     head = [t("targets.indicator", lang), t("targets.area", lang), t("targets.value", lang),
-            t("targets.year", lang), t("targets.direction", lang), t("targets.corridor", lang),
+            t("targets.year", lang), t("targets.direction", lang),
+            t("targets.label.corridor", lang),
             t("targets.col.base", lang), t("targets.col.latest", lang),
             t("targets.col.status", lang), t("targets.col.set_by", lang),
             t("targets.col.changed_by", lang)]
@@ -347,8 +352,10 @@ def layout(**_: str) -> html.Div:
     directions = [{"label": t(f"target.direction.{d}", lang), "value": d} for d in DIRECTIONS]
     return html.Div([
         heading,
-        html.P(t("targets.intro", lang), className="text-body-secondary",
-               style={"maxWidth": "60rem"}),
+        html.P([t("targets.intro", lang), " ",
+                dcc.Link(t("targets.cards_link", lang),
+                         href=dash.get_relative_path("/uebersicht-einrichten"))],
+               className="text-body-secondary", style={"maxWidth": "60rem"}),
         html.Details([html.Summary(t("targets.rule_heading", lang)),
                       html.P(t("targets.rule", lang), className="small mt-2 targets-rule",
                              style={"maxWidth": "60rem"})], className="mb-3", open=True),

@@ -59,15 +59,20 @@ def file_defaults(demo):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_editors_have_the_page_and_its_menu_entry(clients, role: str) -> None:
+def test_only_editors_have_the_page_and_links_to_it(clients, role: str) -> None:
     page = response_text(render_page(clients[role], "/uebersicht-einrichten"))
     shell = response_text(clients[role].get("/_dash-layout"))
+    overview = response_text(render_page(clients[role], "/"))
+    targets = response_text(render_page(clients[role], "/zielwerte"))
+    assert '"href": "/uebersicht-einrichten"' not in shell  # linked, not in the menu
     if role in EDITORS:
         assert "cards-save" in page
-        assert '"href": "/uebersicht-einrichten"' in shell
+        assert '"href": "/uebersicht-einrichten"' in overview
+        assert '"href": "/uebersicht-einrichten"' in targets
     else:
         assert "Die Übersicht richten nur Controlling und Administration ein." in page
-        assert "cards-save" not in page and '"href": "/uebersicht-einrichten"' not in shell
+        assert "cards-save" not in page
+        assert "/uebersicht-einrichten" not in overview + targets
 
 
 @pytest.mark.parametrize("role", OTHERS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from contextlib import closing
+from datetime import date
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ OUTPUTS = ["targets-list.children", "targets-history.children", "targets-message
            "targets-editing.data"]
 BASE_OUTPUTS = ["targets-base.options", "targets-base.value"]
 SYMBOLS = ("✔", "⚠", "✖")
+# Target years entered in the form must not lie in the past, whenever the tests run.
+FUTURE, LATER = str(date.today().year + 4), str(date.today().year + 5)
 WORDS = ("auf Kurs", "gefährdet", "nicht auf Kurs")
 
 
@@ -118,7 +121,7 @@ def test_only_editors_have_the_page_and_its_menu_entry(clients, role: str) -> No
 @pytest.mark.parametrize("role", OTHERS)
 def test_every_callback_refuses_other_roles(clients, demo, role: str) -> None:
     client = clients[role]
-    response = save(client, indicator="sgb2_quote", area="00", value="9", year="2030",
+    response = save(client, indicator="sgb2_quote", area="00", value="9", year=FUTURE,
                     direction="fall")
     assert response.status_code == 403
     put(demo, "sgb2_quote", "00", 9.0, 2030, "fall", "2020")
@@ -147,13 +150,13 @@ def test_every_callback_refuses_other_roles(clients, demo, role: str) -> None:
 def test_save_edit_delete_with_history(app_server, clients, demo, role: str) -> None:
     client = clients[role]
     user = app_server.demo_passwords[role][0]
-    response = save(client, indicator="sgb2_quote", area="00", value="9,5", year="2030",
+    response = save(client, indicator="sgb2_quote", area="00", value="9,5", year=FUTURE,
                     direction="fall", corridor="0,2", base="2020")
     assert "gespeichert" in response_text(response)
     [target] = stored(demo)
     assert (target.indicator_id, target.area_code, target.target_value, target.target_year,
             target.direction, target.corridor, target.base_period) == (
-        "sgb2_quote", "00", 9.5, 2030, "fall", 0.2, "2020")
+        "sgb2_quote", "00", 9.5, int(FUTURE), "fall", 0.2, "2020")
     assert target.created_by == user
     listing = response_text(response)
     assert "SGB-II-Quote" in listing and any(word in listing for word in WORDS)
@@ -162,15 +165,15 @@ def test_save_edit_delete_with_history(app_server, clients, demo, role: str) -> 
     response = post(client, changed, edits=edits)
     assert [out(response, f"targets-{n}", "value") for n in
             ("indicator", "area", "value", "year", "direction", "corridor")] == [
-        "sgb2_quote", "00", "9,5", "2030", "fall", "0,2"]
+        "sgb2_quote", "00", "9,5", FUTURE, "fall", "0,2"]
     assert out(response, "targets-editing", "data") == target.id
 
-    response = save(client, indicator="sgb2_quote", area="00", value="8", year="2031",
+    response = save(client, indicator="sgb2_quote", area="00", value="8", year=LATER,
                     direction="fall", base="2020", editing=target.id)
     assert "gespeichert" in response_text(response)
     [after] = stored(demo)
     assert (after.id, after.target_value, after.target_year, after.corridor) == (
-        target.id, 8.0, 2031, None)
+        target.id, 8.0, int(LATER), None)
 
     changed, deletes = button("delete", target.id)
     response = post(client, changed, deletes=deletes)
@@ -201,7 +204,7 @@ def test_save_edit_delete_with_history(app_server, clients, demo, role: str) -> 
 ])
 def test_bad_input_gets_a_german_message_and_changes_nothing(clients, demo, fields: dict,
                                                              message: str) -> None:
-    good = {"indicator": "sgb2_quote", "area": "00", "value": "9", "year": "2030",
+    good = {"indicator": "sgb2_quote", "area": "00", "value": "9", "year": FUTURE,
             "direction": "fall", "base": "2020"}
     response = save(clients["controlling"], **{**good, **fields})
     text = response_text(response)
@@ -218,8 +221,8 @@ def test_tampered_ids_and_types_change_nothing(clients, demo) -> None:
         changed, deletes = button("delete", bad)
         assert "Unbekannter Zielwert" in response_text(post(client, changed, deletes=deletes))
     assert save(client, indicator=["sgb2_quote"], area="00", value="9",
-                year="2030").status_code == 400
-    assert save(client, indicator="sgb2_quote", area="00", value="9", year="2030",
+                year=FUTURE).status_code == 400
+    assert save(client, indicator="sgb2_quote", area="00", value="9", year=FUTURE,
                 direction="fall", base="2020", editing="1").status_code == 400
     changed, deletes = button("delete", stored(demo)[0].id, clicks=0)  # a fresh button
     assert post(client, changed, deletes=deletes).status_code == 204
@@ -236,7 +239,7 @@ def test_the_page_speaks_english_too(app_server, demo) -> None:
     page = response_text(render_page(client, "/zielwerte"))
     assert "How the target status is determined" in page
     text = response_text(save(client, indicator="sgb2_quote", area="00", value="x",
-                              year="2030", direction="fall"))
+                              year=FUTURE, direction="fall"))
     assert "Target value: “x” is not a number." in text
 
 

@@ -1,7 +1,7 @@
 """Open the SQLite app database and bring its schema up to date.
 
 The app database holds the state that changes while the cockpit is serving
-(users, audit log, later saved views and API tokens). It is separate from the
+(users, audit log, sessions, API tokens, targets, Übersicht cards). It is separate from the
 analytic DuckDB store. The schema version is kept in ``PRAGMA user_version``;
 ``MIGRATIONS[i]`` upgrades a database from version ``i`` to ``i + 1``.
 """
@@ -97,6 +97,57 @@ MIGRATIONS: list[str] = [
         expires_at   TEXT,
         last_used_at TEXT,
         UNIQUE (user_id, name)
+    );
+    """,
+    # 5: targets (Zielwerte) per indicator and area with their append-only history, and
+    # the Übersicht cards per role chosen in the app (see cockpit/appdb/targets.py and
+    # cockpit/appdb/overview_cards.py)
+    """
+    CREATE TABLE targets (
+        -- AUTOINCREMENT: a deleted target's id is never given again, so its history
+        -- (keyed by target_id) never mixes with a later target's
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        indicator_id TEXT NOT NULL,
+        area_code    TEXT NOT NULL,
+        target_value REAL NOT NULL,
+        target_year  INTEGER NOT NULL,
+        direction    TEXT NOT NULL CHECK (direction IN ('rise', 'fall', 'keep')),
+        corridor     REAL CHECK (corridor IS NULL OR corridor >= 0),
+        base_period  TEXT NOT NULL,
+        created_by   TEXT NOT NULL,
+        created_at   TEXT NOT NULL,
+        updated_by   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        UNIQUE (indicator_id, area_code)
+    );
+    CREATE INDEX targets_area ON targets (area_code);
+    CREATE TABLE target_history (
+        id           INTEGER PRIMARY KEY,
+        target_id    INTEGER NOT NULL,
+        indicator_id TEXT NOT NULL,
+        area_code    TEXT NOT NULL,
+        action       TEXT NOT NULL CHECK (action IN ('created', 'changed', 'deleted')),
+        at           TEXT NOT NULL,
+        user_name    TEXT NOT NULL,
+        old          TEXT,
+        new          TEXT
+    );
+    CREATE INDEX target_history_target ON target_history (target_id, at);
+    CREATE TRIGGER target_history_no_update BEFORE UPDATE ON target_history
+    BEGIN
+        SELECT RAISE(ABORT, 'Zielwert-Historie kann nicht geändert werden.');
+    END;
+    CREATE TRIGGER target_history_no_delete BEFORE DELETE ON target_history
+    BEGIN
+        SELECT RAISE(ABORT, 'Zielwert-Historie kann nicht gelöscht werden.');
+    END;
+    CREATE TABLE overview_cards (
+        role          TEXT PRIMARY KEY CHECK (role IN (
+                          'admin', 'controlling', 'leadership',
+                          'district', 'committee', 'department')),
+        indicator_ids TEXT NOT NULL,
+        updated_by    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
     );
     """,
 ]

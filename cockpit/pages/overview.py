@@ -1,22 +1,23 @@
 """Übersicht: the personal cockpit — the few indicators a role steers by, as KPI cards.
 
-Which cards a role sees is configured in data/overview.yaml (no Python needed). Every
+Which cards a role sees is chosen in the app (page "Übersicht einrichten", stored in the
+app database), else configured in data/overview.yaml (no Python needed). Every
 card shows the latest value for the viewer's reference area (the area of the top level,
 or a district user's own area of any level), the change against the previous period with a valued
 arrow, a sparkline over all periods, source and period, and links to the comparison and
-time series pages. All values come from the gate, one `gate.values` call per card.
+time series pages. All values come from the gate, one `gate.values` call per card. A card
+with a target (Zielwert) for its area shows target value, year and status, judged from the
+same gated series (no status when the latest or the base value is hidden for the viewer).
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-import yaml
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
 from cockpit.access import Gate, Viewer
@@ -37,6 +38,14 @@ from cockpit.app.formatting import (
 )
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.level_words import whole_phrase
+
+# config_path and load_config stay importable from the page (they lived here before).
+from cockpit.app.overview_config import (  # noqa: F401
+    CONFIG_FILE,
+    card_ids,
+    config_path,
+    load_config,
+)
 from cockpit.app.session import (
     current_gate,
     current_lang,
@@ -44,17 +53,17 @@ from cockpit.app.session import (
     graph_config,
     level_label,
 )
+from cockpit.app.target_status import area_targets, series_status, target_block
 from cockpit.app.value_notes import value_note
+from cockpit.appdb.targets import Target
 from cockpit.indicators.model import Indicator
 from cockpit.periods import previous_in
 from cockpit.periods import sort_key as period_sort_key
-from cockpit.resources import bundled_dir
 from cockpit.territory.levels import Level, demo_levels
 
 dash.register_page(__name__, path="/", name="Übersicht", order=0, label_key="nav.overview",
                    title="Übersicht")
 
-CONFIG_FILE = "overview.yaml"
 CARDS = "overview-cards"
 RAW = "overview-raw"
 URL_SINK = "overview-url"
@@ -84,51 +93,12 @@ register_strings({
     "overview.compare_link": {"de": "Vergleich", "en": "Comparison"},
     "overview.timeseries_link": {"de": "Zeitreihe", "en": "Time series"},
     "overview.trend": {"de": "Verlauf {first} bis {last}", "en": "Trend {first} to {last}"},
+    "overview.setup_link": {"de": "Übersicht je Rolle einrichten",
+                            "en": "Set up the overview per role"},
     "overview.empty": {"de": "Für Ihre Rolle sind keine Kennzahlen für die Übersicht "
                              "festgelegt.",
                        "en": "No key figures are configured for your role."},
 })
-
-
-# --- configuration ---------------------------------------------------------------------------
-
-
-def config_path(gate: Gate | None = None) -> Path:
-    """data/overview.yaml of the installation (COCKPIT_DATA_DIR), else the bundled one."""
-    settings = getattr(getattr(gate, "inst", None), "settings", None)
-    data_dir = getattr(settings, "data_dir", None)
-    if data_dir is not None:
-        candidate = Path(data_dir) / CONFIG_FILE
-        if candidate.is_file():
-            return candidate
-    return bundled_dir("data") / CONFIG_FILE
-
-
-def load_config(path: Path) -> dict[str, list[str]]:
-    """Role -> ordered indicator ids; a broken file or entry is logged, never fatal."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        logger.warning("%s kann nicht gelesen werden: %s", path, exc)
-        return {}
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        logger.warning("%s: erwartet wird eine Zuordnung Rolle -> Liste von Indikatoren", path)
-        return {}
-    config: dict[str, list[str]] = {}
-    for role, ids in raw.items():
-        if not isinstance(ids, list):
-            logger.warning("%s: Eintrag für Rolle %r ist keine Liste", path, role)
-            continue
-        kept: list[str] = []
-        for item in ids:
-            if not isinstance(item, str) or not item.strip():
-                logger.warning("%s: ungültiger Eintrag %r bei Rolle %r", path, item, role)
-            elif item.strip() not in kept:
-                kept.append(item.strip())
-        config[str(role)] = kept
-    return config
 
 
 # --- pure data shaping ------------------------------------------------------------------------
@@ -269,10 +239,12 @@ def _link(label: str, page: str, indicator: Indicator, lang: str) -> dcc.Link:
                     href=href, className="me-3")
 
 
-def kpi_card(kpi: Kpi, lang: str, top: Level | None = None) -> dbc.Card:
-    """One KPI card: title, area, value, valued change, sparkline, source and links.
+def kpi_card(kpi: Kpi, lang: str, top: Level | None = None,
+             target: Target | None = None) -> dbc.Card:
+    """One KPI card: title, area, value, valued change, target, sparkline, source, links.
 
-    `top` is the installation's top level (the demo's Stadt when not given)."""
+    `top` is the installation's top level (the demo's Stadt when not given); `target` the
+    target of the card's indicator and area, if any."""
     ind = kpi.indicator
     area = [html.Span(kpi.area_name)]
     if kpi.city_fallback:
@@ -289,6 +261,10 @@ def kpi_card(kpi: Kpi, lang: str, top: Level | None = None) -> dbc.Card:
         body.append(html.P(note, className="small text-body-secondary mb-1 overview-note"))
     if kpi.latest_period is None:
         body.append(html.P(t("no_data", lang), className="small text-body-secondary"))
+    if target is not None:  # judged from the series this viewer got, hidden values as None
+        status = series_status(target, kpi.periods, kpi.values, kpi.latest_period, kpi.latest)
+        body.append(target_block(target, ind, status, kpi.latest_period, lang,
+                                 "small mb-2 overview-target"))
     spark = _sparkline_block(kpi, lang)
     if spark is not None:
         body.append(spark)
@@ -361,15 +337,17 @@ def _cards(viewer: Viewer | None, lang: str) -> list:
     gate = current_gate()
     try:
         viewer = require_login(viewer)
-        ids = load_config(config_path(gate)).get(viewer.role, [])
+        ids = card_ids(gate, viewer.role)
         kpis = collect_kpis(gate, viewer, ids)
     except GateError as exc:
         return [error_notice(exc, lang)]
     if not kpis:
         return [dbc.Alert(t("overview.empty", lang), color="info", className="my-3")]
     top = gate.declared_levels().top
+    targets = {code: area_targets(gate, code) for code in {kpi.area_code for kpi in kpis}}
     return [dbc.Row([
-        dbc.Col(kpi_card(kpi, lang, top), xs=12, md=6, lg=4, xxl=3, className="mb-3")
+        dbc.Col(kpi_card(kpi, lang, top, targets[kpi.area_code].get(kpi.indicator.id)),
+                xs=12, md=6, lg=4, xxl=3, className="mb-3")
         for kpi in kpis
     ], className="g-3")]
 
@@ -399,6 +377,10 @@ def layout(raw: str | None = None, **_: str) -> html.Div:
     if base.may_view_raw:
         header.append(dbc.Switch(id=RAW, label=t("raw.toggle", lang), value=raw_on,
                                  className="mb-3"))
+    if base.role in ("admin", "controlling"):  # the page itself checks on the server
+        header.append(html.P(dcc.Link(t("overview.setup_link", lang),
+                                      href=dash.get_relative_path("/uebersicht-einrichten")),
+                             className="small no-print"))
     return html.Div([
         *header,
         html.Div(_cards(viewer, lang), id=CARDS, **{"aria-live": "polite"}),

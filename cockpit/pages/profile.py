@@ -43,7 +43,9 @@ from cockpit.app.session import (
     graph_config,
     level_label,
 )
+from cockpit.app.target_status import area_targets, series_status, target_block
 from cockpit.app.value_notes import until_label, value_note
+from cockpit.appdb.targets import Target
 from cockpit.indicators.model import Indicator
 from cockpit.periods import sort_key as period_sort_key
 from cockpit.periods import sort_periods
@@ -279,8 +281,18 @@ def _cell(content, label: str, className: str = "") -> html.Td:
     return html.Td(content, className=className, **{"data-label": label})
 
 
+def _target_part(indicator: Indicator, row: ProfileRow, target: Target | None,
+                 lang: str) -> list:
+    """The area's target and its status, judged from the gated series (hidden = None)."""
+    if target is None:
+        return []
+    status = series_status(target, row.periods, row.series, row.period, row.value)
+    return [target_block(target, indicator, status, row.period, lang,
+                         "small profile-target")]
+
+
 def _table_row(indicator: Indicator, row: ProfileRow, area: str, city: str | None,
-               lang: str, top: Level) -> html.Tr:
+               lang: str, top: Level, target: Target | None = None) -> html.Tr:
     unit, decimals = indicator.unit, indicator.decimals
     value = (_suppressed(lang) if row.suppressed
              else format_value(row.value, unit, decimals, lang))
@@ -305,7 +317,8 @@ def _table_row(indicator: Indicator, row: ProfileRow, area: str, city: str | Non
     return html.Tr([
         html.Th([html.Span(indicator.title(lang), className="profile-title"),
                  html.Span(t("profile.period_of", lang, period=format_period(row.period, lang)),
-                           className="profile-meta")],
+                           className="profile-meta"),
+                 *_target_part(indicator, row, target, lang)],
                 scope="row", className="profile-indicator"),
         _cell(value, t("col.value", lang), "profile-num profile-value"),
         _cell(city_value, top_value_label(top, lang), "profile-num"),
@@ -349,6 +362,7 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
     series: dict[str, dict] = {}
     periods: list[str] = []
     any_suppressed = False
+    targets = area_targets(gate, area)
     for indicator in indicators:
         try:
             frame = gate.rows(viewer, indicator.id, all_periods=True,
@@ -362,7 +376,7 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
         series[indicator.id] = series_entry(row, indicator)
         any_suppressed |= row.suppressed or row.city_suppressed
         groups.setdefault(indicator.topic, []).append(
-            _table_row(indicator, row, area, city, lang, top))
+            _table_row(indicator, row, area, city, lang, top, targets.get(indicator.id)))
     subtitle = level_label(info['level'], lang)
     parent = info["parent_code"]
     # Where the area lies, unless that is just the whole municipality.

@@ -7,6 +7,7 @@ import weakref
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any, NamedTuple
+from urllib.parse import urlencode
 
 import dash
 import dash_ag_grid as dag
@@ -77,6 +78,10 @@ CLIENT_ROWS_MAX = _client_rows_max()
 GRID_HEIGHT = "560px"
 
 register_strings({
+    "compare.index_breakdown": {"de": "Welche Merkmale ein Gebiet in seine Klasse bringen: "
+                                      "Zerlegung des Index",
+                                "en": "Which components put an area into its class: "
+                                      "index breakdown"},
     "compare.heading": {"de": "Stadtteilvergleich", "en": "Area comparison"},
     "compare.heading_areas": {"de": "Gebietsvergleich", "en": "Area comparison"},
     "compare.ranking": {"de": "Rangfolge", "en": "Ranking"},
@@ -359,6 +364,16 @@ def _comparison(gate, viewer, indicator_id: str, level: str, period: str,  # noq
     return comparison, previous
 
 
+def _breakdown_link(indicator, level: str, period: str, lang: str) -> list:  # noqa: ANN001
+    """For a composite index: a link to its breakdown page (not in the menu)."""
+    if indicator.kind != "index":
+        return []
+    query = urlencode({"index": indicator.id, "level": level, "period": period})
+    return [html.P(dcc.Link(t("compare.index_breakdown", lang),
+                            href=f"{flask.request.script_root}/index-zerlegung?{query}"),
+                   className="mb-0 small")]
+
+
 def index_legend(gate, indicator, codes: Sequence[str], period: str) -> dict:  # noqa: ANN001
     """For a composite index: its ordered classes and each area's class, so the map's
     legend is the index's classes (cockpit/access/index_values.py); else nothing. `codes`
@@ -427,6 +442,7 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
                className="mb-0"),
         indicator_caption(indicator, lang),
         notes_block([*city.marked, *comparison.marked], lang),
+        *_breakdown_link(indicator, level, period, lang),
     ])
     table = no_update if infinite else comparison.table_rows(previous, lang, decimals)
     return (bar, area_map, table, _grid_columns(lang, decimals, unit), caption, None)

@@ -27,7 +27,10 @@ from cockpit.app.session import (
 )
 
 dash.register_page(__name__, path="/index-zerlegung", name="Index-Zerlegung", order=4,
-                   label_key="nav.index_breakdown", title="Index-Zerlegung")
+                   label_key="nav.index_breakdown", title="Index-Zerlegung",
+                   # Not in the menu (it is full at 1440 px): linked from the comparison
+                   # of an index, where the question "why this class?" arises.
+                   hidden=True)
 
 INDEX = "breakdown-index"
 LEVEL = "breakdown-level"

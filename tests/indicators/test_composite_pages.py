@@ -4,6 +4,9 @@ answer through the gate for every role."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from cockpit.access import Gate, Viewer
@@ -86,6 +89,19 @@ def test_compare_page_draws_an_index_with_its_classes(clients) -> None:  # noqa:
     figure = response.json["response"]["compare-map"]["figure"]
     labels, _ = _legend(figure)
     assert labels == ["hoch", "mittel", "niedrig", "sehr niedrig"]
+
+
+def test_comparison_of_an_index_links_to_its_breakdown_and_the_menu_does_not(
+        clients) -> None:  # noqa: F811
+    caption = str(compare(clients["committee"], "mss_status").json["response"][
+        "compare-caption"]["children"])
+    assert "/index-zerlegung?index=mss_status&level=subdistrict&period=2024" in caption
+    plain = str(compare(clients["committee"], "sgb2_quote").json["response"][
+        "compare-caption"]["children"])
+    assert "index-zerlegung" not in plain
+    shell = clients["admin"].get("/_dash-layout").get_data(as_text=True)
+    links = {json.loads(f'"{href}"') for href in re.findall(r'"href":"([^"]*)"', shell)}
+    assert "/haushalt" in links and "/index-zerlegung" not in links
 
 
 def test_breakdown_page_for_every_role(clients) -> None:  # noqa: F811

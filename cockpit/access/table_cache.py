@@ -81,7 +81,12 @@ class SharedTables:
         """The folder of this data version (made 0700 on first use; older ones removed)."""
         folder = self._folder_of(version, snapshot)
         if not folder.is_dir():
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+            # Every folder made on the way is private too (mkdir's `mode` applies to the
+            # last one only): home/cache would otherwise be 0755.
+            for missing in reversed([self.root, *self.root.parents]):
+                if not missing.exists():
+                    missing.mkdir(mode=0o700)
+                    os.chmod(missing, 0o700)
             os.chmod(self.root, 0o700)
             folder.mkdir(mode=0o700, exist_ok=True)
             self._remove_others(keep=folder)

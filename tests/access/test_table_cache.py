@@ -174,10 +174,10 @@ def test_workers_asking_at_once_compute_once(demo: Installation, tmp_path: Path,
 
 
 def test_folder_and_files_are_private(demo: Installation, tmp_path: Path) -> None:
-    root = tmp_path / "cache"
+    root = tmp_path / "cache" / "values"  # as shared_root: home/cache/values
     Gate(demo, shared=SharedTables(root))._table(demo.registry.get("einwohner"))
     (folder,) = root.iterdir()
-    for path in (root, folder):
+    for path in (root.parent, root, folder):
         assert stat.S_IMODE(path.stat().st_mode) == 0o700
     files = list(folder.iterdir())
     assert files and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)

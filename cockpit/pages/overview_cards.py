@@ -17,6 +17,7 @@ from dash.exceptions import PreventUpdate
 
 from cockpit.access import Gate, Viewer
 from cockpit.app.callback_inputs import Key, validated
+from cockpit.app.controlling_desk import ROLES, current_editor, may_edit
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.overview_config import card_ids
 from cockpit.app.session import current_gate, current_lang, current_viewer
@@ -30,7 +31,6 @@ from cockpit.appdb.overview_cards import (
 )
 from cockpit.roles import ROLES as ALL_ROLES
 
-ROLES = ("admin", "controlling")
 # Not in the menu (it is full): linked from the pages Zielwerte and Übersicht for the
 # roles that may use it.
 dash.register_page(__name__, path="/uebersicht-einrichten", name="Übersicht einrichten",
@@ -97,18 +97,6 @@ _ENGLISH_ERRORS = {
 }
 register_strings({f"cards.error.{key}": {"de": german, "en": _ENGLISH_ERRORS[key]}
                   for key, german in MESSAGES.items()})
-
-
-def may_edit(viewer: Viewer | None) -> bool:
-    return viewer is not None and viewer.role in ROLES
-
-
-def _editor() -> Viewer:
-    viewer = current_viewer()
-    if not may_edit(viewer):
-        flask.abort(403)
-    assert viewer is not None
-    return viewer
 
 
 def role_visible(gate: Gate, role: str) -> list[str]:
@@ -201,7 +189,7 @@ def _options(gate: Gate, viewer: Viewer, role: str, lang: str) -> tuple[list, li
 def change_cards(role: Key | None, ups: list[int | None], downs: list[int | None],
                  save: int | None, reset: int | None, ids: list[Key] | None) -> tuple:
     """Show a role's cards, move one, store the choice, or go back to overview.yaml."""
-    viewer = _editor()
+    viewer = current_editor()
     if role not in ALL_ROLES:
         raise PreventUpdate
     gate, lang, trigger = current_gate(), current_lang(), ctx.triggered_id
@@ -246,7 +234,7 @@ def change_cards(role: Key | None, ups: list[int | None], downs: list[int | None
 @validated
 def show_order(ids: list[Key] | None) -> list:
     """The chosen cards as an ordered list with buttons to move each."""
-    viewer = _editor()
+    viewer = current_editor()
     gate, lang = current_gate(), current_lang()
     titles = {ind.id: ind.title(lang) for ind in gate.visible_indicators(viewer)}
     ids = ids or []

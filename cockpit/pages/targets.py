@@ -20,6 +20,7 @@ from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
 from cockpit.app.callback_inputs import Key, Text, validated
 from cockpit.app.components import indicator_options
+from cockpit.app.controlling_desk import ROLES, current_editor, may_edit
 from cockpit.app.formatting import format_period, format_value
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer, level_label
@@ -36,7 +37,6 @@ from cockpit.appdb.targets import (
 )
 from cockpit.indicators.targets import DIRECTIONS
 
-ROLES = ("admin", "controlling")
 dash.register_page(__name__, path="/zielwerte", name="Zielwerte", order=5,
                    label_key="nav.targets", title="Zielwerte", roles=list(ROLES))
 
@@ -177,18 +177,6 @@ register_strings({f"targets.error.{key}": {"de": german, "en": _ENGLISH_ERRORS[k
 # --- permission -------------------------------------------------------------------------------
 
 
-def may_edit(viewer: Viewer | None) -> bool:
-    """Whether the viewer may maintain targets (admin, controlling)."""
-    return viewer is not None and viewer.role in ROLES
-
-
-def _editor() -> Viewer:
-    """The person at the desk; refuse the request on the server for every other role."""
-    viewer = current_viewer()
-    if not may_edit(viewer):
-        flask.abort(403)
-    assert viewer is not None
-    return viewer
 
 
 # --- gate access ------------------------------------------------------------------------------
@@ -408,7 +396,7 @@ def base_options(indicator_id: Key | None, area: Key | None, editing: int | None
                  base: Key | None) -> tuple:
     """The periods with a value the person at the desk sees, newest first; the stored base
     period when a target was just loaded for editing."""
-    viewer = _editor()
+    viewer = current_editor()
     if not indicator_id or not area:
         return [], None
     gate = current_gate()
@@ -472,7 +460,7 @@ def change_targets(save: int | None, new: int | None, edits: list[int | None],
                    direction: Key | None, corridor: Text | float | None, base: Key | None,
                    editing: int | None) -> tuple:
     """Save, load into the form, or delete one target; answer with the new list."""
-    viewer = _editor()
+    viewer = current_editor()
     clicked = ctx.triggered[0]["value"] if ctx.triggered else None
     if not _clicked(clicked):
         raise PreventUpdate  # e.g. the buttons of a freshly drawn list

@@ -117,20 +117,31 @@ def _navigation(lang: str, role: str) -> list:
     # A page may list the roles it is for (register_page(..., roles=[...])); the
     # page itself still refuses everyone else on the server. A page named after
     # Stadtteile may give a neutral name for installations whose lowest level is not
-    # called so (register_page(..., label_key_areas=...)).
+    # called so (register_page(..., label_key_areas=...)). Pages for administration and
+    # editing (register_page(..., nav_group="admin")) share one "Verwaltung" dropdown,
+    # so the everyday pages keep the menu bar to themselves.
     pages = sorted(dash.page_registry.values(), key=lambda p: p.get("order", 99))
     try:
         stadtteile = speaks_of_stadtteile(current_levels())
     except GateError:  # no snapshot yet: the default names
         stadtteile = True
     key = "label_key" if stadtteile else "label_key_areas"
-    return [
-        dbc.NavItem(dbc.NavLink(t(page.get(key) or page.get("label_key", ""), lang)
-                                or page["name"],
-                                href=page["relative_path"], active="exact"))
-        for page in pages
-        if not page.get("hidden") and role in page.get("roles", (role,))
-    ]
+
+    def label(page: dict) -> str:
+        return t(page.get(key) or page.get("label_key", ""), lang) or page["name"]
+
+    mine = [page for page in pages
+            if not page.get("hidden") and role in page.get("roles", (role,))]
+    items: list = [dbc.NavItem(dbc.NavLink(label(page), href=page["relative_path"],
+                                           active="exact"))
+                   for page in mine if page.get("nav_group") != "admin"]
+    admin = [page for page in mine if page.get("nav_group") == "admin"]
+    if admin:
+        items.append(dbc.DropdownMenu(
+            [dbc.DropdownMenuItem(label(page), href=page["relative_path"]) for page in admin],
+            label=t("nav.admin", lang), nav=True, in_navbar=True, id="nav-admin",
+            align_end=True))
+    return items
 
 
 def _referrer() -> SplitResult | None:

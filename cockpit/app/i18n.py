@@ -17,6 +17,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.profile_areas": {"de": "Gebietsprofil", "en": "Area profile"},
     "nav.catalogue": {"de": "Indikatoren", "en": "Indicators"},
     "nav.upload": {"de": "Datenlieferung", "en": "Data delivery"},
+    "nav.admin": {"de": "Verwaltung", "en": "Administration"},
     "language": {"de": "Sprache", "en": "Language"},
     "language.de": {"de": "Deutsch", "en": "Deutsch"},
     "language.en": {"de": "English", "en": "English"},

@@ -35,7 +35,7 @@ from cockpit.appdb.audit_log import (
 )
 
 ROLES = ("admin",)
-dash.register_page(__name__, path="/protokoll", name="Protokoll", order=9,
+dash.register_page(__name__, nav_group="admin", path="/protokoll", name="Protokoll", order=9,
                    label_key="nav.audit", title="Protokoll", roles=list(ROLES))
 
 DATES = "audit-dates"

@@ -37,7 +37,7 @@ from cockpit.appdb.targets import (
 )
 from cockpit.indicators.targets import DIRECTIONS
 
-dash.register_page(__name__, path="/zielwerte", name="Zielwerte", order=5,
+dash.register_page(__name__, nav_group="admin", path="/zielwerte", name="Zielwerte", order=5,
                    label_key="nav.targets", title="Zielwerte", roles=list(ROLES))
 
 INDICATOR = "targets-indicator"

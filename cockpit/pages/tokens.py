@@ -31,7 +31,7 @@ from cockpit.appdb.tokens import (
     revoke_token,
 )
 
-dash.register_page(__name__, path="/tokens", name="API-Tokens", order=9,
+dash.register_page(__name__, nav_group="admin", path="/tokens", name="API-Tokens", order=9,
                    label_key="nav.tokens", title="API-Tokens")
 
 NAME = "tokens-name"

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from cockpit.catalog import Dataset
 
 ROLES = ("admin", "controlling", "department")
-dash.register_page(__name__, path="/lieferung", name="Datenlieferung", order=5,
+dash.register_page(__name__, nav_group="admin", path="/lieferung", name="Datenlieferung", order=5,
                    label_key="nav.upload", title="Datenlieferung", roles=list(ROLES))
 
 DATASET = "upload-dataset"

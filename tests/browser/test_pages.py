@@ -231,4 +231,11 @@ def test_b05_admin_navigation_fits_and_logout_is_reachable(server, browser, widt
     box = logout.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, box
     page.screenshot(path=str(ARTIFACTS / f"navbar-admin-{width}.png"))
+    # The administration pages sit in the "Verwaltung" dropdown, reachable by keyboard.
+    page.get_by_role("button", name="Verwaltung").focus()
+    page.keyboard.press("Enter")
+    tokens = page.locator(".dropdown-menu").get_by_role("link", name="API-Tokens")
+    tokens.wait_for()
+    tokens.click()
+    page.wait_for_url(base + "/tokens")
     context.close()

@@ -100,6 +100,7 @@ _PAGE = """<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="{root}/_favicon.ico">
 <link rel="stylesheet" href="{root}/assets/vendor/bootstrap/bootstrap.min.css">
 <link rel="stylesheet" href="{root}/assets/cockpit.css">
 </head><body class="login-page">
@@ -131,7 +132,8 @@ _LOGOUT_FORM = """<p>{question}</p>
 <p class="mt-4 small"><a href="{root}/">{back}</a></p>"""
 
 
-def _page(title: str, body: str, status: int) -> flask.Response:
+def plain_page(title: str, body: str, status: int) -> flask.Response:
+    """A page outside the Dash app (login, logout, errors) in the cockpit's frame."""
     lang = current_lang()
     html = _PAGE.format(lang=lang, root=escape(flask.request.script_root), title=title,
                         app_title=t("app.title", lang), body=body)
@@ -150,7 +152,7 @@ def login_page(error: str | None = None, status: int = 200) -> flask.Response:
         error=(f'<div class="alert alert-danger" role="alert">{escape(error)}</div>'
                if error else ""),
     )
-    return _page(t("login.title", lang), body, status)
+    return plain_page(t("login.title", lang), body, status)
 
 
 def _logout_page(status: int = 200) -> flask.Response:
@@ -159,7 +161,7 @@ def _logout_page(status: int = 200) -> flask.Response:
         root=escape(flask.request.script_root), csrf=escape(generate_csrf()),
         question=t("logout.question", lang), submit=t("logout", lang),
         back=t("logout.back", lang))
-    return _page(t("logout.title", lang), body, status)
+    return plain_page(t("logout.title", lang), body, status)
 
 
 def _detail(**fields: object) -> str:

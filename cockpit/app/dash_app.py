@@ -102,7 +102,9 @@ class _CockpitDash(dash.Dash):
 
     def interpolate_index(self, **kwargs: str) -> str:
         kwargs["css"] = kwargs.get("css", "") + "\n" + preload_hints(self, flask.request.path)
-        return super().interpolate_index(**kwargs)
+        # Screen readers pick their voice from the document's language (WCAG 3.1.1).
+        return super().interpolate_index(**kwargs).replace(
+            "<html>", f'<html lang="{current_lang()}">', 1)
 
 
 def _reset_dash_globals() -> None:

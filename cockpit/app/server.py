@@ -15,6 +15,7 @@ from cockpit.app.audit_sink import install_audit_sink
 from cockpit.app.auth import install_auth
 from cockpit.app.compression import install_compression
 from cockpit.app.dash_app import create_dash
+from cockpit.app.not_found import install_not_found
 from cockpit.app.security_headers import install_security
 from cockpit.app.session import GATE_KEY
 from cockpit.context import Installation
@@ -61,6 +62,7 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True,
         return flask.jsonify(status="no-data"), 503
 
     dash_app = create_dash(server)
+    install_not_found(server, dash_app)
     install_security(server, dash_app, inst.settings)
     # After the security hooks, so it runs before them (Flask runs them in reverse).
     install_compression(server, enabled=inst.settings.compress)

@@ -171,6 +171,7 @@ def connect(path: Path) -> sqlite3.Connection:
     """
     path = Path(path)
     _ensure_writable(path)
+    _keep_private(path)
     try:
         # Every login writes (lockout, session, audit) from 2 workers x 8 threads; under
         # load a writer can wait past sqlite's default 5 s and the login failed with 500.
@@ -232,6 +233,26 @@ def _ensure_writable(path: Path) -> None:
         raise AppDatabaseError(
             f"App-Datenbank kann nicht geöffnet werden: {path} ist nicht beschreibbar"
         )
+
+
+def _keep_private(path: Path) -> None:
+    """Create the database readable by its owner only (0600), and tighten an older one.
+
+    It holds password hashes, sessions and the audit log. SQLite gives its -wal and
+    -shm files the mode of the database file, so they follow.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        try:
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)
+        except OSError:  # not our file: opening it will say what is wrong
+            pass
+    except OSError as exc:
+        raise AppDatabaseError(f"App-Datenbank {path} kann nicht angelegt werden: {exc}") from exc
+    else:
+        os.close(fd)
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:

@@ -75,11 +75,22 @@ def _write_logins_file(inst: Installation, logins: list[tuple[str, str, str]]) -
             fh.write(f"{name}\t{role}\t{password}\n")
 
 
+# Who each demo login stands for, so a first visitor knows whose view to try.
+DEMO_PERSONS = {
+    "admin": "IT-Administration (alle Daten, Benutzer, Protokoll)",
+    "controlling": "Controlling / Steuerungsunterstützung (Zielwerte, Ansichten)",
+    "leadership": "Oberbürgermeisterin (Verwaltungsspitze)",
+    "district": f"Bezirksbürgermeister des Stadtbezirks {DEMO_DISTRICT}",
+    "committee": "Ausschussmitglied (öffentliche und interne Daten)",
+    "department": "Jugendamt (liefert Daten, sieht eigene vertrauliche Daten)",
+}
+
+
 def print_logins(inst: Installation, logins: list[tuple[str, str, str]]) -> None:
-    """Show the demo logins once, and where they are kept."""
-    click.echo("Demo-Zugänge (Benutzer / Rolle / Passwort):")
+    """Show the demo logins once, with the person each stands for, and where they are kept."""
+    click.echo("Demo-Zugänge (Benutzer / Rolle / Passwort / steht für):")
     for name, role, password in logins:
-        click.echo(f"  {name:<18} {role:<12} {password}")
+        click.echo(f"  {name:<18} {role:<12} {password}  {DEMO_PERSONS.get(role, '')}".rstrip())
     click.echo(f"Die Zugänge stehen auch in {inst.settings.home / LOGINS_FILE}.")
 
 

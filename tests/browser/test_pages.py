@@ -126,8 +126,11 @@ def _settle(page) -> None:
     page.wait_for_load_state("networkidle")
     # Network quiet is no proof the renderer has drawn: while a loaded machine runs the
     # scripts (plotly.js before the renderer) nothing is on the wire for a while.
+    # On a Dash page, wait for the page content (the layout can take seconds on a loaded
+    # machine); plain pages (login, 404) have no React root.
     page.wait_for_function(
-        "() => (document.getElementById('_pages_content') || {childElementCount: 1})"
+        "() => !document.getElementById('react-entry-point')"
+        " || (document.getElementById('_pages_content') || {childElementCount: 0})"
         ".childElementCount > 0", timeout=60000)
     page.wait_for_function(
         "() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=20000)

@@ -22,6 +22,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("cli-home")
     result = run(path, "init", "--demo")
     assert result.exit_code == 0, result.output
+    (path / "init-output.txt").write_text(result.output)
     return path
 
 
@@ -45,6 +46,19 @@ def test_init_demo_prints_one_login_per_role(home: Path) -> None:
     assert roles == {"admin", "controlling", "leadership", "district", "committee",
                      "department"}
     assert (home / "demo-logins.txt").stat().st_mode & 0o077 == 0
+    assert (home / "app.sqlite").stat().st_mode & 0o077 == 0
+
+
+def test_init_demo_names_the_person_each_login_stands_for(home: Path) -> None:
+    printed = (home / "init-output.txt").read_text()
+    assert "steht für" in printed
+    for line in (home / "demo-logins.txt").read_text().splitlines()[1:]:
+        name, role, password = line.split("\t")
+        [shown] = [row for row in printed.splitlines() if name in row]
+        assert password in shown
+    for person in ("Oberbürgermeisterin", "Ausschussmitglied", "Bezirksbürgermeister",
+                   "Controlling", "Jugendamt"):
+        assert person in printed
 
 
 def test_init_refuses_an_existing_store_without_force(home: Path) -> None:

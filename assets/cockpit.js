@@ -67,3 +67,38 @@ window.cockpitGridRefresh = function (gridId) {
   });
   return window.dash_clientside.no_update;
 };
+
+/* dcc.Dropdown's own texts ("2 selected", "Search", "No options found") in the page's
+   language: <html lang> is set by the server (cockpit/app/dash_app.py). A dropdown
+   given its own `labels` keeps them. */
+(function () {
+  var texts = {
+    de: {
+      select_all: "Alle auswählen", deselect_all: "Auswahl aufheben",
+      selected_count: "{num_selected} ausgewählt", search: "Suchen",
+      clear_search: "Suche löschen", clear_selection: "Auswahl löschen",
+      no_options_found: "Keine Treffer",
+    },
+  };
+  var lang = (document.documentElement.lang || "de").slice(0, 2);
+  if (!texts[lang]) {
+    return;
+  }
+  function patch(dcc) {
+    if (dcc && dcc.Dropdown) {
+      dcc.Dropdown.defaultProps = Object.assign({}, dcc.Dropdown.defaultProps,
+                                                {labels: texts[lang]});
+    }
+  }
+  if (window.dash_core_components) {
+    patch(window.dash_core_components);
+    return;
+  }
+  // The component bundle may load after this script: patch it as it arrives.
+  var kept;
+  Object.defineProperty(window, "dash_core_components", {
+    configurable: true,
+    get: function () { return kept; },
+    set: function (value) { kept = value; patch(value); },
+  });
+})();

@@ -18,6 +18,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from cockpit.app.callback_inputs import Key, Text, validated
+from cockpit.app.component_texts import grid_options
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
 from cockpit.appdb.audit_log import (
@@ -145,7 +146,8 @@ def layout(**_: str) -> html.Div:
                          "wrapText": name == "detail", "autoHeight": name == "detail"}
                         for name in COLUMNS],
             # Paging happens on the server: the browser gets one page at a time.
-            dashGridOptions={"domLayout": "autoHeight", "suppressCellFocus": True}),
+            dashGridOptions=grid_options(
+                current_lang(), {"domLayout": "autoHeight", "suppressCellFocus": True})),
         dbc.Row([
             dbc.Col(dbc.Pagination(id=PAGER, max_value=1, active_page=1,
                                    fully_expanded=False, first_last=True,

@@ -17,6 +17,7 @@ from dash.exceptions import PreventUpdate
 
 from cockpit.access.errors import GateError
 from cockpit.app.callback_inputs import CellClick, Key, validated
+from cockpit.app.component_texts import grid_options
 from cockpit.app.components import error_notice, pick
 from cockpit.app.figures import _TEMPLATE_JSON, OKABE_ITO, TEXT_COLOUR
 from cockpit.app.formatting import format_number, format_period
@@ -152,9 +153,10 @@ GRID_HEIGHT = "620px"
 
 def grid_layout(rows: int) -> tuple[dict, dict]:
     """Grid options and style for a number of rows: growing, or scrolling when long."""
+    lang = current_lang()
     if rows > GRID_SCROLL_ROWS:
-        return {**GRID_OPTIONS, "domLayout": "normal"}, {"height": GRID_HEIGHT}
-    return {**GRID_OPTIONS, "domLayout": "autoHeight"}, {}
+        return grid_options(lang, {**GRID_OPTIONS, "domLayout": "normal"}), {"height": GRID_HEIGHT}
+    return grid_options(lang, {**GRID_OPTIONS, "domLayout": "autoHeight"}), {}
 
 
 def _grid(statement: str) -> dag.AgGrid:
@@ -164,7 +166,7 @@ def _grid(statement: str) -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True, "minWidth": 96,
                        "wrapHeaderText": True, "autoHeaderHeight": True},
         getRowId="params.data.row_id",
-        dashGridOptions=GRID_OPTIONS,
+        dashGridOptions=grid_options(current_lang(), GRID_OPTIONS),
         columnSize="responsiveSizeToFit",
         style={"height": GRID_HEIGHT},  # the callback sets the layout that fits the rows
         className="ag-theme-alpine budget-grid",

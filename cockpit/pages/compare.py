@@ -23,6 +23,7 @@ from cockpit.app.callback_inputs import CellClick, ClickData, GridRowsRequest, K
 from cockpit.app.city_only import city_only_note, note_figure
 from cockpit.app.compare_table import grid_block
 from cockpit.app.comparison import CityRows, Comparison, PreviousValues
+from cockpit.app.component_texts import grid_options
 from cockpit.app.components import (
     default_level,
     error_notice,
@@ -174,7 +175,7 @@ def _grid(largest: int, first: _FirstView) -> dag.AgGrid:
         # The highlighted area is kept in the browser (assets/cockpit.js), so a click
         # redraws two rows instead of sending every row again.
         rowClassRules={"compare-highlight-row": "cockpitIsHighlighted(params)"},
-        dashGridOptions=options,
+        dashGridOptions=grid_options(current_lang(), options),
         columnSize="responsiveSizeToFit",
         style=style,
         **extra,

@@ -28,6 +28,7 @@ from dash.exceptions import PreventUpdate
 
 from cockpit.access.errors import GateError
 from cockpit.app.callback_inputs import Key, Text, UploadData, validated
+from cockpit.app.component_texts import grid_options
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.session import current_gate, current_lang, current_viewer
 from cockpit.ingest.delivery import DeliveryError, local_time
@@ -141,8 +142,9 @@ def layout(**_: str) -> html.Div:
                                 "sortable": True, "minWidth": 90 if key != "message" else 300,
                                 "wrapText": key == "message", "autoHeight": key == "message"}
                                for key, label in COLUMN_LABELS_DE.items()],
-                   dashGridOptions={"domLayout": "autoHeight", "pagination": True,
-                                    "paginationPageSize": 20}),
+                   dashGridOptions=grid_options(lang, {"domLayout": "autoHeight",
+                                                         "pagination": True,
+                                                         "paginationPageSize": 20})),
         dbc.Row([
             dbc.Col(dbc.Checkbox(id=CONFIRM, label=t("upload.confirm", lang), value=False),
                     xs=12, md="auto"),
@@ -158,8 +160,9 @@ def layout(**_: str) -> html.Div:
                    columnDefs=[{"field": key, "headerName": t(f"upload.col.{key}", lang),
                                 "filter": True, "sortable": True, "minWidth": 90}
                                for key in HISTORY_COLUMNS],
-                   dashGridOptions={"domLayout": "autoHeight", "pagination": True,
-                                    "paginationPageSize": 10}),
+                   dashGridOptions=grid_options(lang, {"domLayout": "autoHeight",
+                                                         "pagination": True,
+                                                         "paginationPageSize": 10})),
         dbc.Row([
             dbc.Col(dcc.Dropdown(id=ROLLBACK_ID, options=[], clearable=True,
                                  placeholder=t("upload.rollback_choose", lang)), xs=12, md=6),

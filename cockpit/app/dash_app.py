@@ -20,6 +20,7 @@ from cockpit.app.level_words import speaks_of_stadtteile
 from cockpit.app.plotly_bundle import install_plotly_bundle, plotly_bundle_url
 from cockpit.app.session import current_lang, current_levels
 from cockpit.resources import bundled_dir
+from cockpit.views.menu import saved_view_menu
 
 # The ids of dash.page_container's parts (dash/dash.py: _ID_LOCATION, _ID_CONTENT, ...).
 PAGES_LOCATION, PAGES_CONTENT = "_pages_location", "_pages_content"
@@ -125,11 +126,13 @@ def _navigation(lang: str, role: str) -> list:
         stadtteile = True
     key = "label_key" if stadtteile else "label_key_areas"
     return [
-        dbc.NavItem(dbc.NavLink(t(page.get(key) or page.get("label_key", ""), lang)
-                                or page["name"],
-                                href=page["relative_path"], active="exact"))
-        for page in pages
-        if not page.get("hidden") and role in page.get("roles", (role,))
+        *[dbc.NavItem(dbc.NavLink(t(page.get(key) or page.get("label_key", ""), lang)
+                                  or page["name"],
+                                  href=page["relative_path"], active="exact"))
+          for page in pages
+          if not page.get("hidden") and role in page.get("roles", (role,))],
+        # Saved views and dashboards shared with this role (cockpit/views/menu.py).
+        *saved_view_menu(lang, role),
     ]
 
 

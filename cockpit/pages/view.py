@@ -120,4 +120,4 @@ def show_view(ref: ViewRef | None) -> object:
         definition = find_view(viewer, dict(ref), lang)
     except ViewRefused as exc:
         return dbc.Alert(str(exc), color="warning", className="my-3 view-refused")
-    return render_view(current_gate(), viewer, definition, lang)
+    return render_view(current_gate(), viewer, definition, lang, heading="h1")

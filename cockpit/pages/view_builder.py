@@ -77,7 +77,7 @@ FORM_IDS = {"type": TYPE, "indicators": INDICATORS, "level": LEVEL, "areas": ARE
 FORM_PROPS = {name: "value" for name in FORM_IDS}
 
 register_strings({
-    "nav.views": {"de": "Ansichten", "en": "Views"},
+    "nav.views": {"de": "Ansichten bauen", "en": "Build views"},
     "vb.heading": {"de": "Ansichten bauen und teilen", "en": "Build and share views"},
     "vb.intro": {
         "de": "Ansichtstyp, Kennzahlen, Ebene, Gebiete und Zeitraum wählen; die Vorschau "

@@ -31,6 +31,7 @@ from cockpit.app.formatting import (
     SUPPRESSED_TOOLTIP,
     finite_number,
     format_change,
+    format_number,
     format_period,
     format_value,
 )
@@ -73,10 +74,13 @@ Renderer = Callable[..., list]
 
 
 def render_view(gate: Gate, viewer: Viewer | None, definition: ViewDefinition, lang: str,
-                *, period: str | None = None, area: str | None = None) -> html.Div:
+                *, period: str | None = None, area: str | None = None,
+                heading: str = "h2") -> html.Div:
     """The view as components for `viewer`; `period` and `area` override the definition's
-    (a later meeting mode asks "and how does Stadtteil X look?")."""
-    header = [html.H2(definition.title, className="h4 view-title")]
+    (a later meeting mode asks "and how does Stadtteil X look?"); `heading` "h1" when the
+    view is the page."""
+    title_tag = html.H1 if heading == "h1" else html.H2
+    header = [title_tag(definition.title, className="h4 view-title")]
     if definition.description:
         header.append(html.P(definition.description, className="text-body-secondary "
                                                                 "view-description"))
@@ -220,7 +224,8 @@ def _cell(row: Any, indicator: Indicator, lang: str) -> html.Td:
         tooltip = SUPPRESSED_TOOLTIP.get(lang, SUPPRESSED_TOOLTIP["de"])
         return html.Td(SUPPRESSED_MARK, title=tooltip, className="text-end view-suppressed")
     value = finite_number(row["value"])
-    return html.Td(format_value(value, indicator.unit, indicator.decimals, lang)
+    # The unit is in the column head: a number per cell reads better in a long table.
+    return html.Td(format_number(value, indicator.decimals, lang)
                    if value is not None else MISSING, className="text-end")
 
 

@@ -229,3 +229,49 @@ def test_dashboard_as_the_overview_of_a_role(clients, demo) -> None:
     assert "Unbekannte Rolle „gast“." in response_text(bad)
     with closing(demo.app_db()) as conn:
         assert [b.title for b in list_dashboards(conn)] == ["Ausschuss"]
+
+
+def test_export_gives_the_yaml_that_loads_back_identically(clients, demo, app_server) -> None:
+    from cockpit.app.session import GATE_KEY
+    from cockpit.views.files import parse_yaml
+    from cockpit.views.known import known_for
+
+    editor = clients["controlling"]
+    view_id = out(act(editor, "vb-save", form(vb_description="Mit „Umlauten“ äöü")),
+                  "vb-id", "data")
+    state = {"vb-id.data": view_id, **{f"{f}.value": v for f, v in form().items()}}
+    response = callback(editor, ["vb-download.data", "vb-export-message.children"],
+                        {"vb-export.n_clicks": 1}, state)
+    download = out(response, "vb-download", "data")
+    assert download["filename"] == f"ansicht_{view_id}.yaml"
+    with closing(demo.app_db()) as conn:
+        stored = get_view(conn, view_id).definition
+    gate = app_server.extensions[GATE_KEY]
+    assert parse_yaml(download["content"], known_for(gate)) == stored
+    forged = callback(clients["committee"], ["vb-download.data",
+                                             "vb-export-message.children"],
+                      {"vb-export.n_clicks": 1}, state)
+    assert forged.status_code == 403
+
+
+def test_delete_through_the_builder(clients, demo) -> None:
+    editor = clients["controlling"]
+    view_id = out(act(editor, "vb-save", form()), "vb-id", "data")
+    nothing = act(editor, "vb-delete", form(), view_id=None)
+    assert "Bitte zuerst eine gespeicherte Ansicht öffnen." in response_text(nothing)
+    assert len(saved_views(demo)) == 1
+    assert act(clients["committee"], "vb-delete", form(), view_id=view_id).status_code == 403
+    deleted = act(editor, "vb-delete", form(), view_id=view_id)
+    assert "gelöscht" in response_text(deleted)
+    assert saved_views(demo) == []
+    assert "Unbekannte Ansicht" in response_text(show(clients["committee"], view_id))
+
+
+def test_a_view_file_opens_for_its_roles(clients) -> None:
+    committee = response_text(callback(clients["committee"], "view-content.children",
+                                       {"view-ref.data": {"id": None,
+                                                          "file": "sgb2_stadtteile"}}))
+    assert "SGB-II-Quote je Stadtteil" in committee
+    unknown = callback(clients["committee"], "view-content.children",
+                       {"view-ref.data": {"id": None, "file": "../../etc/passwd"}})
+    assert "Unbekannte Ansichtsdatei" in response_text(unknown)

@@ -118,6 +118,12 @@ def views_for_role(conn: sqlite3.Connection, role: str) -> list[SavedView]:
     return [v for v in list_views(conn) if v.definition.shared_with(role)]
 
 
+def views_using(conn: sqlite3.Connection, indicator_id: str, role: str) -> list[SavedView]:
+    """The views shared with `role` that show `indicator_id` (for links from the
+    catalogue; the caller has asked the gate whether the viewer may see the indicator)."""
+    return [v for v in views_for_role(conn, role) if indicator_id in v.definition.indicators]
+
+
 def view_versions(conn: sqlite3.Connection, view_id: object) -> list[ViewVersion]:
     """Every saved version of a view, newest first."""
     current = get_view(conn, view_id)
@@ -194,4 +200,4 @@ def delete_view(conn: sqlite3.Connection, user_name: str, view_id: object, *,
 
 __all__ = ["SavedView", "ViewError", "ViewNotFound", "ViewVersion", "copy_view",
            "delete_view", "get_view", "list_views", "parse_view_id", "restore_version",
-           "save_view", "view_versions", "views_for_role"]
+           "save_view", "view_versions", "views_for_role", "views_using"]

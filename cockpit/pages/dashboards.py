@@ -78,6 +78,9 @@ register_strings({
     "db.kind.role": {"de": "eine Rolle", "en": "a role"},
     "db.kind.user": {"de": "eine Person", "en": "a person"},
     "db.target": {"de": "Rolle oder Person", "en": "Role or person"},
+    "db.assigned_to.role": {"de": "Rolle „{target}“ → {board}", "en": "Role “{target}” → {board}"},
+    "db.assigned_to.user": {"de": "Person „{target}“ → {board}",
+                            "en": "Person “{target}” → {board}"},
     "db.assigned_board": {"de": "Übersicht", "en": "Overview"},
     "db.cards": {"de": "Kennzahl-Karten (Standard)", "en": "Key figure cards (default)"},
     "db.assign": {"de": "Zuordnen", "en": "Assign"},
@@ -127,8 +130,8 @@ def _assignments(lang: str) -> html.Div:
     finally:
         conn.close()
     titles = {b.id: b.title for b in boards}
-    rows = [html.Li(f"{t('db.kind.' + a.kind, lang)} „{a.target}“ → "
-                    f"{titles.get(a.dashboard_id, a.dashboard_id)}") for a in assigned]
+    rows = [html.Li(t(f"db.assigned_to.{a.kind}", lang, target=a.target,
+                      board=titles.get(a.dashboard_id, a.dashboard_id))) for a in assigned]
     return html.Div(html.Ul(rows, className="db-assignments") if rows
                     else html.P(t("db.none_assigned", lang), className="small"))
 

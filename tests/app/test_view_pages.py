@@ -275,3 +275,11 @@ def test_a_view_file_opens_for_its_roles(clients) -> None:
     unknown = callback(clients["committee"], "view-content.children",
                        {"view-ref.data": {"id": None, "file": "../../etc/passwd"}})
     assert "Unbekannte Ansichtsdatei" in response_text(unknown)
+
+
+def test_editing_opens_the_saved_definition_in_the_builder(clients) -> None:
+    view_id = out(act(clients["controlling"], "vb-save", form(vb_title="Zum Bearbeiten")),
+                  "vb-id", "data")
+    page = response_text(render_page(clients["admin"], "/ansichten", f"?id={view_id}"))
+    assert "Sie bearbeiten „Zum Bearbeiten“ (Version 1)." in page
+    assert '"value": "Zum Bearbeiten"' in page and '"data": ' + str(view_id) in page

@@ -107,3 +107,13 @@ def test_unknown_version_is_refused(conn) -> None:
         with pytest.raises(ViewNotFound):
             restore_version(conn, "anna", saved.id, version)
     assert get_view(conn, saved.id).version == 1
+
+
+def test_views_using_an_indicator_for_a_role(conn) -> None:
+    shared = save_view(conn, "anna", FIRST, KNOWN)
+    save_view(conn, "anna", {**FIRST, "indicators": ["einwohner"]}, KNOWN)
+    save_view(conn, "anna", {**FIRST, "roles": ["leadership"]}, KNOWN)
+    from cockpit.views.store import views_using
+
+    assert [v.id for v in views_using(conn, "sgb2_quote", "committee")] == [shared.id]
+    assert len(views_using(conn, "sgb2_quote", "controlling")) == 2

@@ -62,6 +62,9 @@ register_strings({
                           "en": "The view type “{type}” is not available yet."},
     "views.no_values": {"de": "Für diese Auswahl gibt es keine Werte, die Sie sehen dürfen.",
                         "en": "There are no values for this choice that you may see."},
+    "views.no_values_for": {"de": "„{title}“: keine Werte für diese Ebene und diesen "
+                                  "Zeitraum.",
+                            "en": "“{title}”: no values for this level and period."},
     "views.table_cut": {"de": "Gezeigt werden die ersten {n} von {total} Gebieten.",
                         "en": "The first {n} of {total} areas are shown."},
     "views.period": {"de": "Stand {period}", "en": "Period {period}"},
@@ -230,7 +233,13 @@ def _cell(row: Any, indicator: Indicator, lang: str) -> html.Td:
 
 
 def _table(gate, viewer, definition, indicators, lang, period, area) -> list:  # noqa: ANN001
-    frames = [_level_frame(gate, viewer, definition, ind, period) for ind in indicators]
+    frames, missing = [], []
+    for ind in list(indicators):
+        try:  # one indicator without values at this level or period leaves the others
+            frames.append(_level_frame(gate, viewer, definition, ind, period))
+        except GateError:
+            indicators = [i for i in indicators if i is not ind]
+            missing.append(ind)
     names: dict[str, str] = {}
     cells: dict[tuple[str, str], Any] = {}
     periods: list[str] = []
@@ -240,8 +249,10 @@ def _table(gate, viewer, definition, indicators, lang, period, area) -> list:  #
             cells[(indicator.id, row["area_code"])] = row
         if not frame.empty:
             periods.append(str(frame["period"].iloc[0]))
+    notes = [html.P(t("views.no_values_for", lang, title=ind.title(lang)),
+                    className="small text-body-secondary") for ind in missing]
     if not names:
-        return [dbc.Alert(t("views.no_values", lang), color="info")]
+        return [*notes, dbc.Alert(t("views.no_values", lang), color="info")]
     first = indicators[0]
     sort = definition.option("sort", "value_desc")
 
@@ -274,7 +285,7 @@ def _table(gate, viewer, definition, indicators, lang, period, area) -> list:  #
         parts.append(html.P(t("views.table_cut", lang, n=len(codes), total=total),
                             className="small text-body-secondary"))
     parts.extend(indicator_caption(ind, lang) for ind in indicators)
-    return [html.Div(parts, className="table-responsive")]
+    return [*notes, html.Div(parts, className="table-responsive")]
 
 
 def _reference(gate: Gate, viewer: Viewer | None) -> str:

@@ -64,3 +64,11 @@ def test_suppressed_values_stay_marks(app_server) -> None:
     shown = set(text.split("Tbody", 1)[1].split("'"))
     assert not secrets & shown - {f"{v:.1f}".replace(".", ",")
                                   for v in frame["value"].dropna()}
+
+
+def test_a_table_keeps_the_indicators_that_have_values_at_its_level(app_server) -> None:
+    city_only = "anteil_duales_system"  # delivered for the whole city only
+    text = drawn(app_server, VIEWERS["controlling"], "table", ["einwohner", city_only],
+                 "district")
+    assert "keine Werte für diese Ebene und diesen Zeitraum" in text
+    assert "Nord" in text and "60.045" in text

@@ -20,6 +20,7 @@ from cockpit.app.level_words import speaks_of_stadtteile
 from cockpit.app.plotly_bundle import install_plotly_bundle, plotly_bundle_url
 from cockpit.app.session import current_lang, current_levels
 from cockpit.resources import bundled_dir
+from cockpit.views.menu import saved_view_menu
 
 # The ids of dash.page_container's parts (dash/dash.py: _ID_LOCATION, _ID_CONTENT, ...).
 PAGES_LOCATION, PAGES_CONTENT = "_pages_location", "_pages_content"
@@ -137,6 +138,8 @@ def _navigation(lang: str, role: str) -> list:
     items: list = [dbc.NavItem(dbc.NavLink(label(page), href=page["relative_path"],
                                            active="exact"))
                    for page in mine if page.get("nav_group") != "admin"]
+    # Saved views and dashboards shared with this role (cockpit/views/menu.py).
+    items.extend(saved_view_menu(lang, role))
     admin = [page for page in mine if page.get("nav_group") == "admin"]
     if admin:
         items.append(dbc.DropdownMenu(

@@ -150,6 +150,58 @@ MIGRATIONS: list[str] = [
         updated_at    TEXT NOT NULL
     );
     """,
+    # 6: saved views with every version kept (append-only), dashboards of views, and the
+    # dashboard that replaces the Übersicht of a role or a user (see cockpit/views/store.py
+    # and cockpit/views/dashboards.py)
+    """
+    CREATE TABLE views (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        version     INTEGER NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_by  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        deleted_by  TEXT,
+        deleted_at  TEXT
+    );
+    CREATE TABLE view_versions (
+        view_id     INTEGER NOT NULL REFERENCES views (id),
+        version     INTEGER NOT NULL,
+        definition  TEXT NOT NULL,
+        author      TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        note        TEXT,
+        PRIMARY KEY (view_id, version)
+    );
+    CREATE TRIGGER view_versions_no_update BEFORE UPDATE ON view_versions
+    BEGIN
+        SELECT RAISE(ABORT, 'Versionen einer Ansicht können nicht geändert werden.');
+    END;
+    CREATE TRIGGER view_versions_no_delete BEFORE DELETE ON view_versions
+    BEGIN
+        SELECT RAISE(ABORT, 'Versionen einer Ansicht können nicht gelöscht werden.');
+    END;
+    CREATE TABLE dashboards (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        title       TEXT NOT NULL,
+        description TEXT NOT NULL,
+        view_ids    TEXT NOT NULL,
+        columns     INTEGER NOT NULL CHECK (columns BETWEEN 1 AND 4),
+        roles       TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_by  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE overview_dashboards (
+        kind         TEXT NOT NULL CHECK (kind IN ('role', 'user')),
+        target       TEXT NOT NULL COLLATE NOCASE,
+        dashboard_id INTEGER NOT NULL REFERENCES dashboards (id) ON DELETE CASCADE,
+        updated_by   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (kind, target)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,6 +14,8 @@ from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.registry import Registry, check_registry
 from cockpit.territory.correspondence import check_correspondences
 from cockpit.territory.levels import read_levels
+from cockpit.views.files import load_view_files
+from cockpit.views.known import known_of
 
 AUDIT_ROLES = ("admin", "controlling", "leadership", "district", "committee", "department")
 
@@ -69,6 +71,7 @@ def check(inst: Installation, suppression: bool, role: str | None, area: str | N
                 problems.append(f"{indicator.path}: Fehler bei der Berechnung: {exc}")
     if inst.store.exists() and not problems:
         problems += index_computation_problems(inst, registry)
+    problems += view_file_problems(inst, registry)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -76,6 +79,16 @@ def check(inst: Installation, suppression: bool, role: str | None, area: str | N
         raise SystemExit(EXIT_FAILURE)
     click.echo(f"OK: {len(registry)} Indikatoren, {len(registry.indices)} Indizes und "
                f"{len(catalog.datasets)} Datensätze geprüft.")
+
+
+def view_file_problems(inst: Installation, registry: Registry) -> list[str]:
+    """Every queries/views/*.yaml against the registry (and the snapshot's levels and
+    areas when there is one)."""
+    levels = areas = None
+    if inst.store.exists():
+        levels, areas = read_levels(inst.store.read()).ids, inst.area_codes()
+    _, found = load_view_files(inst.settings.queries_dir, known_of(registry, levels, areas))
+    return [str(problem) for problem in found]
 
 
 def index_level_problems(registry: Registry, levels: tuple[str, ...]) -> list[str]:

@@ -60,6 +60,7 @@ from cockpit.indicators.model import Indicator
 from cockpit.periods import previous_in
 from cockpit.periods import sort_key as period_sort_key
 from cockpit.territory.levels import Level, demo_levels
+from cockpit.views.board import assigned_dashboard, render_dashboard
 
 dash.register_page(__name__, path="/", name="Übersicht", order=0, label_key="nav.overview",
                    title="Übersicht")
@@ -360,6 +361,10 @@ def layout(raw: str | None = None, **_: str) -> html.Div:
     base = current_viewer()
     if base is None:
         return html.Div(_cards(None, lang))
+    board = assigned_dashboard(current_gate(), base)
+    if board is not None:  # controlling made a dashboard this user's or role's Übersicht
+        return html.Div(render_dashboard(current_gate(), base, board, lang),
+                        className="overview-page overview-dashboard")
     raw_on = raw == "1" and base.may_view_raw
     viewer = current_viewer(raw=raw_on)
     gate = current_gate()

@@ -244,3 +244,21 @@ def test_demo_mode_refuses_to_listen_on_the_network(home: Path, tmp_path: Path,
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"])
 def test_loopback_addresses_count_as_local(host: str) -> None:
     assert is_loopback(host)
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("kaputt.yaml", "type: bars\ntitle: [offen\n", "kein gültiges YAML"),
+    ("unbekannt.yaml", "type: bars\ntitle: X\nindicators: [gibt_es_nicht]\n"
+                       "level: subdistrict\nroles: [committee]\n",
+     "Unbekannter Indikator „gibt_es_nicht“"),
+    ("ebene.yaml", "type: bars\ntitle: X\nindicators: [einwohner]\nlevel: kontinent\n"
+                   "roles: [committee]\n", "Unbekannte Gebietsebene „kontinent“"),
+])
+def test_check_names_a_broken_view_file(home: Path, tmp_path: Path, name: str, text: str,
+                                        message: str) -> None:
+    queries = tmp_path / "queries"
+    shutil.copytree(bundled_dir("queries"), queries)
+    (queries / "views" / name).write_text(text, encoding="utf-8")
+    result = run(home, "check", COCKPIT_QUERIES_DIR=str(queries))
+    assert result.exit_code == 1
+    assert f"{name}: " in result.output and message in result.output

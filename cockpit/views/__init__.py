@@ -1,0 +1,1 @@
+"""Saved views and dashboards: definition model, storage, files and rendering."""

@@ -17,7 +17,8 @@ None), so a statement can only ever cite a value the viewer sees. The rules:
 * **Abweichung** (`deviation`): areas whose value differs from the city value by more than
   1.5 standard deviations; the standard deviation is the population one (ddof = 0) of the
   shown area values. Needs the city value and three areas with a value; names at most
-  five areas per side, furthest first.
+  five areas per side, furthest first. For a count (aggregation "sum": the city's value
+  is the total) the areas' mean takes the city value's place.
 * **Trend** (`trend`): the city's shown values of the last five periods of the same kind up
   to the chosen one (calendar steps, at least three with a value), least-squares line over
   the period positions; the trend is rising or falling when the line changes by at least
@@ -82,6 +83,9 @@ class StatementInput:
     previous: tuple[str, Mapping[str, float | None]] | None = None  # period, area values
     five_before: tuple[str, Mapping[str, float | None]] | None = None
     top_level: bool = False  # the chosen level is the whole municipality (one area)
+    # A rate or mean can be compared with the city's; a count (aggregation "sum") cannot
+    # (the city's is the sum): its deviation is measured from the areas' mean.
+    city_comparable: bool = True
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,9 @@ class _Words:
     def value(self, value: float) -> str:
         return format_value(value, self.unit, self.decimals, self.lang)
 
+    def number(self, value: float) -> str:
+        return format_number(value, self.decimals, self.lang)
+
     def amount(self, delta: float) -> str:
         """A change's size: in points for a share (0,4 Prozentpunkte), else with the unit."""
         points = _POINTS.get((self.unit or "").strip())
@@ -222,13 +229,13 @@ def _city_change(data: StatementInput, before: str, label: str, words: _Words,
                     f"({words.value(now)}).")
         verb = "risen" if delta > 0 else "fallen"
         return (f"Compared with {label}, the value for {data.city_name} has {verb} by "
-                f"{words.amount(delta)} (from {words.value(then)} to {words.value(now)}).")
+                f"{words.amount(delta)} (from {words.number(then)} to {words.value(now)}).")
     if delta == 0:
         return (f"Gegenüber {label} ist der Wert für {data.city_name} unverändert "
                 f"({words.value(now)}).")
     verb = "gestiegen" if delta > 0 else "gesunken"
     return (f"Gegenüber {label} ist der Wert für {data.city_name} um {words.amount(delta)} "
-            f"{verb} (von {words.value(then)} auf {words.value(now)}).")
+            f"{verb} (von {words.number(then)} auf {words.value(now)}).")
 
 
 def _area_changes(data: StatementInput, earlier: Mapping[str, float | None], words: _Words,
@@ -254,13 +261,19 @@ def _area_changes(data: StatementInput, earlier: Mapping[str, float | None], wor
         return ("No area has a value in both periods." if lang == "en"
                 else "Kein Gebiet hat in beiden Zeiträumen einen Wert.")
     if lang == "en":
+        moves = [f"{verb} in {n}" for verb, n in (("rose", rose), ("fell", fell),
+                                                   ("stayed the same", same)) if n]
         text = (f"Of the {_areas_word(compared, lang)} with a value in both periods, the value "
-                f"rose in {rose}, fell in {fell} and stayed the same in {same}.")
+                f"{_names(moves, lang)}.")
         if other:
             text += f" {_areas_word(other, lang)} cannot be compared (no value in one period)."
         return text
+    moves = [(verb, n, tail) for verb, n, tail in (("stieg", rose, ""), ("sank", fell, ""),
+                                                    ("blieb", same, " gleich")) if n]
+    said = [f"{verb}{' der Wert' if i == 0 else ''} in {n}{tail}"
+            for i, (verb, n, tail) in enumerate(moves)]
     text = (f"Von den {_areas_word(compared, lang, dative=True)} mit Wert in beiden Zeiträumen "
-            f"stieg der Wert in {rose}, sank in {fell} und blieb in {same} gleich.")
+            f"{_names(said, lang)}.")
     if other:
         text += (f" {_areas_word(other, lang)} {'ist' if other == 1 else 'sind'} nicht "
                  "vergleichbar (ohne Wert in einem der Zeiträume).")
@@ -289,21 +302,31 @@ def _change(key: str, data: StatementInput, earlier: tuple[str, Mapping[str, flo
 def _deviation(data: StatementInput, words: _Words, lang: str) -> Statement | None:
     city = (data.city or {}).get(data.period)
     shown = [a for a in data.areas if _shown(a.value)]
-    if data.top_level or data.city_name is None or not _shown(city) or len(shown) < 3:
+    if data.top_level or len(shown) < 3:
         return None
-    assert city is not None
     values = [float(a.value) for a in shown]  # type: ignore[arg-type]
     mean = sum(values) / len(values)
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+    if data.city_comparable:
+        if data.city_name is None or not _shown(city):
+            return None
+        assert city is not None
+        centre = city
+        reference = (f"the value for {data.city_name} ({words.value(city)})" if lang == "en"
+                     else f"Wert für {data.city_name} ({words.value(city)})")
+    else:
+        centre = mean
+        reference = (f"the mean of the areas with a value ({words.value(mean)})"
+                     if lang == "en" else
+                     f"Mittelwert der Gebiete mit Wert ({words.value(mean)})")
     if sd == 0:
         return None
     limit = DEVIATION_SDS * sd
-    above = sorted((a for a in shown if a.value - city > limit),  # type: ignore[operator]
-                   key=lambda a: (-(a.value - city), a.name))  # type: ignore[operator]
-    below = sorted((a for a in shown if city - a.value > limit),  # type: ignore[operator]
-                   key=lambda a: (-(city - a.value), a.name))  # type: ignore[operator]
+    above = sorted((a for a in shown if a.value - centre > limit),  # type: ignore[operator]
+                   key=lambda a: (-(a.value - centre), a.name))  # type: ignore[operator]
+    below = sorted((a for a in shown if centre - a.value > limit),  # type: ignore[operator]
+                   key=lambda a: (-(centre - a.value), a.name))  # type: ignore[operator]
     sds = format_number(DEVIATION_SDS, 1, lang)
-    reference = f"{data.city_name} ({words.value(city)})"
 
     def listed(areas: list[AreaValue]) -> str:
         named = [f"{a.name} ({words.value(a.value)})" for a in areas[:MAX_NAMED]]  # type: ignore[arg-type]
@@ -314,9 +337,9 @@ def _deviation(data: StatementInput, words: _Words, lang: str) -> Statement | No
 
     if not above and not below:
         text = (f"No area with a value lies more than {sds} standard deviations "
-                f"(± {words.amount(limit)}) from the value for {reference}." if lang == "en"
+                f"(± {words.amount(limit)}) from {reference}." if lang == "en"
                 else f"Kein Gebiet mit Wert liegt mehr als {sds} Standardabweichungen "
-                     f"(± {words.amount(limit)}) vom Wert für {reference} entfernt.")
+                     f"(± {words.amount(limit)}) vom {reference} entfernt.")
         return Statement("deviation", text)
     sides = []
     if above:
@@ -325,10 +348,10 @@ def _deviation(data: StatementInput, words: _Words, lang: str) -> Statement | No
         sides.append(("below: " if lang == "en" else "nach unten ") + listed(below))
     if lang == "en":
         text = (f"Areas more than {sds} standard deviations (± {words.amount(limit)}) from "
-                f"the value for {reference}: {'; '.join(sides)}.")
+                f"{reference}: {'; '.join(sides)}.")
     else:
-        text = (f"Um mehr als {sds} Standardabweichungen (± {words.amount(limit)}) vom Wert "
-                f"für {reference} weichen ab: {'; '.join(sides)}.")
+        text = (f"Um mehr als {sds} Standardabweichungen (± {words.amount(limit)}) vom "
+                f"{reference} weichen ab: {'; '.join(sides)}.")
     return Statement("deviation", text)
 
 

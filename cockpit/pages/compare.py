@@ -35,6 +35,7 @@ from cockpit.app.components import (
 from cockpit.app.figures import choropleth_map, ranking_bar
 from cockpit.app.formatting import SUPPRESSED_TOOLTIP, format_period
 from cockpit.app.i18n import register_strings, t
+from cockpit.app.key_statements import statements_card
 from cockpit.app.level_words import speaks_of_stadtteile
 from cockpit.app.ranking import FULL_MAX
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
@@ -443,6 +444,8 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
         indicator_caption(indicator, lang),
         notes_block([*city.marked, *comparison.marked], lang),
         *_breakdown_link(indicator, level, period, lang),
+        # Kernaussagen: generated from what this viewer sees, plus published hand-written
+        statements_card(gate, viewer, indicator_id, level, period, lang),
     ])
     table = no_update if infinite else comparison.table_rows(previous, lang, decimals)
     return (bar, area_map, table, _grid_columns(lang, decimals, unit), caption, None)

@@ -49,12 +49,12 @@ def test_the_exact_german_sentences() -> None:
                     "und Ost den niedrigsten (4,0 %). 1 Gebiet ist ohne Wert (Geheimhaltung "
                     "oder fehlende Daten) und bleibt unberücksichtigt.",
         "change_previous": "Gegenüber 2023 ist der Wert für Musterstadt um 0,4 Prozentpunkte "
-                           "gestiegen (von 9,6 % auf 10,0 %). Von den 4 Gebieten mit Wert in "
+                           "gestiegen (von 9,6 auf 10,0 %). Von den 4 Gebieten mit Wert in "
                            "beiden Zeiträumen stieg der Wert in 2, sank in 1 und blieb in 1 "
                            "gleich. 2 Gebiete sind nicht vergleichbar (ohne Wert in einem der "
                            "Zeiträume).",
         "change_five": "Gegenüber 2019 (fünf Jahre zuvor) ist der Wert für Musterstadt um "
-                       "2,0 Prozentpunkte gestiegen (von 8,0 % auf 10,0 %). Von den 5 Gebieten "
+                       "2,0 Prozentpunkte gestiegen (von 8,0 auf 10,0 %). Von den 5 Gebieten "
                        "mit Wert in beiden Zeiträumen stieg der Wert in 2, sank in 2 und blieb "
                        "in 1 gleich. 1 Gebiet ist nicht vergleichbar (ohne Wert in einem der "
                        "Zeiträume).",
@@ -78,7 +78,7 @@ def test_english_in_the_english_interface() -> None:
         "included.")
     assert english["change_previous"].startswith(
         "Compared with 2023, the value for Musterstadt has risen by 0.4 percentage points "
-        "(from 9.6 % to 10.0 %). Of the 4 areas with a value in both periods, the value rose "
+        "(from 9.6 to 10.0 %). Of the 4 areas with a value in both periods, the value rose "
         "in 2, fell in 1 and stayed the same in 1.")
     assert english["trend"] == ("Trend 2020–2024 (5 values): the value for Musterstadt is "
                                 "rising, on average by 0.4 percentage points per year.")
@@ -91,7 +91,7 @@ def test_units_other_than_percent_keep_their_unit() -> None:
     found = texts(data)
     assert found["change_previous"].startswith(
         "Gegenüber 2023 ist der Wert für Musterstadt um 50 EUR gesunken "
-        "(von 1.200 EUR auf 1.150 EUR).")
+        "(von 1.200 auf 1.150 EUR).")
     assert "trend" not in found  # two values are not a trend
 
 
@@ -169,7 +169,7 @@ def test_the_top_level_gets_only_city_statements() -> None:
     assert set(texts(data)) == {"change_previous", "change_five", "trend"}
     assert texts(data)["change_previous"] == (
         "Gegenüber 2023 ist der Wert für Musterstadt um 0,4 Prozentpunkte gestiegen "
-        "(von 9,6 % auf 10,0 %).")
+        "(von 9,6 auf 10,0 %).")
 
 
 @pytest.mark.parametrize(("period", "five", "window"), [
@@ -189,3 +189,25 @@ def test_half_year_words() -> None:
     assert texts(data)["change_five"].startswith(
         "Gegenüber 2. Hj. 2021 (fünf Halbjahre zuvor) ist der Wert für Musterstadt um "
         "2,0 Prozentpunkte gestiegen")
+
+
+def test_counts_leave_out_what_did_not_happen() -> None:
+    data = replace(FIXTURE, previous=("2023", {"01": 11.0, "02": 7.0, "03": 9.0, "04": 9.0}))
+    assert texts(data)["change_previous"].endswith(
+        "Von den 4 Gebieten mit Wert in beiden Zeiträumen stieg der Wert in 4. 2 Gebiete "
+        "sind nicht vergleichbar (ohne Wert in einem der Zeiträume).")
+    data = replace(FIXTURE, previous=("2023", {"01": 12.0, "02": 9.0, "03": 11.0, "04": 10.0,
+                                               "05": 4.0}))
+    assert texts(data)["change_previous"].endswith(
+        "Von den 5 Gebieten mit Wert in beiden Zeiträumen sank der Wert in 2 und blieb in 3 "
+        "gleich. 1 Gebiet ist nicht vergleichbar (ohne Wert in einem der Zeiträume).")
+
+
+def test_a_count_deviates_from_the_mean_of_the_areas() -> None:
+    """For a count the city value is the total: the areas' mean (8,8) is the reference;
+    Ost lies 4,8 below it, more than 1,5 SD (4,07)."""
+    data = replace(FIXTURE, unit="Personen", decimals=0, city_comparable=False,
+                   city={"2024": 44.0})
+    assert texts(data)["deviation"] == (
+        "Um mehr als 1,5 Standardabweichungen (± 4 Personen) vom Mittelwert der Gebiete mit "
+        "Wert (9 Personen) weichen ab: nach unten Ost (4 Personen).")

@@ -1,8 +1,8 @@
 """Open the SQLite app database and bring its schema up to date.
 
 The app database holds the state that changes while the cockpit is serving
-(users, audit log, sessions, API tokens, targets, Übersicht cards, Kernaussagen). It is separate from the
-analytic DuckDB store. The schema version is kept in ``PRAGMA user_version``;
+(users, audit log, sessions, API tokens, targets, Übersicht cards, Kernaussagen). It is
+separate from the analytic DuckDB store. The schema version is kept in ``PRAGMA user_version``;
 ``MIGRATIONS[i]`` upgrades a database from version ``i`` to ``i + 1``.
 """
 

@@ -117,9 +117,7 @@ class HistoryEntry:
 def clean_text(value: object, field: str, *, required: bool) -> str:
     """The text of a form field, stripped; StatementError when required and empty, too long
     or with control characters (line breaks and tabs are allowed)."""
-    text = value.strip() if isinstance(value, str) else ""
-    if value is not None and not isinstance(value, str):
-        text = ""
+    text = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
     if not text:
         if required:
             raise StatementError("no_text", field)
@@ -128,7 +126,7 @@ def clean_text(value: object, field: str, *, required: bool) -> str:
         raise StatementError("too_long", field, length=len(text), limit=MAX_TEXT)
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
         raise StatementError("control_chars", field)
-    return text.replace("\r\n", "\n")
+    return text
 
 
 def check_statement(

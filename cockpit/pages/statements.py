@@ -135,8 +135,8 @@ register_strings({
     "statements.state.draft": {"de": "Entwurf", "en": "draft"},
     "statements.state.published": {"de": "veröffentlicht", "en": "published"},
     "statements.kind.add": {"de": "ergänzt", "en": "added"},
-    "statements.kind.replace": {"de": "ersetzt „{key}“", "en": "replaces “{key}”"},
-    "statements.kind.hide": {"de": "blendet „{key}“ aus", "en": "hides “{key}”"},
+    "statements.kind.replace": {"de": "ersetzt „{rule}“", "en": "replaces “{rule}”"},
+    "statements.kind.hide": {"de": "blendet „{rule}“ aus", "en": "hides “{rule}”"},
     "statements.none_generated": {
         "de": "Für diese Auswahl lässt sich aus den sichtbaren Werten keine Aussage erzeugen.",
         "en": "No statement can be made from the visible values for this choice."},
@@ -147,11 +147,11 @@ register_strings({
     "statements.form_new": {"de": "Neue eigene Aussage.", "en": "New statement of your own."},
     "statements.form_editing": {"de": "Sie bearbeiten Eintrag {id} ({kind}).",
                                 "en": "You are editing entry {id} ({kind})."},
-    "statements.form_replacing": {"de": "Ihr Text ersetzt die erzeugte Aussage „{key}“.",
-                                  "en": "Your text replaces the generated statement “{key}”."},
+    "statements.form_replacing": {"de": "Ihr Text ersetzt die erzeugte Aussage „{rule}“.",
+                                  "en": "Your text replaces the generated statement “{rule}”."},
     "statements.saved": {"de": "Kernaussage gespeichert.", "en": "Key statement saved."},
-    "statements.hidden": {"de": "Die Aussage „{key}“ ist ausgeblendet.",
-                          "en": "The statement “{key}” is hidden."},
+    "statements.hidden": {"de": "Die Aussage „{rule}“ ist ausgeblendet.",
+                          "en": "The statement “{rule}” is hidden."},
     "statements.deleted": {"de": "Eintrag gelöscht (die Historie bleibt erhalten).",
                            "en": "Entry deleted (its history is kept)."},
     "statements.history_heading": {"de": "Letzte Änderungen", "en": "Recent changes"},
@@ -263,7 +263,7 @@ def _stored_list(stored: list[StoredStatement], lang: str) -> html.Div:
     rows = []
     for entry in stored:
         kind = t(f"statements.kind.{entry.kind}", lang,
-                 key=_key_name(entry.generated_key, lang))
+                 rule=_key_name(entry.generated_key, lang))
         state = t(f"statements.state.{'published' if entry.published else 'draft'}", lang)
         rows.append(html.Tr([
             html.Td(str(entry.id)), html.Td(kind), html.Td(entry.text(lang) or "–"),
@@ -441,7 +441,7 @@ def _empty_form(lang: str) -> tuple:
 
 
 def _form_of(entry: StoredStatement, lang: str) -> tuple:
-    kind = t(f"statements.kind.{entry.kind}", lang, key=_key_name(entry.generated_key, lang))
+    kind = t(f"statements.kind.{entry.kind}", lang, rule=_key_name(entry.generated_key, lang))
     return (t("statements.form_editing", lang, id=entry.id, kind=kind), entry.text_de,
             entry.text_en, entry.published, entry.id, entry.generated_key)
 
@@ -532,7 +532,7 @@ def change_statements(indicator_id: Key | None, level: Key | None, period: Key |
                 save_statement(conn, viewer.name, checked("hide", key, "", "", True),
                                **origin)
                 message = dbc.Alert(t("statements.hidden", lang,
-                                      key=_key_name(str(key), lang)),
+                                      rule=_key_name(str(key), lang)),
                                     color="info", className="my-2")
             elif isinstance(trigger, dict) and trigger.get("type") == REPLACE:
                 key = trigger.get("index")
@@ -559,7 +559,7 @@ def _replacement_form(gate: Gate, viewer: Viewer, conn, indicator_id: str,  # no
     existing = next((s for s in stored_statements(gate, indicator_id, level, period,
                                                   published_only=False)
                      if s.generated_key == key), None)
-    hint = t("statements.form_replacing", lang, key=_key_name(key, lang))
+    hint = t("statements.form_replacing", lang, rule=_key_name(key, lang))
     if existing is not None and existing.kind == "replace":
         return (hint, existing.text_de, existing.text_en, existing.published, existing.id,
                 key)

@@ -211,4 +211,4 @@ def statements_card(gate: Gate, viewer: Viewer, indicator_id: str, level: str, p
         html.H2(t("statements.card_title", lang), className="h6 mb-2"),
         html.Ul([statement_item(s, lang) for s in shown], className="mb-1 small ps-3"),
         html.P(t("statements.generated_note", lang), className="mb-0 small text-body-secondary"),
-    ], className="py-2"), className="my-2 statements-card", id="compare-statements")
+    ], className="py-2"), className="my-2 statements-card")

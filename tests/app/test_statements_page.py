@@ -23,8 +23,6 @@ OUTPUTS = ["statements-generated.children", "statements-stored.children",
            "statements-text-de.value", "statements-text-en.value",
            "statements-published.value", "statements-editing.data",
            "statements-replacing.data"]
-COMPARE = ["compare-bar.figure", "compare-map.figure", "compare-grid.rowData",
-           "compare-grid.columnDefs", "compare-caption.children", "compare-message.children"]
 CHOICE = {"indicator": "sgb2_quote", "level": "subdistrict", "period": "2024"}
 HIDDEN_INDICATOR = "hze_stationaer_je_1000_unter_21"  # has suppressed cells in 2024
 
@@ -66,13 +64,13 @@ def button(kind: str, index: Any, clicks: Any = 1) -> tuple[str, list]:
 
 
 def caption(client, indicator: str = "sgb2_quote", period: str = "2024",
-            level: str = "subdistrict", raw: bool = False) -> str:
-    response = callback(client, COMPARE, {
+            level: str = "subdistrict") -> str:
+    """The Kernaussagen card of the comparison page, as its callback sends it."""
+    response = callback(client, "compare-statements.children", {
         "compare-indicator.value": indicator, "compare-period.value": period,
-        "compare-level.value": level, "compare-method.value": "quantile",
-        "compare-raw.value": raw, "compare-highlight.data": None})
+        "compare-level.value": level})
     assert response.status_code == 200, response_text(response)
-    return json.dumps(response.json["response"]["compare-caption"]["children"],
+    return json.dumps(response.json["response"]["compare-statements"]["children"],
                       ensure_ascii=False)
 
 
@@ -238,7 +236,7 @@ def test_a_restricted_indicator_is_unknown_to_whom_may_not_see_it(clients, demo)
                     text_de="x")
     assert "Unbekannter Indikator" in response_text(response)
     assert stored(demo) == []
-    assert "Kernaussagen" not in caption(clients["committee"], indicator="hze_je_1000_unter_21")
+    assert caption(clients["committee"], indicator="hze_je_1000_unter_21") == "null"
 
 
 def test_oversized_input_is_refused_before_the_callback(clients, demo) -> None:
@@ -249,23 +247,28 @@ def test_oversized_input_is_refused_before_the_callback(clients, demo) -> None:
 # --- what the statements may say --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", [False, True])
-def test_the_card_cites_no_suppressed_value_even_with_the_raw_switch(clients, demo,
-                                                                     raw: bool) -> None:
+@pytest.mark.parametrize("role", ["admin", "leadership"])
+def test_the_card_cites_no_suppressed_value(clients, demo, role: str) -> None:
+    """Admin may switch suppression off on the page; the statements never are."""
     leadership = Viewer("x", "leadership")
     rows = Gate(demo).rows(leadership, HIDDEN_INDICATOR, level="subdistrict", period="2024")
     hidden = [r for r in rows if r.suppressed]
     assert hidden
     secrets = {r.area_code: r.value for r in Gate(demo).rows(
         Viewer("a", "admin", raw=True), HIDDEN_INDICATOR, level="subdistrict", period="2024")}
-    text = caption(clients["admin"], HIDDEN_INDICATOR, raw=raw)
-    statements = text[text.index("Kernaussagen"):]
+    statements = caption(clients[role], HIDDEN_INDICATOR)
     shown = len(rows) - len(hidden)
     assert f"Unter den {shown} Gebieten mit Wert" in statements
     assert f"{len(hidden)} Gebiete sind ohne Wert" in statements
     for row in hidden:
         assert row.area_name not in statements
         assert format_number(secrets[row.area_code], 1) not in statements
+
+
+def test_the_first_drawing_holds_the_card(clients) -> None:
+    page = response_text(render_page(clients["committee"], "/vergleich",
+                                     "?indicator=sgb2_quote&level=subdistrict&period=2024"))
+    assert "compare-statements" in page and "Unter den 24 Gebieten mit Wert" in page
 
 
 def test_a_district_user_gets_statements_about_own_areas_only(clients, gate: Gate) -> None:
@@ -276,8 +279,7 @@ def test_a_district_user_gets_statements_about_own_areas_only(clients, gate: Gat
                                                "hze_je_1000_unter_21", level="subdistrict",
                                                period="2024")}
     assert own < everyone
-    text = caption(clients["district"], "hze_je_1000_unter_21")
-    statements = text[text.index("Kernaussagen"):]
+    statements = caption(clients["district"], "hze_je_1000_unter_21")
     assert f"Unter den {len(own)} Gebieten mit Wert" in statements
     for name in everyone - own:
         assert name not in statements

@@ -13,7 +13,7 @@ from cockpit.access import Gate, Viewer
 from cockpit.app.formatting import format_number
 from cockpit.app.key_statements import generated_statements
 from cockpit.appdb.statements import list_statements, statement_history
-from tests.app.conftest import ROLES, callback, render_page, response_text
+from tests.app.conftest import ROLES, callback, login, render_page, response_text
 
 EDITORS = ("admin", "controlling")
 OTHERS = [role for role in ROLES if role not in EDITORS]
@@ -291,3 +291,17 @@ def test_statements_in_english(demo, gate: Gate) -> None:
                                    "2024", "en")
     assert english[0].text.startswith("Among the 24 areas with a value, ")
     assert all("Gebiet" not in s.text for s in english)
+
+
+def test_the_card_in_the_english_interface(app_server, clients) -> None:
+    save(clients["controlling"], text_de="Nur deutsch.", published=True)
+    save(clients["controlling"], text_de="Auch englisch.", text_en="Also in English.",
+         published=True)
+    client = app_server.test_client()
+    assert login(client, *app_server.demo_passwords["committee"]).status_code == 302
+    client.get("/lang/en")
+    card = caption(client)
+    assert "Key statements" in card and "Among the 24 areas with a value, " in card
+    assert "Also in English." in card and "Auch englisch." not in card
+    assert "Nur deutsch." in card  # no English text written: the German one
+    assert "✎ written by hand: demo-controlling" in card

@@ -211,3 +211,12 @@ def test_a_count_deviates_from_the_mean_of_the_areas() -> None:
     assert texts(data)["deviation"] == (
         "Um mehr als 1,5 Standardabweichungen (± 4 Personen) vom Mittelwert der Gebiete mit "
         "Wert (9 Personen) weichen ab: nach unten Ost (4 Personen).")
+
+
+def test_many_ties_are_named_up_to_five_and_counts_get_separators() -> None:
+    areas = (AreaValue("99", "Oben", 5.0),) + tuple(
+        AreaValue(f"{i:04d}", f"G{i:04d}", 1.0) for i in range(1200))
+    found = texts(replace(FIXTURE, areas=areas, previous=None, five_before=None))
+    assert found["extremes"] == (
+        "Unter den 1.201 Gebieten mit Wert hat Oben den höchsten Wert (5,0 %) und G0000, "
+        "G0001, G0002, G0003, G0004 und 1.195 weitere den niedrigsten (1,0 %).")

@@ -141,3 +141,30 @@ def test_published_only(conn: sqlite3.Connection) -> None:
     save_statement(conn, "anna", check(published=False))
     shown = save_statement(conn, "anna", check(text_de="Veröffentlicht."))
     assert [s.id for s in list_statements(conn, published_only=True)] == [shown.id]
+
+
+def test_a_database_of_the_previous_schema_is_upgraded(tmp_path: Path) -> None:
+    """An installation's app database from before the statements gains the two tables
+    and keeps what it had."""
+    from cockpit.appdb import database
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    statements = database.MIGRATIONS.index(next(m for m in database.MIGRATIONS
+                                                if "CREATE TABLE statements" in m))
+    for number, script in enumerate(database.MIGRATIONS[:statements], start=1):
+        for part in database._split_statements(script):
+            old.execute(part)
+        old.execute(f"PRAGMA user_version = {number}")
+    old.execute("INSERT INTO audit_log (at, action) VALUES ('2026-01-01', 'vorher')")
+    old.commit()
+    old.close()
+    upgraded = connect(path)
+    try:
+        assert upgraded.execute("PRAGMA user_version").fetchone()[0] == len(
+            database.MIGRATIONS)
+        assert upgraded.execute("SELECT action FROM audit_log").fetchone()[0] == "vorher"
+        saved = save_statement(upgraded, "anna", check())
+        assert list_statements(upgraded) == [saved]
+    finally:
+        upgraded.close()

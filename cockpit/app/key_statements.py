@@ -40,10 +40,10 @@ register_strings({
     "statements.hand_written": {"de": "✎ von Hand geschrieben: {author}, {date}",
                                 "en": "✎ written by hand: {author}, {date}"},
     "statements.generated_note": {
-        "de": "Automatisch aus den für Sie sichtbaren Werten erzeugt; Werte unter "
-              "Geheimhaltung gehen nicht ein.",
-        "en": "Generated automatically from the values visible to you; values under "
-              "confidentiality are left out."},
+        "de": "Aussagen ohne ✎ sind automatisch aus den für Sie sichtbaren Werten erzeugt; "
+              "Werte unter Geheimhaltung gehen nicht ein.",
+        "en": "Statements without ✎ are generated automatically from the values visible to "
+              "you; values under confidentiality are left out."},
 })
 
 

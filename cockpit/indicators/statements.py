@@ -433,7 +433,7 @@ def _trend(data: StatementInput, window: Sequence[str], words: _Words,
         return Statement("trend", f"{lead} bleibt annähernd gleich (die Trendlinie ändert "
                                   f"sich um weniger als 2 % des mittleren Werts).")
     verb = "steigt" if slope > 0 else "sinkt"
-    return Statement("trend", f"{lead} {verb}, im Mittel um {words.amount(slope)} je {step}.")
+    return Statement("trend", f"{lead} {verb}, im Mittel um {words.amount(slope)} pro {step}.")
 
 
 def generate(data: StatementInput, lang: str = "de",

@@ -61,7 +61,7 @@ def test_the_exact_german_sentences() -> None:
         "deviation": "Um mehr als 1,5 Standardabweichungen (± 4,1 Prozentpunkte) vom Wert für "
                      "Musterstadt (10,0 %) weichen ab: nach unten Ost (4,0 %).",
         "trend": "Trend 2020–2024 (5 Werte): Der Wert für Musterstadt steigt, im Mittel um "
-                 "0,4 Prozentpunkte je Jahr.",
+                 "0,4 Prozentpunkte pro Jahr.",
     }
 
 
@@ -123,7 +123,7 @@ def test_falling_trend_and_a_hidden_city_year() -> None:
     found = texts(replace(FIXTURE, city=city))
     # Positions 0, 2, 3, 4 (2021 hidden), mean 2,25 and 10,85: slope = -4,45 / 8,75 = -0,509
     assert found["trend"] == ("Trend 2020–2024 (4 Werte): Der Wert für Musterstadt sinkt, "
-                              "im Mittel um 0,5 Prozentpunkte je Jahr.")
+                              "im Mittel um 0,5 Prozentpunkte pro Jahr.")
 
 
 # --- suppression ------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ None), so a statement can only ever cite a value the viewer sees. The rules:
 * **Höchster und niedrigster Wert** (`extremes`): over the areas with a shown value only;
   the sentence says "unter den n Gebieten mit Wert" and how many areas are without a value,
   so it never claims (or denies) that a hidden area would be higher or lower. Values equal
-  at the displayed places are named together. Needs two areas with a value.
+  at the displayed places are named together (at most five, then "und n weitere"). Needs
+  two areas with different values.
 * **Veränderung zur Vorperiode** (`change_previous`) and **zu fünf Perioden zuvor**
   (`change_five`): the top area's value (the city) against the previous period with values
   (the comparison page's change column) and against the period five steps earlier in the
@@ -20,7 +21,8 @@ None), so a statement can only ever cite a value the viewer sees. The rules:
   five areas per side, furthest first. For a count (aggregation "sum": the city's value
   is the total) the areas' mean takes the city value's place.
 * **Trend** (`trend`): the city's shown values of the last five periods of the same kind up
-  to the chosen one (calendar steps, at least three with a value), least-squares line over
+  to the chosen one (calendar steps, at least three with a value, the chosen one among
+  them), least-squares line over
   the period positions; the trend is rising or falling when the line changes by at least
   2 % of the mean absolute value over the window, else about level. The mean change per
   period is the slope of the line.

@@ -22,8 +22,7 @@ None), so a statement can only ever cite a value the viewer sees. The rules:
   is the total) the areas' mean takes the city value's place.
 * **Trend** (`trend`): the city's shown values of the last five periods of the same kind up
   to the chosen one (calendar steps, at least three with a value, the chosen one among
-  them), least-squares line over
-  the period positions; the trend is rising or falling when the line changes by at least
+  them), least-squares line over the period positions; the trend is rising or falling when the line changes by at least
   2 % of the mean absolute value over the window, else about level. The mean change per
   period is the slope of the line.
 """

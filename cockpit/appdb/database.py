@@ -1,8 +1,8 @@
 """Open the SQLite app database and bring its schema up to date.
 
 The app database holds the state that changes while the cockpit is serving
-(users, audit log, sessions, API tokens, targets, Übersicht cards). It is separate from the
-analytic DuckDB store. The schema version is kept in ``PRAGMA user_version``;
+(users, audit log, sessions, API tokens, targets, Übersicht cards, Kernaussagen). It is
+separate from the analytic DuckDB store. The schema version is kept in ``PRAGMA user_version``;
 ``MIGRATIONS[i]`` upgrades a database from version ``i`` to ``i + 1``.
 """
 
@@ -201,6 +201,53 @@ MIGRATIONS: list[str] = [
         updated_at   TEXT NOT NULL,
         PRIMARY KEY (kind, target)
     );
+    """,
+    # 7: hand-written Kernaussagen (key statements) per indicator, level and period, with
+    # their append-only history (see cockpit/appdb/statements.py)
+    """
+    CREATE TABLE statements (
+        -- AUTOINCREMENT: a deleted statement's id is never given again (history by id)
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        indicator_id  TEXT NOT NULL,
+        level         TEXT NOT NULL,
+        period        TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('add', 'replace', 'hide')),
+        generated_key TEXT,
+        text_de       TEXT NOT NULL,
+        text_en       TEXT,
+        published     INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),
+        created_by    TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        updated_by    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        CHECK ((kind = 'add') = (generated_key IS NULL)),
+        CHECK (kind = 'hide' OR length(trim(text_de)) > 0)
+    );
+    CREATE INDEX statements_of ON statements (indicator_id, level, period);
+    CREATE UNIQUE INDEX statements_one_per_key
+        ON statements (indicator_id, level, period, generated_key)
+        WHERE generated_key IS NOT NULL;
+    CREATE TABLE statement_history (
+        id           INTEGER PRIMARY KEY,
+        statement_id INTEGER NOT NULL,
+        indicator_id TEXT NOT NULL,
+        level        TEXT NOT NULL,
+        period       TEXT NOT NULL,
+        action       TEXT NOT NULL CHECK (action IN ('created', 'changed', 'deleted')),
+        at           TEXT NOT NULL,
+        user_name    TEXT NOT NULL,
+        old          TEXT,
+        new          TEXT
+    );
+    CREATE INDEX statement_history_statement ON statement_history (statement_id, at);
+    CREATE TRIGGER statement_history_no_update BEFORE UPDATE ON statement_history
+    BEGIN
+        SELECT RAISE(ABORT, 'Kernaussagen-Historie kann nicht geändert werden.');
+    END;
+    CREATE TRIGGER statement_history_no_delete BEFORE DELETE ON statement_history
+    BEGIN
+        SELECT RAISE(ABORT, 'Kernaussagen-Historie kann nicht gelöscht werden.');
+    END;
     """,
 ]
 

@@ -36,6 +36,7 @@ from cockpit.app.components import (
 from cockpit.app.figures import choropleth_map, ranking_bar
 from cockpit.app.formatting import SUPPRESSED_TOOLTIP, format_period
 from cockpit.app.i18n import register_strings, t
+from cockpit.app.key_statements import statements_card
 from cockpit.app.level_words import speaks_of_stadtteile
 from cockpit.app.ranking import FULL_MAX
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
@@ -61,6 +62,7 @@ MAP = "compare-map"
 GRID = "compare-grid"
 MESSAGE = "compare-message"
 CAPTION = "compare-caption"
+STATEMENTS = "compare-statements"
 URL_SINK = "compare-url"
 GRID_SINK = "compare-grid-sink"
 METHODS = ("quantile", "equal")
@@ -233,6 +235,7 @@ def layout(indicator: str | None = None, period: str | None = None, level: str |
         html.P(t("compare.highlight_hint", lang), className="small text-body-secondary"),
         html.Div(first.message, id=MESSAGE, role="status"),
         html.Div(first.caption, id=CAPTION),
+        html.Div(_statements(indicator, period, level), id=STATEMENTS),
         dbc.Row([
             dbc.Col([html.H2(t("compare.ranking", lang), className="h5"),
                      dcc.Loading(dcc.Graph(id=BAR, config=graph_config(lang),
@@ -447,6 +450,29 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
     ])
     table = no_update if infinite else comparison.table_rows(previous, lang, decimals)
     return (bar, area_map, table, _grid_columns(lang, decimals, unit), caption, None)
+
+
+def _statements(indicator_id: str | None, period: str | None, level: str | None) -> Any:
+    """The Kernaussagen card (cockpit/app/key_statements.py): generated from what this
+    viewer sees (never raw), plus the published hand-written ones; nothing without a
+    choice or when the gate refuses."""
+    if not indicator_id or not period or not level:
+        return None
+    return statements_card(current_gate(), current_viewer(), indicator_id, level, period,
+                           current_lang())
+
+
+@callback(
+    Output(STATEMENTS, "children"),
+    Input(INDICATOR, "value"), Input(PERIOD, "value"), Input(LEVEL, "value"),
+    prevent_initial_call=True,  # the layout holds the first card
+)
+@validated
+def show_statements(indicator_id: Key | None, period: Key | None, level: Key | None) -> Any:
+    """The Kernaussagen card for a new choice (its own request, beside the comparison)."""
+    if not indicator_id or not period or not level:
+        raise PreventUpdate
+    return _statements(indicator_id, period, level)
 
 
 @callback(

@@ -72,3 +72,9 @@ def test_a_table_keeps_the_indicators_that_have_values_at_its_level(app_server) 
                  "district")
     assert "keine Werte für diese Ebene und diesen Zeitraum" in text
     assert "Nord" in text and "60.045" in text
+
+
+def test_a_statements_view_shows_the_cards_statements_for_the_viewer(app_server) -> None:
+    text = drawn(app_server, VIEWERS["committee"], "statements", ["einwohner"], "subdistrict")
+    assert "Kernaussagen" in text and "Gebieten mit Wert" in text
+    assert "noch nicht verfügbar" not in text

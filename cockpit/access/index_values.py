@@ -33,6 +33,7 @@ from cockpit.indicators.composite import (
     compute_index,
 )
 from cockpit.indicators.index_spec import CompositeIndex
+from cockpit.indicators.sandbox import observation_periods
 from cockpit.periods import period_end, sort_periods
 
 if TYPE_CHECKING:
@@ -374,8 +375,9 @@ class IndexGate:
             status = self._index_candidates(gate.registry.get(index.status_id))
             dynamics = set(self._index_candidates(gate.registry.get(index.dynamics_id)))
             return tuple(p for p in status if p in dynamics)
-        found = {p for source in index.sources
-                 for p in gate._period_candidates(gate.registry.get(source))}
+        # The periods of every dataset its sources read (`datasets` is their union), in
+        # one look instead of one per source: the same set.
+        found = set(observation_periods(gate.inst.store.read(gate._sync()), index.datasets))
         if index.index_kind == "dynamics":
             found = {p for p in found if shift_years(p, index.change_years) in found}
         return tuple(sort_periods(found))
@@ -422,8 +424,12 @@ class IndexGate:
             else:
                 wanted = [period] if index.index_kind != "dynamics" else [
                     period, shift_years(period, index.change_years)]
-                sources = [self._source_periods(gate.registry.get(s), wanted)
-                           for s in index.sources]
+                # The population threshold is applied in the period itself: the
+                # population of a dynamics index's base period is never read.
+                k = len(index.components)
+                sources = [self._source_periods(gate.registry.get(s),
+                                                wanted if i < k else [period])
+                           for i, s in enumerate(index.sources)]
                 details = compute_details(index, sources, _NamesAt(gate.areas_info()),
                                           period)
             table = ValueTable(details.frame) if len(details.frame) else None
@@ -439,9 +445,8 @@ class IndexGate:
         gate: Any = self
         if not gate._lazy(source):
             return gate._table(source)
-        candidates = gate._period_candidates(source)
-        return [gate._period_table(source, p) if p in candidates else None
-                for p in periods]
+        # A period its datasets lack gives no rows (None), as in the whole table.
+        return [gate._period_table(source, p) for p in periods]
 
     def _index_table(self, index: CompositeIndex) -> ValueTable:
         """The index as the gate's value table (what `rows`, `periods`, `levels` read)."""

@@ -46,6 +46,8 @@ def test_the_latest_period_reads_only_its_component_periods(demo) -> None:
     assert not set(components) & set(gate._tables)  # no component computed whole
     asked = {period for (source, period) in gate._period_tables if source in components}
     assert asked == {latest, base}
+    # the population threshold is applied in the period itself: no base period of it
+    assert {p for (source, p) in gate._period_tables if source == "einwohner"} == {latest}
     assert "mss_dynamik" not in getattr(gate, "_index_cache", {})
 
 

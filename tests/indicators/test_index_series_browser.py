@@ -22,14 +22,17 @@ def test_b21_index_time_series_and_profile(server, browser) -> None:  # noqa: F8
     recorder = Recorder(page, base)
     _login(page, base, *logins["leadership"])
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(base + "/zeitreihe?indicator=mss_status&areas=0101,0302,0204")
+    # Sozialraumindex: Stadtteile that change class, and one left unclassified
+    # ("ohne Zuordnung") in some years.
+    page.goto(base + "/zeitreihe?indicator=sozialraumindex&areas=0303,0604,0502")
     _settle(page)
     page.wait_for_selector("#timeseries-graph .scatterlayer .trace", timeout=60000)
     ticks = page.locator("#timeseries-graph .yaxislayer-above .ytick text").all_text_contents()
-    for label in ("hoch", "mittel", "niedrig", "sehr niedrig"):
-        assert label in ticks
+    assert ticks == ["ohne Zuordnung", "sehr niedrig", "niedrig", "mittel", "hoch",
+                     "sehr hoch"]
     table = page.locator("#timeseries-table").inner_text()
-    assert "von 4" in table
+    assert "von 5" in table
+    assert "Geheimhaltung" in table  # Erlenbruch: a suppressed component, no class
     caption = page.locator("#timeseries-caption").inner_text()
     assert "Klassen in aufsteigender Reihenfolge des Indexwerts" in caption
     page.screenshot(path=str(ARTIFACTS / "index-timeseries.png"), full_page=True)

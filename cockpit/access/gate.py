@@ -342,6 +342,8 @@ class Gate(IndexGate):
         """Whether one period of the indicator can be computed alone: its SQL takes
         `$period`, and its full table is not there yet (then that one answers) — neither
         in this worker nor as a shared file another worker has written."""
+        if indicator.kind == "index":  # cockpit/access/index_values.py
+            return self._index_lazy(indicator)  # type: ignore[arg-type]
         if "period" not in indicator.parameters or indicator.id in self._tables:
             return False
         return self._mapped(indicator) is None
@@ -361,6 +363,8 @@ class Gate(IndexGate):
     def _period_candidates(self, indicator: Indicator) -> tuple[str, ...]:
         """The periods the indicator's datasets hold, oldest first (by end date): every
         period the indicator can have values for (its SQL reads only these datasets)."""
+        if indicator.kind == "index":
+            return self._index_candidates(indicator)  # type: ignore[arg-type]
         version = self._sync()
         found = self._candidates.get(indicator.id)
         if found is None:
@@ -374,6 +378,8 @@ class Gate(IndexGate):
         """The values of one period with their suppression flags (None when the period
         has no rows), computed once per data version: the same rows and flags as that
         period's part of the full table (tests/access/test_lazy_periods.py)."""
+        if indicator.kind == "index":
+            return self._index_period_table(indicator, period)  # type: ignore[arg-type]
         version = self._sync()
         key = (indicator.id, period)
         if key in self._period_tables:

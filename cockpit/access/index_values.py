@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -32,6 +33,7 @@ from cockpit.indicators.composite import (
     compute_index,
 )
 from cockpit.indicators.index_spec import CompositeIndex
+from cockpit.indicators.sandbox import observation_periods
 from cockpit.periods import period_end, sort_periods
 
 if TYPE_CHECKING:
@@ -82,12 +84,28 @@ def shift_years(period: str, years: int) -> str:
     return f"{int(period[:4]) - years:04d}{period[4:]}"
 
 
-class _Sources:
-    """The source tables of an index, laid out as period x area x component arrays."""
+#: One source of an index: its full table, or the tables of the periods needed (a
+#: period computed alone; None where the source has no rows in that period).
+Source = ValueTable | Sequence[ValueTable | None]
 
-    def __init__(self, tables: list[ValueTable], levels: tuple[str, ...]) -> None:
-        self.periods = sort_periods({p for t in tables for p in t.periods})
-        codes = pd.Index(sorted({str(c) for t in tables for c in t.codes}), dtype=object)
+
+def _parts(source: Source) -> list[ValueTable]:
+    if isinstance(source, ValueTable):
+        return [source]
+    return [table for table in source if table is not None]
+
+
+class _Sources:
+    """The source tables of an index, laid out as period x area x component arrays
+    (only the `periods` asked for, when given)."""
+
+    def __init__(self, sources: Sequence[Source], levels: tuple[str, ...],
+                 periods: Collection[str] | None = None) -> None:
+        tables = [_parts(source) for source in sources]
+        found = {p for parts in tables for t in parts for p in t.periods}
+        self.periods = sort_periods(found if periods is None else found & set(periods))
+        codes = pd.Index(sorted({str(c) for parts in tables for t in parts for c in t.codes}),
+                         dtype=object)
         self.index = codes
         self.codes = codes.to_numpy(dtype=object)
         shape = (len(self.periods), len(codes), len(tables))
@@ -96,29 +114,42 @@ class _Sources:
         self.present = np.zeros(shape[:2], dtype=bool)
         self.level = np.full(len(codes), -1, dtype=np.int16)  # index into `levels`
         period_at = pd.Index(self.periods, dtype=object)
-        for k, table in enumerate(tables):
-            area_map = codes.get_indexer(pd.Index(table.codes.astype(str), dtype=object))
-            period_map = period_at.get_indexer(pd.Index(list(table.periods), dtype=object))
-            level_map = np.array([levels.index(n) if n in levels else -1
-                                  for n in table.level_names], dtype=np.int16)
-            row_level = level_map[table.level_idx]
-            keep = row_level >= 0
-            area = area_map[table.area_idx[keep]]
-            period = period_map[table.period_idx[keep]]
-            self.values[period, area, k] = table.numbers["value"][keep]
-            self.hidden[period, area, k] = table.suppressed[keep]
-            self.present[period, area] = True
-            self.level[area] = row_level[keep]
+        for k, parts in enumerate(tables):
+            for table in parts:
+                self._lay_out(k, table, codes, period_at, levels)
+
+    def _lay_out(self, k: int, table: ValueTable, codes: pd.Index, period_at: pd.Index,
+                 levels: tuple[str, ...]) -> None:
+        """Put one table's rows (of the kept periods and levels) into component `k`."""
+        area_map = codes.get_indexer(pd.Index(table.codes.astype(str), dtype=object))
+        period_map = period_at.get_indexer(pd.Index(list(table.periods), dtype=object))
+        level_map = np.array([levels.index(n) if n in levels else -1
+                              for n in table.level_names], dtype=np.int16)
+        row_level = level_map[table.level_idx]
+        keep = (row_level >= 0) & (period_map[table.period_idx] >= 0)
+        area = area_map[table.area_idx[keep]]
+        period = period_map[table.period_idx[keep]]
+        self.values[period, area, k] = table.numbers["value"][keep]
+        self.hidden[period, area, k] = table.suppressed[keep]
+        self.present[period, area] = True
+        self.level[area] = row_level[keep]
 
 
-def compute_details(index: CompositeIndex, tables: list[ValueTable],
-                    names_at: Any) -> IndexDetails:
-    """The index over every declared level and every period its components have.
+def compute_details(index: CompositeIndex, tables: Sequence[Source],
+                    names_at: Any, period: str | None = None) -> IndexDetails:
+    """The index over every declared level and every period its components have, or
+    over one `period` alone.
 
-    `tables` are the ValueTables of `index.sources` (components, then the population
-    indicator if any); `names_at(period, codes)` gives the names and parent codes of
-    all `codes` (object arrays aligned with them) in that period."""
-    src = _Sources(tables, index.levels)
+    `tables` are the sources of `index.sources` (components, then the population
+    indicator if any): each its full ValueTable or, for one period, the tables of that
+    period (and, for a dynamics index, of its base period); `names_at(period, codes)`
+    gives the names and parent codes of all `codes` (object arrays aligned with them) in
+    that period. One period computed alone gives exactly that period's rows of the full
+    computation: every reference set is one level and one period."""
+    wanted = None if period is None else (
+        [period, shift_years(period, index.change_years)] if index.index_kind == "dynamics"
+        else [period])
+    src = _Sources(tables, index.levels, wanted)
     k = len(index.components)
     has_population = index.population is not None
     parts: list[dict[str, Any]] = []
@@ -126,10 +157,12 @@ def compute_details(index: CompositeIndex, tables: list[ValueTable],
     valid: dict[tuple[str, str], int] = {}
     period_pos = {p: i for i, p in enumerate(src.periods)}
     excluded_all = np.isin(src.codes, np.array(index.excluded, dtype=object))
-    for p_i, period in enumerate(src.periods):
+    for p_i, current in enumerate(src.periods):
+        if period is not None and current != period:
+            continue  # a base period, laid out for the changes only
         values, hidden = src.values[p_i, :, :k], src.hidden[p_i, :, :k]
         if index.index_kind == "dynamics":
-            earlier = period_pos.get(shift_years(period, index.change_years))
+            earlier = period_pos.get(shift_years(current, index.change_years))
             if earlier is None:
                 continue  # no base period: no dynamics for this period
             values = change(values, src.values[earlier, :, :k], index.change_how)
@@ -145,8 +178,8 @@ def compute_details(index: CompositeIndex, tables: list[ValueTable],
                 population = np.where(src.hidden[p_i, rows, k], np.nan, population)
             result = compute_index(index.method, values[rows], population, hidden[rows],
                                    excluded_all[rows])
-            cutoffs[(level, period)] = result.cutoffs
-            valid[(level, period)] = result.valid
+            cutoffs[(level, current)] = result.cutoffs
+            valid[(level, current)] = result.valid
             parts.append({"rows": rows, "period": p_i, "level": level,
                           "value": result.value, "klass": result.klass,
                           "reason": result.reason, "standardised": result.standardised})
@@ -320,6 +353,101 @@ class IndexGate:
                 cache[index.id] = (version, (details, table))
             return details, table
 
+    def _index_full(self, index: CompositeIndex) -> tuple[IndexDetails, ValueTable | None
+                                                         ] | None:
+        """The whole index if it is already computed for the current data version."""
+        gate: Any = self
+        cached = gate.__dict__.get("_index_cache", {}).get(index.id)
+        return cached[1] if cached is not None and cached[0] == gate._sync() else None
+
+    def _index_lazy(self, index: CompositeIndex) -> bool:
+        """Whether one period of the index is computed alone (the gate's `_lazy`): until
+        the whole index is there, a request for one period waits for that period only,
+        and so for only that period of each component (and its base period)."""
+        return self._index_full(index) is None
+
+    def _index_candidates(self, index: CompositeIndex) -> tuple[str, ...]:
+        """Every period the index can have rows for, oldest first (the gate's
+        `_period_candidates`): those of its sources; for a dynamics index those with
+        their base period; for a combined index those of both its parts."""
+        gate: Any = self
+        if index.index_kind == "combined":
+            status = self._index_candidates(gate.registry.get(index.status_id))
+            dynamics = set(self._index_candidates(gate.registry.get(index.dynamics_id)))
+            return tuple(p for p in status if p in dynamics)
+        # The periods of every dataset its sources read (`datasets` is their union), in
+        # one look instead of one per source: the same set.
+        found = set(observation_periods(gate.inst.store.read(gate._sync()), index.datasets))
+        if index.index_kind == "dynamics":
+            found = {p for p in found if shift_years(p, index.change_years) in found}
+        return tuple(sort_periods(found))
+
+    def _index_period_table(self, index: CompositeIndex, period: str) -> ValueTable | None:
+        """The index's rows of one period (the gate's `_period_table`; None: no rows)."""
+        return self._index_period_parts(index, period)[1]
+
+    def _index_details(self, index: CompositeIndex, period: str) -> IndexDetails:
+        """What was computed for `period`: the whole index when it is there, else that
+        period alone."""
+        full = self._index_full(index)
+        return full[0] if full is not None else self._index_period_parts(index, period)[0]
+
+    def _index_period_parts(self, index: CompositeIndex, period: str
+                            ) -> tuple[IndexDetails, ValueTable | None]:
+        """The index for one period alone, once per data version: from that period's
+        tables of its components (and their base period for a dynamics index), each
+        computed alone unless its full table is there. The reference sets are a level
+        and a period, so these are the rows the whole index has for that period."""
+        gate: Any = self
+        full = self._index_full(index)
+        if full is not None:
+            return full
+        version = gate._sync()
+        cache = gate.__dict__.setdefault("_index_period_cache", {})
+        key = (index.id, period)
+        cached = cache.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        with gate._lock:
+            lock = gate._frame_locks.setdefault(f"index:{index.id}:{period}",
+                                                threading.Lock())
+        with lock:
+            cached = cache.get(key)
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            if index.index_kind == "combined":
+                status = gate.registry.get(index.status_id)
+                dynamics = gate.registry.get(index.dynamics_id)
+                details = combine_details(self._index_period_parts(status, period)[0],
+                                          self._index_period_parts(dynamics, period)[0],
+                                          len(dynamics.classes))
+            else:
+                wanted = [period] if index.index_kind != "dynamics" else [
+                    period, shift_years(period, index.change_years)]
+                # The population threshold is applied in the period itself: the
+                # population of a dynamics index's base period is never read.
+                k = len(index.components)
+                sources = [self._source_periods(gate.registry.get(s),
+                                                wanted if i < k else [period])
+                           for i, s in enumerate(index.sources)]
+                details = compute_details(index, sources, _NamesAt(gate.areas_info()),
+                                          period)
+            table = ValueTable(details.frame) if len(details.frame) else None
+            if version == gate._version:
+                if any(v != version for v, _ in cache.values()):
+                    cache.clear()  # a new data version: the old periods go
+                cache[key] = (version, (details, table))
+            return details, table
+
+    def _source_periods(self, source: Any, periods: list[str]) -> Source:
+        """A component's full table when it is there (or cannot be computed by period),
+        else its tables of `periods` alone (None for a period its datasets lack)."""
+        gate: Any = self
+        if not gate._lazy(source):
+            return gate._table(source)
+        # A period its datasets lack gives no rows (None), as in the whole table.
+        return [gate._period_table(source, p) for p in periods]
+
     def _index_table(self, index: CompositeIndex) -> ValueTable:
         """The index as the gate's value table (what `rows`, `periods`, `levels` read)."""
         _, table = self._index_parts(index)
@@ -348,13 +476,16 @@ class IndexGate:
                       ) -> list[tuple[int, str, str | None]]:
         """(class number, label, reason without class) for value rows the gate already
         returned for this index (`rows`/`answer`: scoped and checked there)."""
-        details, _ = self._index_parts(index)
-        found = details.positions([r.area_code for r in rows], [r.period for r in rows])
-        out = []
-        for pos in found.tolist():
-            klass, reason = int(details.klass[pos]), int(details.reason[pos])
-            out.append((klass, index.classes[klass] if klass >= 0 else UNCLASSIFIED_DE,
-                        REASONS_DE.get(reason) if klass < 0 else None))
+        periods = [r.period for r in rows]
+        out: list[tuple[int, str, str | None]] = [(-1, UNCLASSIFIED_DE, None)] * len(rows)
+        for period in dict.fromkeys(periods):  # one lookup per period (usually one)
+            details = self._index_details(index, period)
+            at = [i for i, p in enumerate(periods) if p == period]
+            found = details.positions([rows[i].area_code for i in at], [period] * len(at))
+            for i, pos in zip(at, found.tolist(), strict=True):
+                klass, reason = int(details.klass[pos]), int(details.reason[pos])
+                out[i] = (klass, index.classes[klass] if klass >= 0 else UNCLASSIFIED_DE,
+                          REASONS_DE.get(reason) if klass < 0 else None)
         return out
 
     def index_breakdown(self, viewer: Viewer | None, index_id: str, area: str,
@@ -368,7 +499,7 @@ class IndexGate:
             raise BadParameter("Für dieses Gebiet gibt es keinen Indexwert.")
         row = rows[-1]
         index: CompositeIndex = gate.registry.get(index_id)
-        details, _ = self._index_parts(index)
+        details = self._index_details(index, row.period)
         pos = int(details.positions([row.area_code], [row.period])[0])
         if index.index_kind == "combined":
             parts = [(index.status_id, 1.0), (index.dynamics_id, 1.0)]

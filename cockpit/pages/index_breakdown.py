@@ -57,11 +57,24 @@ register_strings({
     "breakdown.history": {"de": "Klasse im Zeitverlauf", "en": "Class over time"},
     "breakdown.class_column": {"de": "Klasse", "en": "Class"},
     "breakdown.method": {"de": "Methode", "en": "Method"},
+    "breakdown.not_index": {"de": "„{id}“ ist kein Index; gezeigt wird der erste Index.",
+                            "en": "“{id}” is not an index; the first index is shown."},
 })
 
 
 def _indices(gate: Gate, viewer: Viewer | None) -> list:
     return [ind for ind in gate.visible_indicators(viewer) if ind.kind == "index"]
+
+
+def _unknown_index(gate: Gate, viewer: Viewer | None, index: object, lang: str) -> dbc.Alert:
+    """Why the index of the URL is not shown: unknown (or not visible to this viewer,
+    which must look the same) or an indicator that is no index."""
+    try:
+        gate.indicator(viewer, index)  # type: ignore[arg-type]
+    except GateError as exc:
+        return error_notice(exc, lang)
+    return dbc.Alert(t("breakdown.not_index", lang, id=str(index)[:64]), color="warning",
+                     className="my-3")
 
 
 def _label(text: str, target: str) -> dbc.Label:
@@ -85,6 +98,8 @@ def layout(index: str | None = None, area: str | None = None, period: str | None
         if not indices:
             return html.Div([heading, html.P(t("breakdown.none", lang))])
         ids = [ind.id for ind in indices]
+        notices = [] if index in (None, "") or index in ids else [_unknown_index(
+            gate, viewer, index, lang)]
         index = index if index in ids else ids[0]
         levels = gate.levels(viewer, index)
         level = level if level in levels else levels[-1]
@@ -109,7 +124,7 @@ def layout(index: str | None = None, area: str | None = None, period: str | None
             id=AREA, options=areas, value=area, clearable=False)], md=4),
     ], className="g-2 mb-3")
     return html.Div([
-        heading, controls,
+        heading, *notices, controls,
         dcc.Loading(html.Div([dcc.Graph(id=GRAPH, config=graph_config(lang)),
                               html.Div(id=DETAILS)])),
         dcc.Store(id=URL_SINK),

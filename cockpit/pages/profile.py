@@ -8,9 +8,11 @@ from collections import Counter
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 from pydantic import TypeAdapter, ValidationError
@@ -29,6 +31,7 @@ from cockpit.app.formatting import (
     format_value,
 )
 from cockpit.app.i18n import register_strings, t
+from cockpit.app.index_figures import class_position
 from cockpit.app.level_words import (
     speaks_of_stadtteile,
     top_deviation_label,
@@ -94,6 +97,16 @@ register_strings({
     "profile.no_values": {"de": "Für dieses Gebiet liegen keine Werte vor.",
                           "en": "There are no values for this area."},
     "profile.suppressed_legend": {"de": "{mark} = {text}", "en": "{mark} = {text}"},
+    "profile.index_value": {"de": "Indexwert {value}", "en": "index value {value}"},
+    "profile.index_breakdown": {"de": "Warum diese Klasse? Index-Zerlegung",
+                                "en": "Why this class? Index breakdown"},
+    "profile.index_no_top": {
+        "de": "Ein Index ordnet die Gebiete einer Ebene in Klassen; einen Vergleichswert "
+              "für das Ganze gibt es nicht.",
+        "en": "An index puts the areas of a level into classes; there is no value for "
+              "the whole to compare with.",
+    },
+    "profile.index_trend": {"de": "Klasse {first} bis {last}", "en": "Class {first} to {last}"},
 })
 
 
@@ -161,6 +174,38 @@ def profile_row(frame: pd.DataFrame | list, area: str, city: str | None) -> Prof
         series=[by_period.get(p) for p in periods],
         marks={name: getattr(latest, name, default) for name, default in
                (("incomplete", False), ("missing", 0), ("expected", 0), ("converted", False))},
+    )
+
+
+class IndexProfileRow(NamedTuple):
+    """A composite index in the profile: the area's class in its latest period (its
+    place among the ordered classes, not a number compared with the city's)."""
+
+    period: str
+    level: str
+    klass: int  # -1: "ohne Zuordnung" (or a suppressed component)
+    label: str
+    reason: str | None
+    value: float | None
+    suppressed: bool
+    periods: list[str]
+    series: list[float | None]  # class number (1 = lowest index value) per period
+
+
+def index_profile_row(rows: list) -> IndexProfileRow | None:
+    """The latest of an area's index rows (`IndexRow`s of all periods, from the gate)
+    and its class history; None without any row."""
+    if not rows:
+        return None
+    ordered = sorted(rows, key=lambda r: period_sort_key(str(r.period)))
+    latest = ordered[-1]
+    return IndexProfileRow(
+        period=str(latest.period), level=str(latest.level), klass=int(latest.klass),
+        label=str(latest.label), reason=latest.reason,
+        value=None if latest.suppressed else latest.value,
+        suppressed=bool(latest.suppressed),
+        periods=[str(r.period) for r in ordered],
+        series=[float(r.klass + 1) if r.klass >= 0 else None for r in ordered],
     )
 
 
@@ -327,6 +372,54 @@ def _table_row(indicator: Indicator, row: ProfileRow, area: str, city: str | Non
     ], className="profile-row", **{"data-indicator": indicator.id})
 
 
+def _index_table_row(index: Indicator, row: IndexProfileRow, area: str, lang: str,
+                     top: Level) -> html.Tr:
+    """A composite index: its class as text with its place among the ordered classes
+    and, where the value means something, the index value; no value of the whole to
+    compare with; a link to the Index-Zerlegung of this area and period."""
+    classes = tuple(index.classes)  # type: ignore[attr-defined]
+    if row.suppressed:
+        value: object = _suppressed(lang)
+    elif row.klass < 0:
+        value = [html.Span(row.label, className="profile-class"),
+                 html.Div(row.reason, className="small text-body-secondary")
+                 if row.reason else None]
+    else:
+        value = [html.Span(class_position(row.klass, classes, lang),
+                           className="profile-class fw-semibold")]
+        if getattr(index, "index_kind", "status") != "combined" and row.value is not None:
+            value.append(html.Div(t("profile.index_value", lang, value=format_value(
+                row.value, "", index.decimals, lang).strip()),
+                className="small text-body-secondary"))
+    query = urlencode({"index": index.id, "level": row.level, "period": row.period,
+                       "area": area})
+    root = flask.request.script_root if flask.has_request_context() else ""
+    no_top = t("profile.index_no_top", lang)
+    trend_label = t("profile.index_trend", lang, first=format_period(row.periods[0], lang),
+                    last=format_period(row.periods[-1], lang))
+    trend = html.Div(
+        dcc.Graph(id={"type": SPARK, "indicator": index.id}, figure=BLANK_FIGURE,
+                  config={**graph_config(lang), "staticPlot": True, "displayModeBar": False,
+                          "responsive": False},
+                  style={"height": "40px", "width": "140px"}),
+        role="img", className="profile-spark", **{"aria-label": trend_label},
+    )
+    return html.Tr([
+        html.Th([html.Span(index.title(lang), className="profile-title"),
+                 html.Span(t("profile.period_of", lang, period=format_period(row.period, lang)),
+                           className="profile-meta"),
+                 html.Div(dcc.Link(t("profile.index_breakdown", lang),
+                                   href=f"{root}/index-zerlegung?{query}"),
+                          className="small no-print")],
+                scope="row", className="profile-indicator"),
+        _cell(value, t("col.value", lang), "profile-num profile-value"),
+        _cell(html.Span(MISSING, title=no_top), top_value_label(top, lang), "profile-num"),
+        _cell(html.Span(MISSING, title=no_top), top_deviation_label(top, lang),
+              "profile-num"),
+        _cell(trend, t("profile.trend", lang), "profile-trend"),
+    ], className="profile-row profile-index", **{"data-indicator": index.id})
+
+
 def _table(rows: list[html.Tr], heading_id: str, lang: str, top: Level) -> html.Table:
     head = html.Thead(html.Tr([
         html.Th(t("col.indicator", lang), scope="col"),
@@ -364,6 +457,22 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
     any_suppressed = False
     targets = area_targets(gate, area)
     for indicator in indicators:
+        if indicator.kind == "index":  # a class, not a number against the city's
+            try:
+                index_rows = gate.index_rows(viewer, indicator.id, all_periods=True,
+                                             areas=[area] if city is None else [area, city])
+            except GateError:
+                continue  # refused for this viewer, or no level of this area
+            found = index_profile_row([r for r in index_rows if r.area_code == area])
+            if found is None:
+                continue
+            periods.append(found.period)
+            series[indicator.id] = {"periods": found.periods, "values": found.series,
+                                    "direction": indicator.direction}
+            any_suppressed |= found.suppressed
+            groups.setdefault(indicator.topic, []).append(
+                _index_table_row(indicator, found, area, lang, top))
+            continue
         try:
             frame = gate.rows(viewer, indicator.id, all_periods=True,
                               areas=[area] if city is None else [area, city])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
@@ -24,6 +26,7 @@ from cockpit.app.formatting import (
     format_period,
 )
 from cockpit.app.i18n import register_strings, t
+from cockpit.app.index_figures import class_position, class_series_figure
 from cockpit.app.session import (
     current_gate,
     current_lang,
@@ -81,6 +84,21 @@ register_strings({
         "en": "There are no values for the base period “{period}”; "
               "absolute values are shown.",
     },
+    "timeseries.index_no_base": {
+        "de": "Ein Index wird nicht auf einen Basiszeitraum bezogen; gezeigt werden seine "
+              "Klassen und Indexwerte.",
+        "en": "An index is not shown relative to a base period; its classes and index "
+              "values are shown.",
+    },
+    "timeseries.index_classes": {
+        "de": "Klassen in aufsteigender Reihenfolge des Indexwerts: {classes}",
+        "en": "Classes in ascending order of the index value: {classes}",
+    },
+    "timeseries.index_caption_table": {"de": "{title}: Klasse und Indexwert",
+                                       "en": "{title}: class and index value"},
+    "timeseries.index_caption_class": {"de": "{title}: Klasse", "en": "{title}: class"},
+    "timeseries.index_breakdown": {"de": "Index-Zerlegung für {area}",
+                                   "en": "Index breakdown for {area}"},
     "timeseries.suppressed_note": {
         "de": f"{SUPPRESSED_MARK} = aus Gründen der Geheimhaltung nicht ausgewiesen "
               "(weniger als 3 Fälle); – = kein Wert",
@@ -202,6 +220,52 @@ def series_table(df: pd.DataFrame, areas: list[tuple[str, str]], *, caption: str
         if any_hidden else None,
         notes_block([r for r in marked.values() if not r.suppressed and r.area_code in codes],
                     lang, dict(areas)),
+    ])
+
+
+def index_series_table(rows: list, areas: list[tuple[str, str]], classes: tuple[str, ...],
+                       *, caption: str, decimals: int, with_value: bool,
+                       lang: str) -> html.Div:
+    """Accessible table of an index: one row per period, one column per area, each cell
+    the class with its place among the ordered classes ("mittel (2 von 4)") and, where
+    meaningful, the index value; "ohne Zuordnung" says why, a suppressed cell only •."""
+    codes = [code for code, _ in areas]
+    periods = sort_periods({str(r.period) for r in rows})
+    cells = {(r.area_code, str(r.period)): r for r in rows}
+    tooltip = SUPPRESSED_TOOLTIP["en" if lang == "en" else "de"]
+    any_hidden = False
+    body = []
+    for period in periods:
+        tds = []
+        for code in codes:
+            row = cells.get((code, period))
+            if row is None:
+                tds.append(html.Td(MISSING))
+            elif row.suppressed:
+                any_hidden = True
+                tds.append(html.Td(
+                    [html.Abbr(SUPPRESSED_MARK, title=tooltip, className="text-decoration-none"),
+                     html.Span(f" {tooltip}", className="visually-hidden")], title=tooltip))
+            elif row.klass < 0:
+                tds.append(html.Td([row.label, html.Span(f" ({row.reason})",
+                                                         className="small text-body-secondary")
+                                    if row.reason else None]))
+            else:
+                text = class_position(row.klass, classes, lang)
+                value = (f" · {format_number(row.value, decimals, lang)}"
+                         if with_value and row.value is not None else "")
+                tds.append(html.Td(text + value))
+        body.append(html.Tr([html.Th(format_period(period, lang), scope="row"), *tds]))
+    header = html.Tr([html.Th(t("col.period", lang), scope="col"),
+                      *[html.Th(name, scope="col") for _, name in areas]])
+    table = html.Table(
+        [html.Caption(caption), html.Thead(header), html.Tbody(body)],
+        className="table table-sm table-striped caption-top align-middle mb-1",
+    )
+    return html.Div([
+        html.Div(table, className="table-responsive"),
+        html.P(t("timeseries.suppressed_note", lang), className="small text-body-secondary")
+        if any_hidden else None,
     ])
 
 
@@ -390,6 +454,43 @@ def choose_areas_and_base(indicator_id: Key | None, areas: list[Key] | None,
     return area_opts, selected, _period_choices(periods, lang), base
 
 
+def _index_series(gate: Gate, viewer: Viewer | None, index: Indicator,
+                  areas: list[tuple[str, str]], notices: list, lang: str) -> tuple:
+    """Figure, table, caption and notices of a composite index: the class of each area
+    over time and, unless the index is a combined one (its value is only the group
+    number), its index value. Rows and classes come from the gate (`index_rows`), for
+    the areas already checked for this viewer."""
+    rows = [row for code, _ in areas
+            for row in gate.index_rows(viewer, index.id, area=code, all_periods=True)]
+    with_value = getattr(index, "index_kind", "status") != "combined"
+    classes = tuple(index.classes)  # type: ignore[attr-defined]
+    figure = class_series_figure(rows, classes, decimals=index.decimals, unit=index.unit,
+                                 with_value=with_value, lang=lang)
+    key = "timeseries.index_caption_table" if with_value else "timeseries.index_caption_class"
+    table = index_series_table(rows, areas, classes, caption=t(key, lang,
+                                                              title=index.title(lang)),
+                               decimals=index.decimals, with_value=with_value, lang=lang)
+    root = flask.request.script_root if flask.has_request_context() else ""
+    links = [dcc.Link(t("timeseries.index_breakdown", lang, area=name),
+                      href=f"{root}/index-zerlegung?"
+                           + urlencode({"index": index.id, "area": code,
+                                        "level": _level_of(rows, code)}),
+                      className="me-3")
+             for code, name in areas if _level_of(rows, code)]
+    caption = html.Div([
+        html.P(html.Strong(index.title(lang)), className="mb-0"),
+        html.P(t("timeseries.index_classes", lang, classes=", ".join(classes)),
+               className="small mb-0"),
+        indicator_caption(index, lang),
+        html.P(links, className="small no-print") if links else None,
+    ])
+    return figure, table, caption, notices or None
+
+
+def _level_of(rows: list, code: str) -> str | None:
+    return next((r.level for r in rows if r.area_code == code), None)
+
+
 def _empty_figure() -> dict:
     return {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
@@ -424,12 +525,18 @@ def show_series(indicator_id: Key | None, areas: list[Key] | None, indexed: bool
         selected, notices = check_areas(gate, viewer, dedupe(areas)[:4 * MAX_AREAS], allowed,
                                         gate.levels(viewer, indicator.id), lang)
         index_base = None
-        if indexed:
+        if indexed and indicator.kind == "index":
+            notices.append(_notice(t("timeseries.index_no_base", lang)))
+        elif indexed:
             try:
                 index_base = check_base(gate, viewer, indicator.id, base)
             except GateError:
                 notices.append(_notice(t("timeseries.bad_base", lang,
                                          period=str(base)[:16])))
+        names = {o["value"]: o["label"] for o in area_opts}
+        if selected and indicator.kind == "index":
+            return _index_series(gate, viewer_raw, indicator,
+                                 [(code, names[code]) for code in selected], notices, lang)
         frames = [gate.values(viewer_raw, indicator.id, area=code, all_periods=True)
                   for code in selected]
     except GateError as exc:
@@ -440,7 +547,6 @@ def show_series(indicator_id: Key | None, areas: list[Key] | None, indexed: bool
     df = pd.concat(frames, ignore_index=True)
     figure = time_series(df, unit=indicator.unit, decimals=indicator.decimals,
                          index_base=index_base, lang=lang)
-    names = {o["value"]: o["label"] for o in area_opts}
     caption = indicator.title(lang) + (
         f" – {t('timeseries.index_caption', lang, base=format_period(index_base, lang))}"
         if index_base is not None else f" ({indicator.unit})")

@@ -265,10 +265,17 @@ def test_computed_once_per_data_version(demo, registry: Registry, monkeypatch) -
     monkeypatch.setattr(index_values, "compute_details",
                         lambda *a, **k: calls.append(1) or real(*a, **k))
     gate = _gate(demo, registry)
-    first = gate.index_rows(CONTROLLING, "sozialraumindex")
+    first = gate.index_rows(CONTROLLING, "sozialraumindex")  # the latest period alone
     assert gate.index_rows(LEADERSHIP, "sozialraumindex") == first
-    gate.index_rows(CONTROLLING, "sozialraumindex", all_periods=True)
     assert len(calls) == 1
-    gate._index_cache["sozialraumindex"] = ("an older version", None)  # a new publish
-    gate.index_rows(CONTROLLING, "sozialraumindex")
+    gate.index_rows(CONTROLLING, "sozialraumindex", all_periods=True)  # the whole index
+    gate.index_rows(LEADERSHIP, "sozialraumindex", all_periods=True)
+    gate.index_rows(LEADERSHIP, "sozialraumindex", period="2020")  # the whole one answers
     assert len(calls) == 2
+    # A new publish: what was computed for the older version is not used again.
+    gate._index_cache = {k: ("an older version", v) for k, (_, v) in
+                         gate._index_cache.items()}
+    gate._index_period_cache = {k: ("an older version", v) for k, (_, v) in
+                                gate._index_period_cache.items()}
+    gate.index_rows(CONTROLLING, "sozialraumindex")
+    assert len(calls) == 3

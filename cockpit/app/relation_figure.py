@@ -1,0 +1,163 @@
+"""The scatter plot of the Zusammenhang page as a plain plotly figure dict.
+
+Pure: from the pairs the statistics module made of gated values (cockpit/app/relation.py)
+to the dict Dash sends; no ``go.Figure`` (its validation deep-copies every list). Plain
+``scatter`` traces: the cockpit's partial plotly bundle has no ``scattergl``
+(tools/plotly-bundle/build.js); above LABEL_MAX points the areas lose their text labels
+(but keep their hover), which keeps SVG drawing affordable for a Land's Gemeinden.
+Groups differ by shape and outline as well as colour (Okabe–Ito blue and vermillion),
+so they are told apart without colour vision.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import numpy as np
+
+from cockpit.app.figures import (
+    _TEMPLATE_DICT,
+    BAR_COLOUR,
+    FONT_SIZE,
+    HIGHLIGHT_COLOUR,
+    SMALL_FONT_SIZE,
+    TEXT_COLOUR,
+    _separators,
+)
+from cockpit.app.formatting import format_number, format_values
+from cockpit.app.i18n import register_strings, t
+from cockpit.app.relation import Fit, Pairs
+
+__all__ = ["LABEL_MAX", "relation_scatter"]
+
+#: Up to this many points each carries its area's name; above it only hover, the own
+#: and the highlighted areas are labelled.
+LABEL_MAX = 60
+#: Marker sizes in px: a fixed one, and the largest bubble's diameter.
+POINT_PX = 11
+BUBBLE_MAX_PX = 42
+BUBBLE_MIN_PX = 5
+
+register_strings({
+    "relation.areas": {"de": "Gebiete", "en": "Areas"},
+    "relation.own": {"de": "Eigener Bezirk", "en": "Own district"},
+    "relation.highlight": {"de": "Hervorgehoben", "en": "Highlighted"},
+    "relation.trend": {"de": "Trendlinie (kleinste Quadrate)",
+                       "en": "Trend line (least squares)"},
+    "relation.population": {"de": "Einwohner", "en": "Residents"},
+    "relation.no_pairs": {"de": "Keine Gebiete mit Werten für beide Indikatoren",
+                          "en": "No areas with values for both indicators"},
+})
+
+
+def _axis(title: str, unit: str) -> dict[str, Any]:
+    unit = (unit or "").strip()
+    # "Hilfen je 1.000 unter 21-Jährige" names its unit already
+    text = f"{title} ({unit})" if unit and unit not in title else title
+    return {"title": {"text": text}, "zeroline": False, "showgrid": True}
+
+
+def _bubble_sizes(codes: list[str], sizes: Mapping[str, float]) -> tuple[list[float], float]:
+    """Marker sizes (the population; 0 where unknown, drawn at the minimum size) and
+    plotly's sizeref for `sizemode: "area"` (the largest bubble BUBBLE_MAX_PX wide)."""
+    values = [float(sizes.get(code) or 0.0) for code in codes]
+    values = [v if math.isfinite(v) and v > 0 else 0.0 for v in values]
+    largest = max(sizes.values(), default=0.0) or 1.0
+    return values, 2.0 * largest / BUBBLE_MAX_PX ** 2
+
+
+def relation_scatter(
+    pairs: Pairs,
+    fit: Fit,
+    *,
+    x_title: str,
+    y_title: str,
+    x_unit: str,
+    y_unit: str,
+    x_decimals: int,
+    y_decimals: int,
+    lang: str = "de",
+    highlight: str | None = None,
+    own: Collection[str] = (),
+    sizes: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """The two indicators of the areas in `pairs` as points, with the least-squares line
+    of `fit`; `own` areas (a district user's) and the `highlight`ed one stand out, and
+    with `sizes` (residents by area code) each point's area follows the population."""
+    layout: dict[str, Any] = {
+        "template": _TEMPLATE_DICT, "separators": _separators(lang),
+        "xaxis": _axis(x_title, x_unit), "yaxis": _axis(y_title, y_unit),
+        "margin": {"l": 10, "r": 20, "t": 20, "b": 10}, "height": 560,
+        "hovermode": "closest", "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.14,
+                   "yanchor": "top"},
+    }
+    if pairs.n == 0:
+        layout.update(xaxis={"visible": False}, yaxis={"visible": False}, showlegend=False,
+                      annotations=[{"text": t("relation.no_pairs", lang), "x": 0.5, "y": 0.5,
+                                    "xref": "paper", "yref": "paper", "showarrow": False,
+                                    "font": {"size": FONT_SIZE}}])
+        return {"data": [], "layout": layout}
+
+    x_texts = format_values(pairs.x, x_unit, x_decimals, lang)
+    y_texts = format_values(pairs.y, y_unit, y_decimals, lang)
+    size_of = None if sizes is None else _bubble_sizes(pairs.codes, sizes)
+    own_set = set(own)
+    groups: dict[str, list[int]] = {"areas": [], "own": [], "highlight": []}
+    for i, code in enumerate(pairs.codes):
+        group = "highlight" if code == highlight else "own" if code in own_set else "areas"
+        groups[group].append(i)
+
+    hover = (f"<b>%{{customdata[1]}}</b><br>{x_title}: %{{customdata[2]}}"
+             f"<br>{y_title}: %{{customdata[3]}}")
+    if sizes is not None:
+        hover += f"<br>{t('relation.population', lang)}: %{{customdata[4]}}"
+    hover += "<extra></extra>"
+    styles = {
+        "areas": {"symbol": "circle", "color": BAR_COLOUR, "opacity": 0.75,
+                  "line": {"color": "#ffffff", "width": 1}},
+        "own": {"symbol": "diamond", "color": HIGHLIGHT_COLOUR, "opacity": 0.9,
+                "line": {"color": TEXT_COLOUR, "width": 1}},
+        "highlight": {"symbol": "star", "color": HIGHLIGHT_COLOUR, "opacity": 1.0,
+                      "line": {"color": TEXT_COLOUR, "width": 2}},
+    }
+    labelled_all = pairs.n <= LABEL_MAX
+    data: list[dict[str, Any]] = []
+    for group, rows in groups.items():
+        if not rows:
+            continue
+        codes = [pairs.codes[i] for i in rows]
+        names = [pairs.names[i] for i in rows]
+        population = ([format_number(size_of[0][i], 0, lang) if size_of[0][i] else "–"
+                       for i in rows] if size_of is not None else [""] * len(rows))
+        marker: dict[str, Any] = dict(styles[group])
+        if size_of is not None:
+            marker.update(size=[size_of[0][i] for i in rows], sizemode="area",
+                          sizeref=size_of[1], sizemin=BUBBLE_MIN_PX)
+        else:
+            marker["size"] = POINT_PX + (6 if group == "highlight" else 0)
+        labelled = labelled_all or group != "areas"
+        trace: dict[str, Any] = {
+            "type": "scatter", "mode": "markers+text" if labelled else "markers",
+            "x": pairs.x[rows].tolist(), "y": pairs.y[rows].tolist(),
+            "name": t(f"relation.{group}", lang), "marker": marker,
+            "customdata": [[c, n, x_texts[i], y_texts[i], p]
+                           for c, n, i, p in zip(codes, names, rows, population, strict=True)],
+            "hovertemplate": hover, "cliponaxis": False,
+        }
+        if labelled:
+            trace.update(text=[f"<b>{n}</b>" if group != "areas" else n for n in names],
+                         textposition="top center",
+                         textfont={"size": SMALL_FONT_SIZE - 1, "color": TEXT_COLOUR})
+        data.append(trace)
+    if fit.slope is not None and fit.intercept is not None:
+        low, high = float(np.min(pairs.x)), float(np.max(pairs.x))
+        data.insert(0, {
+            "type": "scatter", "mode": "lines", "x": [low, high],
+            "y": [fit.intercept + fit.slope * low, fit.intercept + fit.slope * high],
+            "name": t("relation.trend", lang), "hoverinfo": "skip",
+            "line": {"color": TEXT_COLOUR, "width": 2, "dash": "dash"},
+        })
+    return {"data": data, "layout": layout}

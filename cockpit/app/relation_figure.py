@@ -30,7 +30,7 @@ from cockpit.app.formatting import format_number, format_values
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.relation import Fit, Pairs
 
-__all__ = ["LABEL_MAX", "relation_scatter"]
+__all__ = ["LABEL_MAX", "label_positions", "relation_scatter"]
 
 #: Up to this many points each carries its area's name; above it only hover, the own
 #: and the highlighted areas are labelled.
@@ -66,6 +66,56 @@ def _bubble_sizes(codes: list[str], sizes: Mapping[str, float]) -> tuple[list[fl
     values = [v if math.isfinite(v) and v > 0 else 0.0 for v in values]
     largest = max(sizes.values(), default=0.0) or 1.0
     return values, 2.0 * largest / BUBBLE_MAX_PX ** 2
+
+
+#: Where a label may sit around its point, and its box's offset from the point in px
+#: (plotly's textposition names), in order of preference.
+_PLACES = (("top center", 0.0, 1.0), ("bottom center", 0.0, -1.0),
+           ("middle right", 1.0, 0.0), ("middle left", -1.0, 0.0))
+#: The drawing area the label placement assumes (px); labels are 7 px per letter, 15 high.
+_PLOT_PX = (1000.0, 480.0)
+_LETTER_PX, _LINE_PX, _MARK_PX = 7.0, 15.0, 12.0
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+             ) -> float:
+    """Overlap of two boxes (x0, y0, x1, y1) in px²."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def label_positions(x: np.ndarray, y: np.ndarray, names: list[str]) -> list[str]:
+    """A textposition per point that keeps labels off each other and off the points
+    where it can: greedy, each label at the place of least overlap with the markers and
+    the labels placed before it (at most LABEL_MAX points: O(n²) is nothing)."""
+    n = len(names)
+    if n == 0:
+        return []
+
+    def scaled(values: np.ndarray, px: float) -> np.ndarray:
+        span = float(np.ptp(values)) or 1.0
+        return (values - float(np.min(values))) / span * px
+
+    px, py = scaled(x, _PLOT_PX[0]), scaled(y, _PLOT_PX[1])
+    marks = [(px[i] - _MARK_PX / 2, py[i] - _MARK_PX / 2, px[i] + _MARK_PX / 2,
+              py[i] + _MARK_PX / 2) for i in range(n)]
+    placed: list[tuple[float, float, float, float]] = []
+    positions = [""] * n
+    for i in sorted(range(n), key=lambda k: (-py[k], px[k])):  # top of the plot first
+        width, half = _LETTER_PX * len(names[i]), _LINE_PX / 2
+        best, best_cost = _PLACES[0][0], float("inf")
+        for rank, (name, dx, dy) in enumerate(_PLACES):
+            cx = px[i] + dx * (width / 2 + _MARK_PX / 2 + 2)
+            cy = py[i] + dy * (half + _MARK_PX / 2 + 1)
+            box = (cx - width / 2, cy - half, cx + width / 2, cy + half)
+            cost = sum(_overlap(box, other) for other in placed) + sum(
+                _overlap(box, mark) for j, mark in enumerate(marks) if j != i) + rank
+            if cost < best_cost:
+                best, best_cost, chosen = name, cost, box
+        positions[i] = best
+        placed.append(chosen)
+    return positions
 
 
 def relation_scatter(
@@ -124,6 +174,8 @@ def relation_scatter(
                       "line": {"color": TEXT_COLOUR, "width": 2}},
     }
     labelled_all = pairs.n <= LABEL_MAX
+    places = (label_positions(pairs.x, pairs.y, pairs.names) if labelled_all
+              else ["top center"] * pairs.n)
     data: list[dict[str, Any]] = []
     for group, rows in groups.items():
         if not rows:
@@ -149,7 +201,7 @@ def relation_scatter(
         }
         if labelled:
             trace.update(text=[f"<b>{n}</b>" if group != "areas" else n for n in names],
-                         textposition="top center",
+                         textposition=[places[i] for i in rows],
                          textfont={"size": SMALL_FONT_SIZE - 1, "color": TEXT_COLOUR})
         data.append(trace)
     if fit.slope is not None and fit.intercept is not None:

@@ -77,45 +77,48 @@ _PLOT_PX = (1000.0, 480.0)
 _LETTER_PX, _LINE_PX, _MARK_PX = 7.0, 15.0, 12.0
 
 
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
-             ) -> float:
-    """Overlap of two boxes (x0, y0, x1, y1) in px²."""
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    return width * height if width > 0 and height > 0 else 0.0
+def _overlaps(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Overlap in px² of each box (…, 4: x0, y0, x1, y1) with each of `others` (m, 4):
+    shape (…, m)."""
+    width = (np.minimum(boxes[..., None, 2], others[:, 2])
+             - np.maximum(boxes[..., None, 0], others[:, 0]))
+    height = (np.minimum(boxes[..., None, 3], others[:, 3])
+              - np.maximum(boxes[..., None, 1], others[:, 1]))
+    return np.clip(width, 0, None) * np.clip(height, 0, None)
 
 
 def label_positions(x: np.ndarray, y: np.ndarray, names: list[str]) -> list[str]:
     """A textposition per point that keeps labels off each other and off the points
     where it can: greedy, each label at the place of least overlap with the markers and
-    the labels placed before it (at most LABEL_MAX points: O(n²) is nothing)."""
+    the labels placed before it (for at most LABEL_MAX points)."""
     n = len(names)
     if n == 0:
         return []
 
     def scaled(values: np.ndarray, px: float) -> np.ndarray:
         span = float(np.ptp(values)) or 1.0
-        return (values - float(np.min(values))) / span * px
+        return (np.asarray(values, dtype=float) - float(np.min(values))) / span * px
 
     px, py = scaled(x, _PLOT_PX[0]), scaled(y, _PLOT_PX[1])
-    marks = [(px[i] - _MARK_PX / 2, py[i] - _MARK_PX / 2, px[i] + _MARK_PX / 2,
-              py[i] + _MARK_PX / 2) for i in range(n)]
-    placed: list[tuple[float, float, float, float]] = []
-    positions = [""] * n
+    mark = _MARK_PX / 2
+    marks = np.stack([px - mark, py - mark, px + mark, py + mark], axis=1)
+    half_width = _LETTER_PX * np.array([len(name) for name in names], dtype=float) / 2
+    half = _LINE_PX / 2
+    steps = np.array([(dx, dy) for _, dx, dy in _PLACES])  # (4, 2)
+    cx = px[:, None] + steps[None, :, 0] * (half_width[:, None] + mark + 2)
+    cy = py[:, None] + steps[None, :, 1] * (half + mark + 1)
+    boxes = np.stack([cx - half_width[:, None], cy - half, cx + half_width[:, None],
+                      cy + half], axis=2)  # (n, 4 places, 4)
+    on_marks = _overlaps(boxes, marks)  # (n, 4, n)
+    on_marks[np.arange(n), :, np.arange(n)] = 0.0  # a label beside its own point
+    cost = on_marks.sum(axis=2) + np.arange(len(_PLACES))  # preference breaks ties
+    placed = np.empty((0, 4))
+    chosen = np.zeros(n, dtype=int)
     for i in sorted(range(n), key=lambda k: (-py[k], px[k])):  # top of the plot first
-        width, half = _LETTER_PX * len(names[i]), _LINE_PX / 2
-        best, best_cost = _PLACES[0][0], float("inf")
-        for rank, (name, dx, dy) in enumerate(_PLACES):
-            cx = px[i] + dx * (width / 2 + _MARK_PX / 2 + 2)
-            cy = py[i] + dy * (half + _MARK_PX / 2 + 1)
-            box = (cx - width / 2, cy - half, cx + width / 2, cy + half)
-            cost = sum(_overlap(box, other) for other in placed) + sum(
-                _overlap(box, mark) for j, mark in enumerate(marks) if j != i) + rank
-            if cost < best_cost:
-                best, best_cost, chosen = name, cost, box
-        positions[i] = best
-        placed.append(chosen)
-    return positions
+        total = cost[i] + _overlaps(boxes[i], placed).sum(axis=1)
+        chosen[i] = int(np.argmin(total))
+        placed = np.vstack([placed, boxes[i, chosen[i]]])
+    return [_PLACES[c][0] for c in chosen]
 
 
 def relation_scatter(
@@ -132,10 +135,12 @@ def relation_scatter(
     highlight: str | None = None,
     own: Collection[str] = (),
     sizes: Mapping[str, float] | None = None,
+    places: list[str] | None = None,
 ) -> dict[str, Any]:
     """The two indicators of the areas in `pairs` as points, with the least-squares line
     of `fit`; `own` areas (a district user's) and the `highlight`ed one stand out, and
-    with `sizes` (residents by area code) each point's area follows the population."""
+    with `sizes` (residents by area code) each point's area follows the population.
+    `places` are the labels' positions if already known (label_positions)."""
     layout: dict[str, Any] = {
         "template": _TEMPLATE_DICT, "separators": _separators(lang),
         "xaxis": _axis(x_title, x_unit), "yaxis": _axis(y_title, y_unit),
@@ -174,8 +179,10 @@ def relation_scatter(
                       "line": {"color": TEXT_COLOUR, "width": 2}},
     }
     labelled_all = pairs.n <= LABEL_MAX
-    places = (label_positions(pairs.x, pairs.y, pairs.names) if labelled_all
-              else ["top center"] * pairs.n)
+    if not labelled_all:
+        places = ["top center"] * pairs.n
+    elif places is None:
+        places = label_positions(pairs.x, pairs.y, pairs.names)
     data: list[dict[str, Any]] = []
     for group, rows in groups.items():
         if not rows:

@@ -9,6 +9,7 @@ never drawn (cockpit/app/relation.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import dash
@@ -31,7 +32,7 @@ from cockpit.app.components import (
 from cockpit.app.formatting import format_number, format_period
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.relation import MIN_PAIRS, Cell, Fit, Pairs, pair, strength
-from cockpit.app.relation_figure import relation_scatter
+from cockpit.app.relation_figure import LABEL_MAX, label_positions, relation_scatter
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
 
 dash.register_page(__name__, path="/zusammenhang", name="Zusammenhang", order=2.5,
@@ -134,6 +135,37 @@ class Column:
                                         bool(r.suppressed))
                       for r in rows if not r.converted}
         self.nbytes = 160 * len(self.cells)
+        # The pairs with another column, their fit and label places, by the other
+        # indicator's id (kept with the other column, so a new answer of it is not
+        # mistaken for the old one): a highlight, the bubbles or the language then only
+        # assemble the figure.
+        self._relations: dict[str, tuple[Column, Relation]] = {}
+
+    def relation(self, other_id: str, other: Column,
+                 areas: Callable[[], tuple[list[str], int]]) -> Relation:
+        """The pairs of this column (x) with `other` (y) over the areas `areas()` gives
+        (with the number of areas out of either scope), their fit and label places;
+        made once per pair of columns."""
+        known = self._relations.get(other_id)
+        if known is not None and known[0] is other:
+            return known[1]
+        codes, out_of_scope = areas()
+        pairs = pair(self.cells, other.cells, codes)
+        made = Relation(pairs, pairs.fit(), label_positions(pairs.x, pairs.y, pairs.names)
+                        if pairs.n <= LABEL_MAX else None, out_of_scope)
+        if len(self._relations) >= 32:  # a few dozen partners per indicator at most
+            self._relations.clear()
+        self._relations[other_id] = (other, made)
+        return made
+
+
+class Relation(NamedTuple):
+    """Two columns paired: the pairs, r and the line, and the label places."""
+
+    pairs: Pairs
+    fit: Fit
+    places: list[str] | None
+    out_of_scope: int  # areas where the viewer may not see one of the two
 
 
 def _column(gate, viewer, indicator_id: str, level: str, period: str) -> Column:  # noqa: ANN001
@@ -242,26 +274,33 @@ def relation_view(x: str, y: str, period: str, level: str, highlight: str | None
     current viewer; a refusal of the gate gives its message and nothing else."""
     gate, viewer, lang = current_gate(), current_viewer(), current_lang()
     try:
-        x_ind, y_ind = gate.indicator(viewer, x), gate.indicator(viewer, y)
+        # Gate.answer decides access on every call (an unknown or hidden id is refused
+        # alike); only then are the indicators' descriptions read.
         x_col = _column(gate, viewer, x, level, period)
         y_col = _column(gate, viewer, y, level, period)
-        x_scope, y_scope = gate.scope(viewer, x_ind), gate.scope(viewer, y_ind)
     except GateError as exc:
         return _View(figure=_EMPTY, message=error_notice(exc, lang))
-    every = list(dict.fromkeys([*x_col.cells, *y_col.cells]))
-    codes = [c for c in every if x_scope.covers(c) and y_scope.covers(c)]
-    pairs = pair(x_col.cells, y_col.cells, codes)
-    fit = pairs.fit()
+    x_ind, y_ind = gate.registry.get(x), gate.registry.get(y)
+
+    def in_both_scopes() -> tuple[list[str], int]:
+        # Asked only when the pair of columns is new: x_col and y_col are the gate's
+        # answers for exactly these scopes, so the areas follow from them.
+        x_scope, y_scope = gate.scope(viewer, x_ind), gate.scope(viewer, y_ind)
+        every = list(dict.fromkeys([*x_col.cells, *y_col.cells]))
+        codes = [c for c in every if x_scope.covers(c) and y_scope.covers(c)]
+        return codes, len(every) - len(codes)
+
+    pairs, fit, places, out_of_scope = x_col.relation(y, y_col, in_both_scopes)
     sizes = _residents(gate, viewer, level, period) if bubbles else None
     highlight = highlight if highlight in set(pairs.codes) else None
     figure = relation_scatter(
         pairs, fit, x_title=x_ind.title(lang), y_title=y_ind.title(lang), x_unit=x_ind.unit,
         y_unit=y_ind.unit, x_decimals=x_ind.decimals, y_decimals=y_ind.decimals, lang=lang,
-        highlight=highlight, own=_own_areas(gate, viewer), sizes=sizes)
+        highlight=highlight, own=_own_areas(gate, viewer), sizes=sizes, places=places)
     areas = sorted(({"label": name, "value": code}
                     for code, name in zip(pairs.codes, pairs.names, strict=True)),
                    key=lambda o: o["label"].casefold())
-    summary = _summary(pairs, fit, len(every) - len(codes), lang,
+    summary = _summary(pairs, fit, out_of_scope, lang,
                        bool(bubbles) and sizes is None, x_ind.decimals, y_ind.decimals)
     caption = html.P(
         [f"x: {x_ind.title(lang)} ({t('source', lang)}: {x_ind.source}) · ",

@@ -12,7 +12,7 @@ so they are told apart without colour vision.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,7 @@ from cockpit.app.figures import (
     TEXT_COLOUR,
     _separators,
 )
-from cockpit.app.formatting import format_number, format_values
+from cockpit.app.formatting import format_values
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.relation import Fit, Pairs
 
@@ -136,11 +136,14 @@ def relation_scatter(
     own: Collection[str] = (),
     sizes: Mapping[str, float] | None = None,
     places: list[str] | None = None,
+    texts: tuple[Sequence[str], Sequence[str]] | None = None,
+    size_texts: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The two indicators of the areas in `pairs` as points, with the least-squares line
     of `fit`; `own` areas (a district user's) and the `highlight`ed one stand out, and
     with `sizes` (residents by area code) each point's area follows the population.
-    `places` are the labels' positions if already known (label_positions)."""
+    `places` (label_positions), `texts` (the formatted x and y values) and
+    `size_texts` (the formatted residents by area) may come prepared from a cache."""
     layout: dict[str, Any] = {
         "template": _TEMPLATE_DICT, "separators": _separators(lang),
         "xaxis": _axis(x_title, x_unit), "yaxis": _axis(y_title, y_unit),
@@ -156,8 +159,9 @@ def relation_scatter(
                                     "font": {"size": FONT_SIZE}}])
         return {"data": [], "layout": layout}
 
-    x_texts = format_values(pairs.x, x_unit, x_decimals, lang)
-    y_texts = format_values(pairs.y, y_unit, y_decimals, lang)
+    x_texts, y_texts = texts if texts is not None else (
+        format_values(pairs.x, x_unit, x_decimals, lang),
+        format_values(pairs.y, y_unit, y_decimals, lang))
     size_of = None if sizes is None else _bubble_sizes(pairs.codes, sizes)
     own_set = set(own)
     groups: dict[str, list[int]] = {"areas": [], "own": [], "highlight": []}
@@ -189,8 +193,14 @@ def relation_scatter(
             continue
         codes = [pairs.codes[i] for i in rows]
         names = [pairs.names[i] for i in rows]
-        population = ([format_number(size_of[0][i], 0, lang) if size_of[0][i] else "–"
-                       for i in rows] if size_of is not None else [""] * len(rows))
+        if size_of is None:
+            population = [""] * len(rows)
+        elif size_texts is not None:
+            population = [size_texts.get(code, "–") for code in codes]
+        else:
+            known = np.array([size_of[0][i] for i in rows], dtype=float)
+            population = [text if size else "–" for text, size in zip(
+                format_values(known, "", 0, lang), known, strict=True)]
         marker: dict[str, Any] = dict(styles[group])
         if size_of is not None:
             marker.update(size=[size_of[0][i] for i in rows], sizemode="area",

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import dash
 import dash_bootstrap_components as dbc
+import numpy as np
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from dash.exceptions import PreventUpdate
 
@@ -29,11 +30,12 @@ from cockpit.app.components import (
     period_options,
     pick,
 )
-from cockpit.app.formatting import format_number, format_period
+from cockpit.app.formatting import format_number, format_period, format_values
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.relation import MIN_PAIRS, Cell, Fit, Pairs, pair, strength
 from cockpit.app.relation_figure import LABEL_MAX, label_positions, relation_scatter
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
+from cockpit.indicators.model import Indicator
 
 dash.register_page(__name__, path="/zusammenhang", name="Zusammenhang", order=2.5,
                    label_key="nav.relation", title="Zusammenhang",
@@ -134,12 +136,33 @@ class Column:
         self.cells = {r.area_code: Cell(r.area_name, None if r.suppressed else r.value,
                                         bool(r.suppressed))
                       for r in rows if not r.converted}
-        self.nbytes = 160 * len(self.cells)
+        # The cells, their shown values and texts, and the pairs made with other columns.
+        self.nbytes = 480 * len(self.cells)
         # The pairs with another column, their fit and label places, by the other
         # indicator's id (kept with the other column, so a new answer of it is not
         # mistaken for the old one): a highlight, the bubbles or the language then only
         # assemble the figure.
         self._relations: dict[str, tuple[Column, Relation]] = {}
+        self._shown: dict[str, float] | None = None
+        self._texts: dict[str, dict[str, str]] = {}
+
+    def shown(self) -> dict[str, float]:
+        """The shown values by area (none withheld or missing)."""
+        if self._shown is None:
+            self._shown = {code: float(cell.value) for code, cell in self.cells.items()
+                           if not cell.suppressed and cell.value is not None}
+        return self._shown
+
+    def shown_texts(self, decimals: int, lang: str) -> dict[str, str]:
+        """The shown values formatted (no unit), by area, per language."""
+        texts = self._texts.get(lang)
+        if texts is None:
+            shown = self.shown()
+            texts = dict(zip(shown, format_values(np.fromiter(shown.values(), float,
+                                                              len(shown)), "", decimals,
+                                                  lang), strict=True))
+            self._texts[lang] = texts
+        return texts
 
     def relation(self, other_id: str, other: Column,
                  areas: Callable[[], tuple[list[str], int]]) -> Relation:
@@ -152,7 +175,7 @@ class Column:
         codes, out_of_scope = areas()
         pairs = pair(self.cells, other.cells, codes)
         made = Relation(pairs, pairs.fit(), label_positions(pairs.x, pairs.y, pairs.names)
-                        if pairs.n <= LABEL_MAX else None, out_of_scope)
+                        if pairs.n <= LABEL_MAX else None, out_of_scope, {})
         if len(self._relations) >= 32:  # a few dozen partners per indicator at most
             self._relations.clear()
         self._relations[other_id] = (other, made)
@@ -166,6 +189,17 @@ class Relation(NamedTuple):
     fit: Fit
     places: list[str] | None
     out_of_scope: int  # areas where the viewer may not see one of the two
+    memo: dict
+
+    def texts(self, x_ind: Indicator, y_ind: Indicator, lang: str
+              ) -> tuple[list[str], list[str]]:
+        """The x and y values formatted with their units, per language."""
+        found = self.memo.get(lang)
+        if found is None:
+            found = (format_values(self.pairs.x, x_ind.unit, x_ind.decimals, lang),
+                     format_values(self.pairs.y, y_ind.unit, y_ind.decimals, lang))
+            self.memo[lang] = found
+        return found
 
 
 def _column(gate, viewer, indicator_id: str, level: str, period: str) -> Column:  # noqa: ANN001
@@ -256,16 +290,18 @@ def _summary(pairs: Pairs, fit: Fit, out_of_scope: int, lang: str,
     return html.Div(lines)
 
 
-def _residents(gate, viewer, level: str, period: str) -> dict[str, float] | None:  # noqa: ANN001
-    """Residents by area (shown values only) for the bubble sizes; None when there are
-    none for this level and period (or the viewer may not see them)."""
+def _residents(gate, viewer, level: str, period: str,  # noqa: ANN001 - Gate, Viewer
+               lang: str) -> tuple[dict[str, float], dict[str, str]] | None:
+    """Residents by area (shown values only) and their texts, for the bubble sizes;
+    None when there are none for this level and period (or the viewer may not see
+    them)."""
     try:
         column = _column(gate, viewer, RESIDENTS_INDICATOR, level, period)
     except GateError:
         return None
-    sizes = {code: float(cell.value) for code, cell in column.cells.items()
-             if not cell.suppressed and cell.value is not None}
-    return sizes or None
+    if not column.shown():
+        return None
+    return column.shown(), column.shown_texts(0, lang)
 
 
 def relation_view(x: str, y: str, period: str, level: str, highlight: str | None,
@@ -290,13 +326,16 @@ def relation_view(x: str, y: str, period: str, level: str, highlight: str | None
         codes = [c for c in every if x_scope.covers(c) and y_scope.covers(c)]
         return codes, len(every) - len(codes)
 
-    pairs, fit, places, out_of_scope = x_col.relation(y, y_col, in_both_scopes)
-    sizes = _residents(gate, viewer, level, period) if bubbles else None
+    relation = x_col.relation(y, y_col, in_both_scopes)
+    pairs, fit, places, out_of_scope = relation[:4]
+    residents = _residents(gate, viewer, level, period, lang) if bubbles else None
+    sizes, size_texts = residents if residents is not None else (None, None)
     highlight = highlight if highlight in set(pairs.codes) else None
     figure = relation_scatter(
         pairs, fit, x_title=x_ind.title(lang), y_title=y_ind.title(lang), x_unit=x_ind.unit,
         y_unit=y_ind.unit, x_decimals=x_ind.decimals, y_decimals=y_ind.decimals, lang=lang,
-        highlight=highlight, own=_own_areas(gate, viewer), sizes=sizes, places=places)
+        highlight=highlight, own=_own_areas(gate, viewer), sizes=sizes, places=places,
+        texts=relation.texts(x_ind, y_ind, lang), size_texts=size_texts)
     areas = sorted(({"label": name, "value": code}
                     for code, name in zip(pairs.codes, pairs.names, strict=True)),
                    key=lambda o: o["label"].casefold())

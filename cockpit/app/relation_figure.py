@@ -26,7 +26,7 @@ from cockpit.app.figures import (
     TEXT_COLOUR,
     _separators,
 )
-from cockpit.app.formatting import format_values
+from cockpit.app.formatting import format_value, format_values
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.relation import Fit, Pairs
 
@@ -57,6 +57,11 @@ def _axis(title: str, unit: str) -> dict[str, Any]:
     # "Hilfen je 1.000 unter 21-Jährige" names its unit already
     text = f"{title} ({unit})" if unit and unit not in title else title
     return {"title": {"text": text}, "zeroline": False, "showgrid": True}
+
+
+def _unit_suffix(unit: str, lang: str) -> str:
+    """What format_value puts after a number for `unit` (" %" narrow, " EUR")."""
+    return format_value(0.0, unit, 0, lang).removeprefix(format_value(0.0, "", 0, lang))
 
 
 def _bubble_sizes(codes: list[str], sizes: Mapping[str, float]) -> tuple[list[float], float]:
@@ -138,12 +143,17 @@ def relation_scatter(
     places: list[str] | None = None,
     texts: tuple[Sequence[str], Sequence[str]] | None = None,
     size_texts: Mapping[str, str] | None = None,
+    memo: dict | None = None,
 ) -> dict[str, Any]:
     """The two indicators of the areas in `pairs` as points, with the least-squares line
     of `fit`; `own` areas (a district user's) and the `highlight`ed one stand out, and
     with `sizes` (residents by area code) each point's area follows the population.
     `places` (label_positions), `texts` (the formatted x and y values) and
-    `size_texts` (the formatted residents by area) may come prepared from a cache."""
+    `size_texts` (the formatted residents by area) may come prepared from a cache.
+
+    Above LABEL_MAX points every area is in one unlabelled trace, kept in `memo` (per
+    language, texts and sizes) when given, and the own and highlighted areas are drawn
+    again on top of it: a click then sends the few points that changed, not thousands."""
     layout: dict[str, Any] = {
         "template": _TEMPLATE_DICT, "separators": _separators(lang),
         "xaxis": _axis(x_title, x_unit), "yaxis": _axis(y_title, y_unit),
@@ -160,17 +170,26 @@ def relation_scatter(
         return {"data": [], "layout": layout}
 
     x_texts, y_texts = texts if texts is not None else (
-        format_values(pairs.x, x_unit, x_decimals, lang),
-        format_values(pairs.y, y_unit, y_decimals, lang))
+        format_values(pairs.x, "", x_decimals, lang),
+        format_values(pairs.y, "", y_decimals, lang))
+    # Plotted positions need no more than a pixel's precision: fewer digits to send for
+    # thousands of points (r and the line come from the full values).
+    x_at, y_at = pairs.x.round(x_decimals + 4), pairs.y.round(y_decimals + 4)
     size_of = None if sizes is None else _bubble_sizes(pairs.codes, sizes)
     own_set = set(own)
+    many = pairs.n > LABEL_MAX
     groups: dict[str, list[int]] = {"areas": [], "own": [], "highlight": []}
     for i, code in enumerate(pairs.codes):
         group = "highlight" if code == highlight else "own" if code in own_set else "areas"
-        groups[group].append(i)
+        if group != "areas" or not many:
+            groups[group].append(i)
+    if many:
+        groups["areas"] = list(range(pairs.n))
 
+    # The units once in the template, not in each point's texts.
     hover = (f"<b>%{{customdata[1]}}</b><br>{x_title}: %{{customdata[2]}}"
-             f"<br>{y_title}: %{{customdata[3]}}")
+             f"{_unit_suffix(x_unit, lang)}<br>{y_title}: %{{customdata[3]}}"
+             f"{_unit_suffix(y_unit, lang)}")
     if sizes is not None:
         hover += f"<br>{t('relation.population', lang)}: %{{customdata[4]}}"
     hover += "<extra></extra>"
@@ -191,10 +210,15 @@ def relation_scatter(
     for group, rows in groups.items():
         if not rows:
             continue
+        key = ("areas", lang, hover, x_decimals, y_decimals)
+        known = memo.get(key) if many and group == "areas" and memo is not None else None
+        if known is not None and known[0] is sizes:  # the same residents' column
+            data.append(known[1])
+            continue
         codes = [pairs.codes[i] for i in rows]
         names = [pairs.names[i] for i in rows]
         if size_of is None:
-            population = [""] * len(rows)
+            population = None
         elif size_texts is not None:
             population = [size_texts.get(code, "–") for code in codes]
         else:
@@ -210,10 +234,13 @@ def relation_scatter(
         labelled = labelled_all or group != "areas"
         trace: dict[str, Any] = {
             "type": "scatter", "mode": "markers+text" if labelled else "markers",
-            "x": pairs.x[rows].tolist(), "y": pairs.y[rows].tolist(),
+            "x": x_at[rows].tolist(), "y": y_at[rows].tolist(),
             "name": t(f"relation.{group}", lang), "marker": marker,
-            "customdata": [[c, n, x_texts[i], y_texts[i], p]
-                           for c, n, i, p in zip(codes, names, rows, population, strict=True)],
+            "customdata": [[c, n, x_texts[i], y_texts[i]]
+                           for c, n, i in zip(codes, names, rows, strict=True)]
+            if population is None else
+            [[c, n, x_texts[i], y_texts[i], p]
+             for c, n, i, p in zip(codes, names, rows, population, strict=True)],
             "hovertemplate": hover, "cliponaxis": False,
         }
         if labelled:
@@ -221,6 +248,10 @@ def relation_scatter(
                          textposition=[places[i] for i in rows],
                          textfont={"size": SMALL_FONT_SIZE - 1, "color": TEXT_COLOUR})
         data.append(trace)
+        if many and group == "areas" and memo is not None:
+            if len(memo) > 8:  # languages × with and without sizes
+                memo.clear()
+            memo[key] = (sizes, trace)
     if fit.slope is not None and fit.intercept is not None:
         low, high = float(np.min(pairs.x)), float(np.max(pairs.x))
         data.insert(0, {

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import dash
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from cockpit.access.budget import RESIDENTS_INDICATOR
@@ -191,13 +191,23 @@ class Relation(NamedTuple):
     out_of_scope: int  # areas where the viewer may not see one of the two
     memo: dict
 
+    def options(self) -> list[dict[str, str]]:
+        """The area picker's options: the drawn areas by name."""
+        found = self.memo.get("options")
+        if found is None:
+            found = sorted(({"label": name, "value": code} for code, name in
+                            zip(self.pairs.codes, self.pairs.names, strict=True)),
+                           key=lambda o: o["label"].casefold())
+            self.memo["options"] = found
+        return found
+
     def texts(self, x_ind: Indicator, y_ind: Indicator, lang: str
               ) -> tuple[list[str], list[str]]:
-        """The x and y values formatted with their units, per language."""
+        """The x and y values formatted (the figure adds the units), per language."""
         found = self.memo.get(lang)
         if found is None:
-            found = (format_values(self.pairs.x, x_ind.unit, x_ind.decimals, lang),
-                     format_values(self.pairs.y, y_ind.unit, y_ind.decimals, lang))
+            found = (format_values(self.pairs.x, "", x_ind.decimals, lang),
+                     format_values(self.pairs.y, "", y_ind.decimals, lang))
             self.memo[lang] = found
         return found
 
@@ -335,10 +345,9 @@ def relation_view(x: str, y: str, period: str, level: str, highlight: str | None
         pairs, fit, x_title=x_ind.title(lang), y_title=y_ind.title(lang), x_unit=x_ind.unit,
         y_unit=y_ind.unit, x_decimals=x_ind.decimals, y_decimals=y_ind.decimals, lang=lang,
         highlight=highlight, own=_own_areas(gate, viewer), sizes=sizes, places=places,
-        texts=relation.texts(x_ind, y_ind, lang), size_texts=size_texts)
-    areas = sorted(({"label": name, "value": code}
-                    for code, name in zip(pairs.codes, pairs.names, strict=True)),
-                   key=lambda o: o["label"].casefold())
+        texts=relation.texts(x_ind, y_ind, lang), size_texts=size_texts,
+        memo=relation.memo)
+    areas = relation.options()
     summary = _summary(pairs, fit, out_of_scope, lang,
                        bool(bubbles) and sizes is None, x_ind.decimals, y_ind.decimals)
     caption = html.P(
@@ -451,7 +460,12 @@ def show_relation(x: Key | None, y: Key | None, period: Key | None, level: Key |
         lang = current_lang()
         return _EMPTY, [], None, None, dbc.Alert(t("relation.no_common", lang), color="info")
     view = relation_view(x, y, period, level, highlight, bool(bubbles))
-    return view.figure, view.areas, view.summary, view.caption, view.message
+    # A click or the bubbles switch leaves the areas as they are: the picker keeps its
+    # options (thousands for a Land's Gemeinden) instead of receiving them again.
+    same_areas = bool(ctx.triggered_prop_ids) and set(ctx.triggered_prop_ids) <= {
+        f"{HIGHLIGHT}.value", f"{BUBBLES}.value"} and view.message is None
+    return (view.figure, no_update if same_areas else view.areas, view.summary,
+            view.caption, view.message)
 
 
 @callback(

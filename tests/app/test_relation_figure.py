@@ -84,9 +84,31 @@ def test_many_points_lose_their_labels_but_keep_hover() -> None:
     traces = _by_name(many)
     assert traces["Gebiete"]["mode"] == "markers" and "text" not in traces["Gebiete"]
     assert traces["Eigener Bezirk"]["mode"] == "markers+text"
-    assert len(traces["Gebiete"]["customdata"]) == LABEL_MAX
+    # every area in the one base trace; the own area drawn again on top, labelled
+    assert len(traces["Gebiete"]["customdata"]) == LABEL_MAX + 1
+    assert [c[0] for c in traces["Eigener Bezirk"]["customdata"]] == ["0003"]
     few = _by_name(_figure(_pairs(LABEL_MAX)))
     assert few["Gebiete"]["mode"] == "markers+text"
+
+
+def test_the_base_trace_of_many_points_is_kept_in_the_memo() -> None:
+    pairs, memo = _pairs(LABEL_MAX + 40), {}
+    first = _by_name(_figure(pairs, memo=memo))
+    again = _by_name(_figure(pairs, memo=memo, highlight="0007"))
+    assert again["Gebiete"] is first["Gebiete"]
+    assert [c[0] for c in again["Hervorgehoben"]["customdata"]] == ["0007"]
+    english = _by_name(_figure(pairs, memo=memo, lang="en"))["Areas"]
+    assert english is not first["Gebiete"]
+    sizes = {code: 100.0 for code in pairs.codes}
+    bubbles = _by_name(_figure(pairs, memo=memo, sizes=sizes))["Gebiete"]
+    assert bubbles is not first["Gebiete"] and bubbles["marker"]["sizemode"] == "area"
+
+
+def test_units_are_in_the_hover_template_not_in_each_point() -> None:
+    trace = _by_name(_figure(_pairs(5), y_unit="je 1.000 Einwohner"))["Gebiete"]
+    assert "Quote A: %{customdata[2]}\u202f%" in trace["hovertemplate"]
+    assert "Quote B: %{customdata[3]} je 1.000 Einwohner" in trace["hovertemplate"]
+    assert all("%" not in text for point in trace["customdata"] for text in point[2:])
 
 
 def test_bubbles_scale_by_area_with_the_largest_at_its_maximum() -> None:

@@ -59,6 +59,23 @@ def _axis(title: str, unit: str) -> dict[str, Any]:
     return {"title": {"text": text}, "zeroline": False, "showgrid": True}
 
 
+def _customdata(codes: list[str], names: list[str], rows: list[int],
+                population: list[str] | None,
+                texts: tuple[Sequence[str], Sequence[str]] | None) -> list[list[str]]:
+    """Per point: code and name, the x and y texts (unless plotly formats them), the
+    residents (with bubbles)."""
+    if texts is None:
+        if population is None:
+            return [[c, n] for c, n in zip(codes, names, strict=True)]
+        return [[c, n, p] for c, n, p in zip(codes, names, population, strict=True)]
+    x_texts, y_texts = texts
+    if population is None:
+        return [[c, n, x_texts[i], y_texts[i]] for c, n, i in zip(codes, names, rows,
+                                                                   strict=True)]
+    return [[c, n, x_texts[i], y_texts[i], p]
+            for c, n, i, p in zip(codes, names, rows, population, strict=True)]
+
+
 def _unit_suffix(unit: str, lang: str) -> str:
     """What format_value puts after a number for `unit` (" %" narrow, " EUR")."""
     return format_value(0.0, unit, 0, lang).removeprefix(format_value(0.0, "", 0, lang))
@@ -187,12 +204,20 @@ def relation_scatter(
         groups["areas"] = list(range(pairs.n))
 
     # The units once in the template, not in each point's texts.
-    hover = (f"<b>%{{customdata[1]}}</b><br>{x_title}: %{{customdata[2]}}"
-             f"{_unit_suffix(x_unit, lang)}<br>{y_title}: %{{customdata[3]}}"
-             f"{_unit_suffix(y_unit, lang)}")
-    if sizes is not None:
-        hover += f"<br>{t('relation.population', lang)}: %{{customdata[4]}}"
-    hover += "<extra></extra>"
+    def hover(x_ref: str, y_ref: str, residents_ref: str) -> str:
+        text = (f"<b>%{{customdata[1]}}</b><br>{x_title}: {x_ref}{_unit_suffix(x_unit, lang)}"
+                f"<br>{y_title}: {y_ref}{_unit_suffix(y_unit, lang)}")
+        if sizes is not None:
+            text += f"<br>{t('relation.population', lang)}: {residents_ref}"
+        return text + "<extra></extra>"
+
+    # Each point's texts as the cockpit formats them (half up); thousands of points in
+    # one trace are formatted by plotly instead (d3, with the layout's separators; a
+    # value exactly on a rounding tie may then differ in its last place), which halves
+    # what is sent.
+    full_hover = hover("%{customdata[2]}", "%{customdata[3]}", "%{customdata[4]}")
+    compact_hover = hover(f"%{{x:,.{x_decimals}f}}", f"%{{y:,.{y_decimals}f}}",
+                          "%{customdata[2]}")
     styles = {
         "areas": {"symbol": "circle", "color": BAR_COLOUR, "opacity": 0.75,
                   "line": {"color": "#ffffff", "width": 1}},
@@ -210,7 +235,8 @@ def relation_scatter(
     for group, rows in groups.items():
         if not rows:
             continue
-        key = ("areas", lang, hover, x_decimals, y_decimals)
+        compact = many and group == "areas"
+        key = ("areas", lang, compact_hover)
         known = memo.get(key) if many and group == "areas" and memo is not None else None
         if known is not None and known[0] is sizes:  # the same residents' column
             data.append(known[1])
@@ -236,12 +262,9 @@ def relation_scatter(
             "type": "scatter", "mode": "markers+text" if labelled else "markers",
             "x": x_at[rows].tolist(), "y": y_at[rows].tolist(),
             "name": t(f"relation.{group}", lang), "marker": marker,
-            "customdata": [[c, n, x_texts[i], y_texts[i]]
-                           for c, n, i in zip(codes, names, rows, strict=True)]
-            if population is None else
-            [[c, n, x_texts[i], y_texts[i], p]
-             for c, n, i, p in zip(codes, names, rows, population, strict=True)],
-            "hovertemplate": hover, "cliponaxis": False,
+            "customdata": _customdata(codes, names, rows, population,
+                                      None if compact else (x_texts, y_texts)),
+            "hovertemplate": compact_hover if compact else full_hover, "cliponaxis": False,
         }
         if labelled:
             trace.update(text=[f"<b>{n}</b>" if group != "areas" else n for n in names],

@@ -87,6 +87,11 @@ def test_many_points_lose_their_labels_but_keep_hover() -> None:
     # every area in the one base trace; the own area drawn again on top, labelled
     assert len(traces["Gebiete"]["customdata"]) == LABEL_MAX + 1
     assert [c[0] for c in traces["Eigener Bezirk"]["customdata"]] == ["0003"]
+    # thousands of points: plotly formats the values (layout separators), the own area
+    # keeps the cockpit's texts
+    assert all(len(point) == 2 for point in traces["Gebiete"]["customdata"])
+    assert "Quote A: %{x:,.1f}\u202f%" in traces["Gebiete"]["hovertemplate"]
+    assert len(traces["Eigener Bezirk"]["customdata"][0]) == 4
     few = _by_name(_figure(_pairs(LABEL_MAX)))
     assert few["Gebiete"]["mode"] == "markers+text"
 

@@ -52,6 +52,10 @@ SUMMARY = "scatter-summary"
 CAPTION = "scatter-caption"
 MESSAGE = "scatter-message"
 URL_SINK = "scatter-url"
+#: Up to this many areas the picker holds them all; above it (a Land's Gemeinden) it
+#: asks for the first SEARCH_MAX matches of what the user types.
+PICKER_MAX = 1000
+SEARCH_MAX = 50
 
 register_strings({
     "nav.relation": {"de": "Zusammenhang", "en": "Relationship"},
@@ -314,18 +318,14 @@ def _residents(gate, viewer, level: str, period: str,  # noqa: ANN001 - Gate, Vi
     return column.shown(), column.shown_texts(0, lang)
 
 
-def relation_view(x: str, y: str, period: str, level: str, highlight: str | None,
-                  bubbles: bool) -> _View:
-    """The scatter, the area picker's options, the summary and the caption for the
-    current viewer; a refusal of the gate gives its message and nothing else."""
-    gate, viewer, lang = current_gate(), current_viewer(), current_lang()
-    try:
-        # Gate.answer decides access on every call (an unknown or hidden id is refused
-        # alike); only then are the indicators' descriptions read.
-        x_col = _column(gate, viewer, x, level, period)
-        y_col = _column(gate, viewer, y, level, period)
-    except GateError as exc:
-        return _View(figure=_EMPTY, message=error_notice(exc, lang))
+def _prepared(gate, viewer, x: str, y: str, period: str,  # noqa: ANN001 - Gate, Viewer
+              level: str) -> tuple[Indicator, Indicator, Relation]:
+    """The two indicators and their pairs for this viewer; GateError when refused.
+
+    Gate.answer decides access on every call (an unknown or hidden id is refused alike);
+    only then are the indicators' descriptions read."""
+    x_col = _column(gate, viewer, x, level, period)
+    y_col = _column(gate, viewer, y, level, period)
     x_ind, y_ind = gate.registry.get(x), gate.registry.get(y)
 
     def in_both_scopes() -> tuple[list[str], int]:
@@ -336,7 +336,27 @@ def relation_view(x: str, y: str, period: str, level: str, highlight: str | None
         codes = [c for c in every if x_scope.covers(c) and y_scope.covers(c)]
         return codes, len(every) - len(codes)
 
-    relation = x_col.relation(y, y_col, in_both_scopes)
+    return x_ind, y_ind, x_col.relation(y, y_col, in_both_scopes)
+
+
+def _picker_options(options: list[dict[str, str]], highlight: str | None
+                    ) -> list[dict[str, str]]:
+    """All areas for the picker, or above PICKER_MAX only the highlighted one (the
+    others come as the user types: search_areas)."""
+    if len(options) <= PICKER_MAX:
+        return options
+    return [o for o in options if o["value"] == highlight]
+
+
+def relation_view(x: str, y: str, period: str, level: str, highlight: str | None,
+                  bubbles: bool) -> _View:
+    """The scatter, the area picker's options, the summary and the caption for the
+    current viewer; a refusal of the gate gives its message and nothing else."""
+    gate, viewer, lang = current_gate(), current_viewer(), current_lang()
+    try:
+        x_ind, y_ind, relation = _prepared(gate, viewer, x, y, period, level)
+    except GateError as exc:
+        return _View(figure=_EMPTY, message=error_notice(exc, lang))
     pairs, fit, places, out_of_scope = relation[:4]
     residents = _residents(gate, viewer, level, period, lang) if bubbles else None
     sizes, size_texts = residents if residents is not None else (None, None)
@@ -347,7 +367,7 @@ def relation_view(x: str, y: str, period: str, level: str, highlight: str | None
         highlight=highlight, own=_own_areas(gate, viewer), sizes=sizes, places=places,
         texts=relation.texts(x_ind, y_ind, lang), size_texts=size_texts,
         memo=relation.memo)
-    areas = relation.options()
+    areas = _picker_options(relation.options(), highlight)
     summary = _summary(pairs, fit, out_of_scope, lang,
                        bool(bubbles) and sizes is None, x_ind.decimals, y_ind.decimals)
     caption = html.P(
@@ -466,6 +486,32 @@ def show_relation(x: Key | None, y: Key | None, period: Key | None, level: Key |
         f"{HIGHLIGHT}.value", f"{BUBBLES}.value"} and view.message is None
     return (view.figure, no_update if same_areas else view.areas, view.summary,
             view.caption, view.message)
+
+
+@callback(
+    Output(HIGHLIGHT, "options", allow_duplicate=True),
+    Input(HIGHLIGHT, "search_value"),
+    State(X, "value"), State(Y, "value"), State(PERIOD, "value"), State(LEVEL, "value"),
+    State(HIGHLIGHT, "value"),
+    prevent_initial_call=True,
+)
+@validated
+def search_areas(search: Key | None, x: Key | None, y: Key | None, period: Key | None,
+                 level: Key | None, current: Key | None) -> list:
+    """Above PICKER_MAX areas the picker is filled as the user types: the first
+    SEARCH_MAX drawn areas whose name contains the text (and the highlighted one)."""
+    if not search or not x or not y or not period or not level:
+        raise PreventUpdate
+    try:
+        _, _, relation = _prepared(current_gate(), current_viewer(), x, y, period, level)
+    except GateError:
+        return []
+    options = relation.options()
+    if len(options) <= PICKER_MAX:
+        raise PreventUpdate  # the picker holds every area already
+    needle = search.casefold()
+    found = [o for o in options if needle in o["label"].casefold()][:SEARCH_MAX]
+    return [*found, *(o for o in options if o["value"] == current and o not in found)]
 
 
 @callback(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 
@@ -339,3 +340,57 @@ def test_english_strings(clients, app_server) -> None:
     text = _summary(relation(client, "sgb2_quote", "arbeitslosenquote"))
     assert re.search(r"Pearson correlation: r = \d\.\d\d", text)
     assert "n = 24 areas" in text
+
+
+def _search_output() -> str:
+    """The search callback's output as Dash names it (options@<hash>: a second writer)."""
+    return next(key for key in dash.get_app().callback_map
+                if key.startswith("scatter-highlight.options@"))
+
+
+def _served_globals(app_server, key_start: str) -> dict:
+    """The module namespace of the callback the app really serves (a page module
+    imported again in a test would be a second copy)."""
+    app = dash.get_app()
+    assert app.server is app_server
+    spec = next(spec for key, spec in app.callback_map.items() if key.startswith(key_start))
+    return inspect.unwrap(spec["callback"]).__globals__
+
+
+def test_above_picker_max_the_picker_is_filled_by_search(app_server, clients,
+                                                         monkeypatch) -> None:
+    monkeypatch.setitem(_served_globals(app_server, "scatter-highlight.options@"),
+                        "PICKER_MAX", 10)
+
+    def search(text: str, current: str | None = None, role: str = "leadership",
+               y: str = "arbeitslosenquote"):
+        return callback(clients[role], _search_output(),
+                        {"scatter-highlight.search_value": text},
+                        state={"scatter-x.value": "sgb2_quote", "scatter-y.value": y,
+                               "scatter-period.value": "2024",
+                               "scatter-level.value": "subdistrict",
+                               "scatter-highlight.value": current})
+
+    full = relation(clients["leadership"], "sgb2_quote", "arbeitslosenquote",
+                    highlight="0503")
+    assert [o["value"] for o in _sent(full)["scatter-highlight"]["options"]] == ["0503"]
+    assert len(_points(full)) == 24  # every area still drawn
+    found = search("stadt", current="0503").json["response"]["scatter-highlight"]["options"]
+    assert "0503" in [o["value"] for o in found]  # the highlighted one stays choosable
+    matches = [o for o in found if o["value"] != "0503"]
+    assert matches and all("stadt" in o["label"].casefold() for o in matches)
+    assert len(found) < 24
+    # the committee searching through a restricted indicator gets nothing
+    hidden = search("stadt", role="committee", y=RESTRICTED)
+    assert hidden.json["response"]["scatter-highlight"]["options"] == []
+
+
+def test_below_picker_max_a_search_changes_nothing(clients) -> None:
+    response = callback(clients["leadership"], _search_output(),
+                        {"scatter-highlight.search_value": "stadt"},
+                        state={"scatter-x.value": "sgb2_quote",
+                               "scatter-y.value": "arbeitslosenquote",
+                               "scatter-period.value": "2024",
+                               "scatter-level.value": "subdistrict",
+                               "scatter-highlight.value": None})
+    assert response.status_code == 204

@@ -83,7 +83,8 @@ def run(inst: Installation, *, label: str, x: str, y: str, period: str, level: s
         runs: int, cold_runs: int) -> None:
     client = _client(inst)
     args = (client, x, y, period, level)
-    first = _scatter(*args).json["response"]["scatter-highlight"]["options"][0]["value"]
+    figure = _scatter(*args).json["response"]["scatter-graph"]["figure"]
+    first = figure["data"][-1]["customdata"][0][0]  # an area drawn, to highlight
     _compare(*args)
     _scatter(*args, bubbles=True)  # every value warm
     times: dict[str, tuple[list[float], list[float], int]] = {

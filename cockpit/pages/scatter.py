@@ -477,7 +477,12 @@ def show_relation(x: Key | None, y: Key | None, period: Key | None, level: Key |
     if not x or not y:
         raise PreventUpdate
     if not period or not level:
-        lang = current_lang()
+        gate, viewer, lang = current_gate(), current_viewer(), current_lang()
+        for indicator_id in (x, y):  # a refused id says so, not "no common period"
+            try:
+                gate.indicator(viewer, indicator_id)
+            except GateError as exc:
+                return _EMPTY, [], None, None, error_notice(exc, lang)
         return _EMPTY, [], None, None, dbc.Alert(t("relation.no_common", lang), color="info")
     view = relation_view(x, y, period, level, highlight, bool(bubbles))
     # A click or the bubbles switch leaves the areas as they are: the picker keeps its

@@ -156,6 +156,15 @@ def test_committee_is_neither_offered_nor_answered_a_restricted_indicator(client
         assert repr(float(value)) not in text
 
 
+def test_without_period_a_restricted_id_is_still_refused_as_unknown(clients) -> None:
+    response = relation(clients["committee"], RESTRICTED, "sgb2_quote", period=None,
+                        level=None)
+    assert "Unbekannter Indikator" in response_text(response)
+    common = relation(clients["leadership"], "sgb2_quote", "arbeitslosenquote",
+                      period=None, level=None)
+    assert "keinen gemeinsamen Zeitraum" in response_text(common)
+
+
 def test_committee_gets_only_a_message_for_a_restricted_id_in_the_url(clients) -> None:
     response = render_page(clients["committee"], "/zusammenhang",
                            f"?x={RESTRICTED}&y=sgb2_quote&level=subdistrict&period=2024")

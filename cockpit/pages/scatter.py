@@ -389,6 +389,15 @@ def _refusal(indicator_id: str | None, ids: list[str], lang: str) -> Any:
     return None
 
 
+def _other_topic(gate, viewer, x: str) -> str:  # noqa: ANN001 - Gate, Viewer
+    """A first y for `x`: the first visible indicator of another topic (two shares of
+    one population relate trivially), else x itself."""
+    visible = gate.visible_indicators(viewer)
+    topic = next((ind.topic for ind in visible if ind.id == x), None)
+    return next((ind.id for ind in visible if ind.topic != topic and ind.kind != "index"),
+                x)
+
+
 def layout(x: str | None = None, y: str | None = None, period: str | None = None,
            level: str | None = None, area: str | None = None, size: str | None = None,
            **_: str) -> html.Div:
@@ -398,7 +407,7 @@ def layout(x: str | None = None, y: str | None = None, period: str | None = None
     ids = [o["value"] for o in options if not o.get("disabled")]
     notice = _refusal(x, ids, lang) or _refusal(y, ids, lang)
     x = pick(x, ids, ids[0] if ids else None)
-    y = pick(y, ids, ids[1] if len(ids) > 1 else x)
+    y = pick(y, ids, _other_topic(gate, viewer, x) if x else None)
     highlight = area if isinstance(area, str) and AREA_PATTERN.match(area) else None
     bubbles = size == "1"
     period_choices, period, level_choices, level = _choices(x, y, period, level)

@@ -403,3 +403,29 @@ def test_below_picker_max_a_search_changes_nothing(clients) -> None:
                                "scatter-level.value": "subdistrict",
                                "scatter-highlight.value": None})
     assert response.status_code == 204
+
+
+def _component_value(tree: object, component_id: str) -> object:
+    """The `value` of the component with this id anywhere in a layout's JSON."""
+    if isinstance(tree, dict):
+        props = tree.get("props")
+        if isinstance(props, dict) and props.get("id") == component_id:
+            return props.get("value")
+        children = list(tree.values())
+    elif isinstance(tree, list):
+        children = tree
+    else:
+        return None
+    for child in children:
+        found = _component_value(child, component_id)
+        if found is not None:
+            return found
+    return None
+
+
+def test_first_pair_comes_from_two_topics(clients, gate: Gate) -> None:
+    response = render_page(clients["leadership"], "/zusammenhang")
+    layout = response.json["response"]["_pages_content"]["children"]
+    x, y = _component_value(layout, "scatter-x"), _component_value(layout, "scatter-y")
+    assert x and y
+    assert gate.registry.get(x).topic != gate.registry.get(y).topic

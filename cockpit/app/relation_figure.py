@@ -109,10 +109,12 @@ def _overlaps(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     return np.clip(width, 0, None) * np.clip(height, 0, None)
 
 
-def label_positions(x: np.ndarray, y: np.ndarray, names: list[str]) -> list[str]:
+def label_positions(x: np.ndarray, y: np.ndarray, names: list[str],
+                    radii: np.ndarray | None = None) -> list[str]:
     """A textposition per point that keeps labels off each other and off the points
     where it can: greedy, each label at the place of least overlap with the markers and
-    the labels placed before it (for at most LABEL_MAX points)."""
+    the labels placed before it (for at most LABEL_MAX points). `radii` are the markers'
+    half sizes in px (bubbles), else all are POINT_PX wide."""
     n = len(names)
     if n == 0:
         return []
@@ -122,8 +124,10 @@ def label_positions(x: np.ndarray, y: np.ndarray, names: list[str]) -> list[str]
         return (np.asarray(values, dtype=float) - float(np.min(values))) / span * px
 
     px, py = scaled(x, _PLOT_PX[0]), scaled(y, _PLOT_PX[1])
-    mark = _MARK_PX / 2
+    mark = (np.full(n, _MARK_PX / 2) if radii is None
+            else np.maximum(np.asarray(radii, dtype=float), _MARK_PX / 2))
     marks = np.stack([px - mark, py - mark, px + mark, py + mark], axis=1)
+    mark = mark[:, None]
     half_width = _LETTER_PX * np.array([len(name) for name in names], dtype=float) / 2
     half = _LINE_PX / 2
     steps = np.array([(dx, dy) for _, dx, dy in _PLACES])  # (4, 2)
@@ -229,6 +233,10 @@ def relation_scatter(
     labelled_all = pairs.n <= LABEL_MAX
     if not labelled_all:
         places = ["top center"] * pairs.n
+    elif size_of is not None:  # labels clear of the bubbles (a few dozen: cheap)
+        diameters = np.sqrt(np.array(size_of[0]) / size_of[1])
+        places = label_positions(pairs.x, pairs.y, pairs.names,
+                                 np.maximum(diameters, BUBBLE_MIN_PX) / 2)
     elif places is None:
         places = label_positions(pairs.x, pairs.y, pairs.names)
     data: list[dict[str, Any]] = []

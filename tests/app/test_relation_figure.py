@@ -140,3 +140,14 @@ def test_labels_of_neighbours_go_to_different_sides() -> None:
     assert places[0] != places[1]
     assert places[2] == places[3] == "top center"  # alone: the preferred place
     assert label_positions(np.array([]), np.array([]), []) == []
+
+
+def test_labels_keep_clear_of_big_bubbles() -> None:
+    # a point just below another: its label goes below it; when the other is a big
+    # bubble reaching below the point too, the label goes to a side
+    x = np.array([5.0, 5.0, 0.0, 10.0])
+    y = np.array([5.0, 5.3, 0.0, 10.0])
+    names = ["Klein", "Groß", "Links", "Rechts"]
+    assert label_positions(x, y, names)[0] == "bottom center"
+    big = label_positions(x, y, names, radii=np.array([5.0, 40.0, 5.0, 5.0]))
+    assert big[0] in ("middle right", "middle left")

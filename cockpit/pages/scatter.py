@@ -180,7 +180,9 @@ class Column:
         pairs = pair(self.cells, other.cells, codes)
         made = Relation(pairs, pairs.fit(), label_positions(pairs.x, pairs.y, pairs.names)
                         if pairs.n <= LABEL_MAX else None, out_of_scope, {})
-        if len(self._relations) >= 32:  # a few dozen partners per indicator at most
+        # A few partners per indicator: at 11,000 areas one relation holds some MB (its
+        # options, texts and base trace), which the gate's byte budget does not see.
+        if len(self._relations) >= 4:
             self._relations.clear()
         self._relations[other_id] = (other, made)
         return made

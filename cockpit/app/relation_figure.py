@@ -233,10 +233,16 @@ def relation_scatter(
     labelled_all = pairs.n <= LABEL_MAX
     if not labelled_all:
         places = ["top center"] * pairs.n
-    elif size_of is not None:  # labels clear of the bubbles (a few dozen: cheap)
-        diameters = np.sqrt(np.array(size_of[0]) / size_of[1])
-        places = label_positions(pairs.x, pairs.y, pairs.names,
-                                 np.maximum(diameters, BUBBLE_MIN_PX) / 2)
+    elif size_of is not None:  # labels clear of the bubbles, kept per residents' column
+        known = memo.get("bubble places") if memo is not None else None
+        if known is not None and known[0] is sizes:
+            places = known[1]
+        else:
+            diameters = np.sqrt(np.array(size_of[0]) / size_of[1])
+            places = label_positions(pairs.x, pairs.y, pairs.names,
+                                     np.maximum(diameters, BUBBLE_MIN_PX) / 2)
+            if memo is not None:
+                memo["bubble places"] = (sizes, places)
     elif places is None:
         places = label_positions(pairs.x, pairs.y, pairs.names)
     data: list[dict[str, Any]] = []

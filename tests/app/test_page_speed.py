@@ -18,7 +18,7 @@ from tests.app.conftest import callback
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every module that builds figures for a dcc.Graph.
-FIGURE_SOURCES = [ROOT / "cockpit" / "app" / "figures.py",
+FIGURE_SOURCES = [*sorted((ROOT / "cockpit" / "app").glob("*figure*.py")),
                   *sorted((ROOT / "cockpit" / "pages").glob("*.py"))]
 TRACE_TYPES = {name.lower() for name in go.__all__
                if isinstance(cls := getattr(go, name), type) and issubclass(cls, BaseTraceType)}

@@ -24,6 +24,7 @@ PAGES = {
     "uebersicht": "/",
     "vergleich": "/vergleich?indicator=kinderarmut&level=subdistrict",
     "zeitreihe": "/zeitreihe?indicator=einwohner",
+    "zusammenhang": "/zusammenhang?x=sgb2_quote&y=arbeitslosenquote",
     "profil": "/profil?area=0103",
     "indikatoren": "/indikatoren",
 }

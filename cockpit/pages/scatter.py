@@ -18,6 +18,7 @@ import numpy as np
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from cockpit.access import Gate, Viewer
 from cockpit.access.budget import RESIDENTS_INDICATOR
 from cockpit.access.errors import GateError
 from cockpit.access.gate import AREA_PATTERN, ValueRow
@@ -351,10 +352,14 @@ def _picker_options(options: list[dict[str, str]], highlight: str | None
 
 
 def relation_view(x: str, y: str, period: str, level: str, highlight: str | None,
-                  bubbles: bool) -> _View:
+                  bubbles: bool, *, gate: Gate | None = None, viewer: Viewer | None = None,
+                  lang: str | None = None) -> _View:
     """The scatter, the area picker's options, the summary and the caption for the
-    current viewer; a refusal of the gate gives its message and nothing else."""
-    gate, viewer, lang = current_gate(), current_viewer(), current_lang()
+    current viewer (or the one given: a saved view draws it for its viewer); a refusal
+    of the gate gives its message and nothing else."""
+    if gate is None:
+        gate, viewer = current_gate(), current_viewer()
+    lang = lang or current_lang()
     try:
         x_ind, y_ind, relation = _prepared(gate, viewer, x, y, period, level)
     except GateError as exc:

@@ -138,6 +138,10 @@ def _draw(gate: Gate, viewer: Viewer | None, definition: ViewDefinition,
             label = TYPE_LABELS[kind].get(lang, TYPE_LABELS[kind]["de"])
             return [dbc.Alert(t("views.unavailable", lang, type=label), color="info",
                               className="view-unavailable")]
+        if len(indicators) < len(definition.indicators):
+            # A scatter needs both of its indicators: with one hidden from this viewer it
+            # draws nothing (the note above says something is not released).
+            return []
         module = importlib.import_module(OPTIONAL_RENDERERS[kind])
         return [module.render(gate, viewer, definition, lang, period=period, area=area)]
     period = period or (definition.periods[0] if definition.periods else None)

@@ -78,3 +78,9 @@ def test_a_statements_view_shows_the_cards_statements_for_the_viewer(app_server)
     text = drawn(app_server, VIEWERS["committee"], "statements", ["einwohner"], "subdistrict")
     assert "Kernaussagen" in text and "Gebieten mit Wert" in text
     assert "noch nicht verfügbar" not in text
+
+
+def test_a_scatter_view_draws_r_and_n_for_the_viewer(app_server) -> None:
+    text = drawn(app_server, VIEWERS["committee"], "scatter", ["einwohner", "sgb2_quote"],
+                 "subdistrict")
+    assert "Pearson" in text and "noch nicht verfügbar" not in text

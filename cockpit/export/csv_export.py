@@ -1,11 +1,11 @@
-"""One indicator as CSV for German Excel: UTF-8 with BOM, ";" and decimal comma."""
+"""A sheet as CSV for German Excel: UTF-8 with BOM, ";" and decimal comma."""
 
 from __future__ import annotations
 
 import csv
 import io
 
-from cockpit.export.table import ExportTable, neutralise
+from cockpit.export.table import Num, Sheet, neutralise
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
 
@@ -20,24 +20,21 @@ def german_number(value: float | None) -> str:
     return repr(value).replace(".", ",")
 
 
-def csv_bytes(table: ExportTable) -> bytes:
-    """The table as CSV bytes; a suppressed cell says so ("geheim"), never a number."""
+def _text(cell: object) -> str:
+    if isinstance(cell, Num):
+        return german_number(float(cell.value))
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return german_number(float(cell))
+    return neutralise(cell)
+
+
+def csv_bytes(sheet: Sheet) -> bytes:
+    """The sheet's table as CSV bytes (no header block: the first line names the columns);
+    a suppressed cell says so ("geheim"), never a number; texts are neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(table.columns())
-    hidden = table.suppressed_text()
-    index = table.is_index
-    for r in table.rows:
-        if r.suppressed:
-            numbers = [hidden, "", ""]
-        else:
-            numbers = [german_number(r.value), german_number(r.numerator),
-                       german_number(r.denominator)]
-        line = [neutralise(r.area_code), neutralise(r.area_name), neutralise(r.level),
-                r.period, *numbers]
-        if index:
-            line.append(neutralise(r.klass or ""))
-        line.append(neutralise(r.note))
-        writer.writerow(line)
+    writer.writerow([neutralise(c) for c in sheet.columns])
+    for row in sheet.rows:
+        writer.writerow([_text(cell) for cell in row])
     # The BOM tells Excel the file is UTF-8 (else umlauts break).
     return out.getvalue().encode("utf-8-sig")

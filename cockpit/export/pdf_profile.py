@@ -9,7 +9,6 @@ scripts from anywhere and no network. The built-in Helvetica covers German text
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
 
@@ -27,7 +26,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from cockpit.access import Gate, Viewer
 from cockpit.app.formatting import format_change, format_number, format_period, format_value
 from cockpit.app.i18n import register_strings, t
 from cockpit.app.level_words import (
@@ -37,7 +35,7 @@ from cockpit.app.level_words import (
     top_value_noun,
     within,
 )
-from cockpit.export.profile_data import ProfileData, ProfileEntry, profile_data
+from cockpit.export.profile_data import ProfileData, ProfileEntry
 from cockpit.export.table import version_date
 
 register_strings({
@@ -83,16 +81,6 @@ _SUBSTITUTES = str.maketrans({"\u2212": "-", "\u202f": " ", "\u2009": " ", "\u20
 _INK = colors.HexColor("#1f3b57")
 _GRID = colors.HexColor("#c8d0d8")
 _SPARK = colors.HexColor("#2b6cb0")
-
-
-@dataclass(frozen=True)
-class ProfileDocument:
-    """A made profile: the PDF bytes, the area's name, and the restricted indicators it
-    contains (for the audit log)."""
-
-    body: bytes
-    area_name: str
-    restricted: list[str]
 
 
 def pdf_text(text: object) -> str:
@@ -274,13 +262,3 @@ def render_profile(data: ProfileData, levels, lang: str, made: datetime,  # noqa
                             creator="cockpit", invariant=0)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()
-
-
-def profile_pdf(gate: Gate, viewer: Viewer, area: str, lang: str,
-                made: datetime) -> ProfileDocument:
-    """The profile of `area` as this viewer may see it, as a PDF."""
-    data = profile_data(gate, viewer, area)
-    body = render_profile(data, gate.declared_levels(), lang, made, raw=viewer.wants_raw)
-    restricted = [e.indicator.id for e in data.entries()
-                  if e.indicator.classification == "restricted"]
-    return ProfileDocument(body, data.area_name, restricted)

@@ -20,6 +20,8 @@ from cockpit.access.gate import AREA_PATTERN
 from cockpit.app.session import current_gate, current_lang, current_viewer
 from cockpit.appdb import audit
 from cockpit.export import csv_export, xlsx_export
+from cockpit.export.profile_data import profile_data
+from cockpit.export.profile_sheet import profile_sheet
 from cockpit.export.table import ExportTable, export_table, file_stem
 
 exports = flask.Blueprint("export", __name__, url_prefix="/export")
@@ -124,7 +126,7 @@ def indicator(indicator_id: str, fmt: str) -> flask.Response:
     if args.get("area") and not table.rows:
         raise BadParameter("Für dieses Gebiet gibt es keine Werte.")
     write, media_type = FORMATS[fmt]
-    body = write(table)
+    body = write(table.sheet())
     if table.indicator.classification == "restricted":
         audit_export(gate, viewer, {
             "indicator": table.indicator.id, "format": fmt,
@@ -134,11 +136,14 @@ def indicator(indicator_id: str, fmt: str) -> flask.Response:
     return attachment(body, media_type, indicator_filename(table, fmt))
 
 
-@exports.get("/profile/<area_code>.pdf")
-def profile(area_code: str) -> flask.Response:
-    """The Stadtteilprofil of one area as a PDF, made on the server."""
-    from cockpit.export.pdf_profile import profile_pdf  # reportlab only when asked
+@exports.get("/profile/<area_code>.<fmt>")
+def profile(area_code: str, fmt: str) -> flask.Response:
+    """The Stadtteilprofil of one area: a PDF made on the server, or its table as CSV or
+    XLSX."""
+    from cockpit.export.pdf_profile import render_profile  # reportlab only when asked
 
+    if fmt != "pdf" and fmt not in FORMATS:
+        raise NotFound(f"Unbekanntes Exportformat „{fmt[:16]}“ (pdf, csv oder xlsx).")
     gate = current_gate()
     viewer = current_viewer(raw=_raw_flag())
     if viewer is None:
@@ -147,13 +152,22 @@ def profile(area_code: str) -> flask.Response:
         raise BadParameter("Ungültiger Gebietsschlüssel.")
     if area_code not in gate.areas_info().codes:
         raise NotFound(f"Unbekanntes Gebiet „{area_code}“.")
-    document = profile_pdf(gate, viewer, area_code, current_lang(), datetime.now())
-    if document.restricted:
-        audit_export(gate, viewer, {
-            "profile": area_code, "format": "pdf", "indicators": document.restricted,
-            "raw": viewer.wants_raw})
-    name = f"{file_stem('Stadtteilprofil', document.area_name, area_code)}.pdf"
-    return attachment(document.body, "application/pdf", name)
+    lang, made = current_lang(), datetime.now()
+    data = profile_data(gate, viewer, area_code)
+    levels = gate.declared_levels()
+    if fmt == "pdf":
+        body, media_type = render_profile(data, levels, lang, made, raw=viewer.wants_raw), \
+            "application/pdf"
+    else:
+        write, media_type = FORMATS[fmt]
+        body = write(profile_sheet(data, levels, lang, made, raw=viewer.wants_raw))
+    restricted = [e.indicator.id for e in data.entries()
+                  if e.indicator.classification == "restricted"]
+    if restricted:
+        audit_export(gate, viewer, {"profile": area_code, "format": fmt,
+                                    "indicators": restricted, "raw": viewer.wants_raw})
+    name = f"{file_stem('Stadtteilprofil', data.area_name, area_code)}.{fmt}"
+    return attachment(body, media_type, name)
 
 
 @exports.get("/<path:unknown>")

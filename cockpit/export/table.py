@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from cockpit.access import Gate, Viewer
 from cockpit.access.gate import ValueRow
@@ -83,6 +84,37 @@ def number(value: object) -> float | None:
     return result if math.isfinite(result) else None
 
 
+class Hidden(str):
+    """The text of a suppressed cell ("geheim"): a mark, never a number."""
+
+
+class Num(NamedTuple):
+    """A typed number with its own Excel format (rows of different indicators)."""
+
+    value: float
+    fmt: str
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """What the CSV and XLSX writers write: a title, a header block (XLSX only), column
+    heads and rows; a cell is text (str), a typed number (float, or Num with its own
+    format), a Hidden mark or None.
+    `formats[i]` is the Excel number format of column i (None: text)."""
+
+    title: str
+    header: list[tuple[str, str]]
+    columns: list[str]
+    rows: list[list[object]]
+    formats: list[str | None]
+    widths: list[int] = field(default_factory=list)
+
+
+def number_format(decimals: int) -> str:
+    """Excel's format for a value with `decimals` places (shown with the user's locale)."""
+    return "0" if decimals <= 0 else "0." + "0" * decimals
+
+
 @dataclass(frozen=True)
 class ExportRow:
     """One row of an export; a suppressed row carries no number at all."""
@@ -129,6 +161,24 @@ class ExportTable:
 
     def suppressed_text(self) -> str:
         return t("export.suppressed", self.lang)
+
+    def sheet(self) -> Sheet:
+        """The table as the writers take it."""
+        hidden = Hidden(self.suppressed_text())
+        rows: list[list[object]] = []
+        for r in self.rows:
+            numbers = ([hidden, None, None] if r.suppressed
+                       else [r.value, r.numerator, r.denominator])
+            line: list[object] = [r.area_code, r.area_name, r.level, r.period, *numbers]
+            if self.is_index:
+                line.append(r.klass or "")
+            line.append(r.note)
+            rows.append(line)
+        formats = [None, None, None, None, number_format(self.decimals), "0", "0"]
+        formats += [None] * (self.is_index + 1)
+        widths = [16, 34, 16, 12, 14, 14, 14] + [24] * self.is_index + [40]
+        return Sheet(self.indicator.title(self.lang), self.header(), self.columns(), rows,
+                     formats, widths)
 
     def header(self) -> list[tuple[str, str]]:
         """The header block: (label, text) pairs above the table."""

@@ -82,8 +82,9 @@ def test_xlsx_equals_the_gate_rows_with_typed_numbers(clients, gate) -> None:
     cells = [[c for c in row] for row in sheet.iter_rows()]
     indicator = gate.registry.get(HZE)
     assert cells[0][0].value == indicator.title_de
-    block = {row[0].value: row[1].value for row in cells[1:8]}
+    block = {row[0].value: row[1].value for row in cells[1:9]}
     assert block["Einheit"] == indicator.unit and block["Quelle"] == indicator.source
+    assert block["Indikator"] == indicator.title_de
     assert block["Zeitraum"] == period and block["Ebene"] == "Stadtteil"
     assert "Geheimhaltung" in block and "Exportiert am" in block and "Datenstand" in block
     expected = gate.rows(VIEWERS["leadership"], HZE, level="subdistrict", period=period)
@@ -107,7 +108,7 @@ def test_header_rows_helper_agrees(clients) -> None:
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     head = next(i for i, row in enumerate(rows) if row[0] == "Gebietsschlüssel")
-    assert head == 9 == header_rows_count({row[0]: 1 for row in rows[1:8]})
+    assert head == 10 == header_rows_count({row[0]: 1 for row in rows[1:9]})
 
 
 def test_download_headers_name_a_german_file(clients) -> None:
@@ -176,6 +177,7 @@ def test_raw_values_only_for_raw_roles_and_audited(clients, gate, demo) -> None:
     ("/export/profile/9999.pdf", 404, "Unbekanntes Gebiet „9999“."),
     ("/export/profile/a%20b.pdf", 400, "Ungültiger Gebietsschlüssel."),
     ("/export/profile/0101.pdf?level=x", 400, "Unbekannter Parameter: level"),
+    ("/export/profile/0101.docx", 404, "Unbekanntes Exportformat"),
     ("/export/irgendwas", 404, "Unbekannte Export-Adresse."),
 ])
 def test_bad_requests_get_a_german_message(clients, url, status, message) -> None:
@@ -247,3 +249,26 @@ def test_profile_pdf_shows_only_what_the_role_may_see(clients, gate) -> None:
     # a district user: restricted data of its own area only
     assert word in pdf_text(clients["district"].get("/export/profile/0101.pdf"))
     assert word not in pdf_text(clients["district"].get("/export/profile/0201.pdf"))
+
+
+def test_profile_table_as_csv_and_xlsx(clients, gate) -> None:
+    viewer = VIEWERS["leadership"]
+    rows = csv_rows(clients["leadership"].get("/export/profile/0101.csv"))
+    assert rows[0] == ["Thema", "Indikator", "Einheit", "Zeitraum", "Wert", "Wert der Stadt",
+                       "Abweichung von der Stadt", "Hinweis"]
+    by_title = {line[1]: line for line in rows[1:]}
+    einwohner = gate.registry.get("einwohner")
+    latest = gate.rows(viewer, "einwohner", area="0101")[-1]
+    line = by_title[einwohner.title_de]
+    assert line[3] == latest.period and line[4] == str(int(latest.value))
+    assert gate.registry.get(HZE).title_de in by_title
+    committee = csv_rows(clients["committee"].get("/export/profile/0101.csv"))
+    assert gate.registry.get(HZE).title_de not in {line[1] for line in committee[1:]}
+    assert len(committee) < len(rows)
+    response = clients["leadership"].get("/export/profile/0101.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    cells = [[c for c in row] for row in sheet.iter_rows()]
+    assert cells[0][0].value == "Stadtteilprofil Altstadt"
+    data = {row[1].value: row for row in cells[7:] if row[1].value}
+    assert data[einwohner.title_de][4].data_type == "n"
+    assert data[einwohner.title_de][4].value == latest.value

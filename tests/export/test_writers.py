@@ -58,7 +58,7 @@ def _csv_rows(body: bytes) -> list[list[str]]:
 
 
 def test_csv_has_bom_semicolons_decimal_commas_and_marks() -> None:
-    rows = _csv_rows(csv_bytes(_table(ROWS)))
+    rows = _csv_rows(csv_bytes(_table(ROWS).sheet()))
     assert rows[0] == ["Gebietsschlüssel", "Gebiet", "Ebene", "Zeitraum", "Wert", "Zähler",
                        "Nenner", "Hinweis"]
     assert rows[1] == ["0101", "Altstadt", "Stadtteil", "2024", "12,5", "25", "200", ""]
@@ -75,7 +75,7 @@ def test_csv_has_bom_semicolons_decimal_commas_and_marks() -> None:
 def test_csv_of_an_index_has_the_class_column() -> None:
     row = ExportRow("01", "Mitte", "Stadtbezirk", "2024", 0.5, None, None, False,
                     klass="=hoch")
-    rows = _csv_rows(csv_bytes(_table([row], is_index=True)))
+    rows = _csv_rows(csv_bytes(_table([row], is_index=True).sheet()))
     assert rows[0][-2:] == ["Klasse", "Hinweis"]
     assert rows[1] == ["01", "Mitte", "Stadtbezirk", "2024", "0,5", "", "", "'=hoch", ""]
 
@@ -95,19 +95,19 @@ def test_neutralise_hostile_texts(text) -> None:
 
 def test_xlsx_header_block_typed_numbers_marks_and_text_cells() -> None:
     table = _table(ROWS)
-    body = xlsx_bytes(table)
+    body = xlsx_bytes(table.sheet())
     sheet = openpyxl.load_workbook(io.BytesIO(body)).active
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert cells[0][0] == "Testquote (Anteil)"
-    block = {row[0]: row[1] for row in cells[1:8]}
+    block = {row[0]: row[1] for row in cells[1:9]}
     assert block == {
-        "Einheit": "%", "Quelle": "Testamt; Statistik", "Zeitraum": "2024",
+        "Indikator": "Testquote (Anteil)", "Einheit": "%", "Quelle": "Testamt; Statistik", "Zeitraum": "2024",
         "Ebene": "Stadtteil", "Datenstand": "26.11.2026", "Exportiert am": "02.12.2026 15:04",
         "Geheimhaltung": (
             "Geheimhaltung: Werte aus weniger als 3 Fällen (und Werte, aus denen sie sich "
             "errechnen ließen) sind mit „geheim“ gekennzeichnet und nicht ausgewiesen. "
             "Klassifizierung: vertraulich.")}
-    head = header_rows(table)
+    head = header_rows(table.sheet())
     assert all(v is None for v in cells[head - 1])  # a blank row before the table
     assert cells[head][:8] == ["Gebietsschlüssel", "Gebiet", "Ebene", "Zeitraum", "Wert",
                                "Zähler", "Nenner", "Hinweis"]
@@ -135,7 +135,7 @@ def test_xlsx_header_block_typed_numbers_marks_and_text_cells() -> None:
 
 
 def test_xlsx_title_with_forbidden_sheet_characters() -> None:
-    body = xlsx_bytes(_table(ROWS[:1], indicator=_indicator(title_de="A/B: [Quote]?" * 4)))
+    body = xlsx_bytes(_table(ROWS[:1], indicator=_indicator(title_de="A/B: [Quote]?" * 4)).sheet())
     title = openpyxl.load_workbook(io.BytesIO(body)).active.title
     assert len(title) <= 31 and not set(title) & set("[]:*?/\\")
 

@@ -76,7 +76,8 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
     times.sort()
-    print("| case | runs | median ms | max ms | main-thread busy median ms |\n|---|---|---|---|---|")
+    print("| case | runs | median ms | max ms | main-thread busy median ms |")
+    print("|---|---|---|---|---|")
     print(f"| catalogue drawn (every Steckbrief) | {len(times)} | "
           f"{statistics.median(times):.0f} | {times[-1]:.0f} | {statistics.median(cpu):.0f} |")
 

@@ -101,7 +101,8 @@ def test_xlsx_header_block_typed_numbers_marks_and_text_cells() -> None:
     assert cells[0][0] == "Testquote (Anteil)"
     block = {row[0]: row[1] for row in cells[1:9]}
     assert block == {
-        "Indikator": "Testquote (Anteil)", "Einheit": "%", "Quelle": "Testamt; Statistik", "Zeitraum": "2024",
+        "Indikator": "Testquote (Anteil)", "Einheit": "%", "Quelle": "Testamt; Statistik",
+        "Zeitraum": "2024",
         "Ebene": "Stadtteil", "Datenstand": "26.11.2026", "Exportiert am": "02.12.2026 15:04",
         "Geheimhaltung": (
             "Geheimhaltung: Werte aus weniger als 3 Fällen (und Werte, aus denen sie sich "

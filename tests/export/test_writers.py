@@ -146,3 +146,18 @@ def test_file_stem_is_a_plain_german_name() -> None:
         "Anteil_der_ab_65-Jährigen_Stadtteil_2024")
     assert file_stem("../../etc/passwd") == "etc_passwd"
     assert file_stem("") == "export"
+
+
+def test_xlsx_keeps_odd_text_and_per_cell_formats() -> None:
+    from cockpit.export.table import Hidden, Num, Sheet
+
+    sheet = Sheet("Profil", [("Gebiet", "Altstadt")], ["Thema", "Wert", "Hinweis"],
+                  [["Demo <&> \x01grafie", Num(12.345, "0.00"), Hidden("geheim")],
+                   ["  Leerzeichen  ", Num(7.0, "0"), None]],
+                  [None, None, None])
+    cells = list(openpyxl.load_workbook(io.BytesIO(xlsx_bytes(sheet))).active.iter_rows())
+    first, second = cells[header_rows(sheet) + 1:]
+    assert first[0].value == "Demo <&> grafie"  # a control character XML forbids is dropped
+    assert first[1].value == 12.345 and first[1].number_format == "0.00"
+    assert first[2].value == "geheim" and first[2].data_type == "s"
+    assert second[0].value == "  Leerzeichen  " and second[1].number_format == "0"

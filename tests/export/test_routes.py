@@ -272,3 +272,12 @@ def test_profile_table_as_csv_and_xlsx(clients, gate) -> None:
     data = {row[1].value: row for row in cells[7:] if row[1].value}
     assert data[einwohner.title_de][4].data_type == "n"
     assert data[einwohner.title_de][4].value == latest.value
+
+
+def test_index_export_has_its_classes(clients, gate) -> None:
+    index = next(ind for ind in gate.registry.everything() if ind.kind == "index")
+    rows = csv_rows(clients["leadership"].get(
+        f"/export/indicators/{index.id}.csv?level=subdistrict"))
+    assert rows[0][-2:] == ["Klasse", "Hinweis"]
+    labels = {line[-2] for line in rows[1:] if line[4] != "geheim"}
+    assert labels and any(label in index.classes for label in labels)

@@ -157,7 +157,9 @@ def test_raw_values_only_for_raw_roles_and_audited(clients, gate, demo) -> None:
     before = len(audit_entries(demo, "raw_view", "demo-admin"))
     admin = csv_rows(clients["admin"].get(url))
     assert not any(line[4] == "geheim" for line in admin[1:])
-    assert len(audit_entries(demo, "raw_view", "demo-admin")) == before + 1
+    entries = audit_entries(demo, "raw_view", "demo-admin")
+    assert len(entries) == before + 1
+    assert entries[-1]["indicator"] == HZE and entries[-1]["source"] == "export"
 
 
 # -- bad requests -----------------------------------------------------------------------------

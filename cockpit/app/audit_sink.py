@@ -20,10 +20,12 @@ _PENDING = "cockpit_audit_pending"
 
 
 def _origin() -> tuple[str | None, str | None]:
-    """Where the request came from: source (web / api) and client address."""
+    """Where the request came from: source (web / api / export) and client address."""
     if not flask.has_request_context():
         return None, None
-    source = "api" if flask.request.path.startswith("/api/") else "web"
+    path = flask.request.path
+    source = ("api" if path.startswith("/api/") else
+              "export" if path.startswith("/export/") else "web")
     return source, flask.request.remote_addr
 
 

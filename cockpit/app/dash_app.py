@@ -51,6 +51,7 @@ LAZY_CHUNKS = {
     "dropdown": "_dash-component-suites/dash/dcc/async-dropdown.js",
     "graph": "_dash-component-suites/dash/dcc/async-graph.js",
     "grid": "_dash-component-suites/dash_ag_grid/async-community.js",
+    "markdown": "_dash-component-suites/dash/dcc/async-markdown.js",
 }
 # A page names the chunks its first drawing needs (register_page(..., chunks=(...)));
 # a page that names none gets these. Only what the page uses: the browser warns about

@@ -19,6 +19,7 @@ from cockpit.app.not_found import install_not_found
 from cockpit.app.security_headers import install_security
 from cockpit.app.session import GATE_KEY
 from cockpit.context import Installation
+from cockpit.export.routes import exports
 
 # server.extensions key of the warm-up (_Warmer) of this process, if any.
 WARMER_KEY = "cockpit.warmer"
@@ -52,6 +53,7 @@ def create_server(inst: Installation, *, secret_key: str, warm: bool = True,
     server.extensions[GATE_KEY] = gate
     install_auth(server, inst)
     server.register_blueprint(api)
+    server.register_blueprint(exports)  # CSV, XLSX, PDF: before Dash's catch-all route
     install_error_handlers(server)
 
     @server.get("/healthz")

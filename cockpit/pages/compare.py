@@ -41,6 +41,7 @@ from cockpit.app.level_words import speaks_of_stadtteile
 from cockpit.app.ranking import FULL_MAX
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
 from cockpit.app.value_notes import notes_block
+from cockpit.export.links import download_bar, follow_choices, indicator_href
 from cockpit.periods import previous_in
 
 dash.register_page(__name__, path="/vergleich", name="Stadtteilvergleich", order=1,
@@ -60,6 +61,7 @@ HIGHLIGHT = "compare-highlight"
 BAR = "compare-bar"
 MAP = "compare-map"
 GRID = "compare-grid"
+DOWNLOADS = "compare-downloads"
 MESSAGE = "compare-message"
 CAPTION = "compare-caption"
 STATEMENTS = "compare-statements"
@@ -247,6 +249,11 @@ def layout(indicator: str | None = None, period: str | None = None, level: str |
         ], className="g-3"),
         html.H2(t("compare.table", lang), className="h5 mt-3"),
         _grid(_largest_level(gate, viewer), first),
+        # What the page shows (one level, one period) as CSV / XLSX.
+        download_bar({fmt: indicator_href(indicator or "", fmt, level=level, period=period,
+                                          raw="1" if raw_shown else None)
+                      for fmt in ("csv", "xlsx")}, lang, prefix=DOWNLOADS)
+        if indicator else None,
         # "" for no area: a store mounting with null data sets it again (dcc's Store),
         # which would run show_comparison once more for nothing.
         dcc.Store(id=HIGHLIGHT, data=highlight or ""),
@@ -555,3 +562,8 @@ clientside_callback(
     Input(INDICATOR, "value"), Input(PERIOD, "value"), Input(LEVEL, "value"),
     Input(METHOD, "value"), Input(HIGHLIGHT, "data"), Input(RAW, "value"),
 )
+
+follow_choices(DOWNLOADS, [Input(INDICATOR, "value"), Input(PERIOD, "value"),
+                           Input(LEVEL, "value"), Input(RAW, "value")],
+               """return {level: arguments[2], period: arguments[1],
+                          raw: arguments[3] ? "1" : null};""")

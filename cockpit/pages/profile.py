@@ -49,6 +49,7 @@ from cockpit.app.session import (
 from cockpit.app.target_status import area_targets, series_status, target_block
 from cockpit.app.value_notes import until_label, value_note
 from cockpit.appdb.targets import Target
+from cockpit.export.links import download_bar, profile_href
 from cockpit.indicators.model import Indicator
 from cockpit.periods import sort_key as period_sort_key
 from cockpit.periods import sort_periods
@@ -505,6 +506,9 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
                             periods=periods_text(periods, lang),
                             top=top_value_noun(top, lang)),
                           className="small profile-note"))
+    raw = viewer is not None and viewer.wants_raw  # the export asks the gate again
+    content.append(download_bar({fmt: profile_href(area, fmt, raw)
+                                 for fmt in ("pdf", "csv", "xlsx")}, lang))
     for topic, rows in groups.items():
         heading_id = f"profile-topic-{topic}"
         content.append(html.Section([

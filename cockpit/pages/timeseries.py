@@ -35,6 +35,7 @@ from cockpit.app.session import (
     level_label,
 )
 from cockpit.app.value_notes import notes_block, until_label, value_mark, value_note
+from cockpit.export.links import download_bar, follow_choices, indicator_href
 from cockpit.indicators.model import Indicator
 from cockpit.periods import sort_periods
 
@@ -51,6 +52,7 @@ TABLE = "timeseries-table"
 CAPTION = "timeseries-caption"
 MESSAGE = "timeseries-message"
 URL_SINK = "timeseries-url"
+DOWNLOADS = "timeseries-downloads"
 
 MAX_AREAS = 12  # more lines are unreadable; more URL entries are ignored
 INDEX_DECIMALS = 1
@@ -422,6 +424,11 @@ def layout(indicator: str | None = None, areas: str | None = None, index: str | 
                               style={"minHeight": "420px"})),
         html.H2(t("timeseries.table", lang), className="h5 mt-3"),
         html.Div(id=TABLE),
+        # The data of chart and table: every period of the chosen areas (kept in step
+        # with the choices in the browser; the export route asks the gate again).
+        download_bar({fmt: indicator_href(indicator, fmt, period="all", areas=",".join(
+            selected), raw="1" if raw == "1" and viewer is not None and viewer.may_view_raw
+            else None) for fmt in ("csv", "xlsx")}, lang, prefix=DOWNLOADS),
         dcc.Store(id=URL_SINK),
     ])
 
@@ -570,3 +577,8 @@ clientside_callback(
     Input(INDICATOR, "value"), Input(AREAS, "value"), Input(INDEX, "value"),
     Input(BASE, "value"), Input(RAW, "value"),
 )
+
+follow_choices(DOWNLOADS, [Input(INDICATOR, "value"), Input(AREAS, "value"),
+                           Input(RAW, "value")],
+               """return {period: "all", areas: (arguments[1] || []).join(","),
+                          raw: arguments[2] ? "1" : null};""")

@@ -20,6 +20,7 @@ from cockpit.app.level_words import speaks_of_stadtteile
 from cockpit.app.plotly_bundle import install_plotly_bundle, plotly_bundle_url
 from cockpit.app.session import current_lang, current_levels
 from cockpit.resources import bundled_dir
+from cockpit.views import catalogue_links  # noqa: F401 - registers its links
 from cockpit.views.menu import saved_view_menu
 
 # The ids of dash.page_container's parts (dash/dash.py: _ID_LOCATION, _ID_CONTENT, ...).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import closing
+from contextlib import closing, suppress
 
 import pytest
 
@@ -26,10 +26,8 @@ def two_views(app_server):
     yield shared, private
     with closing(gate.inst.app_db()) as conn:
         for view in (shared, private):
-            try:
+            with suppress(ViewNotFound):  # the test may have deleted it already
                 delete_view(conn, "demo-controlling", view.id)
-            except ViewNotFound:  # the test deleted it already
-                pass
 
 
 def _catalogue(client) -> str:

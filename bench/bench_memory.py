@@ -333,6 +333,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--alternate", type=Path, metavar="OLD_TREE",
                         help="also run the server of this older checkout, alternately")
+    parser.add_argument("--src", type=Path, metavar="TREE",
+                        help="serve the current code from this copy (e.g. `git archive HEAD`"
+                             " unpacked), so that editing the worktree meanwhile changes "
+                             "nothing")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--restart", action="store_true",
                         help="add a run of the current code that finds the table files")
@@ -363,8 +367,8 @@ def main() -> None:
     for scale in args.scales.split(","):
         home = home_of(scale)
         for _ in range(args.rounds):
-            runs = [("new", None)] if not args.alternate else [("old", args.alternate),
-                                                               ("new", None)]
+            runs = [("new", args.src)] if not args.alternate else [
+                ("old", args.alternate), ("new", args.src)]
             for label, tree in runs:
                 rows = serve_memory(scale, home, load, args.users, touch=args.touch,
                                     label=label if args.alternate else "", old_tree=tree)
@@ -372,7 +376,8 @@ def main() -> None:
             for extra in args.new_env:
                 key, _, value = extra.partition("=")
                 rows = serve_memory(scale, home, load, args.users, touch=args.touch,
-                                    label=f"new, {extra}", env={key: value})
+                                    label=f"new, {extra}", env={key: value},
+                                    old_tree=args.src)
                 print("\n".join(rows), flush=True)
         if args.restart:
             rows = serve_memory(scale, home, load, args.users, touch=args.touch,

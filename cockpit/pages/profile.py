@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import math
 from collections import Counter
 from datetime import datetime
@@ -19,7 +18,7 @@ from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
 from cockpit.app.callback_inputs import Key, SeriesEntry, SparkId, bad_request, validated
 from cockpit.app.components import error_notice
-from cockpit.app.figures import sparkline
+from cockpit.app.figures import sparkline_figure as sparkline_figure_dict
 from cockpit.app.formatting import (
     MISSING,
     SUPPRESSED_MARK,
@@ -231,7 +230,8 @@ def _sparkline_json(periods: tuple[str, ...], values: tuple[float | None, ...],
     # Keyed only by the data drawn, so the cache cannot carry one viewer's data to another;
     # callers pass validated values only (periods as the server writes them, at most
     # MAX_PERIODS, a known direction), so no key is larger than a few kilobytes.
-    return sparkline(list(periods), list(values), direction=direction).to_plotly_json()
+    # Built as a dict (no plotly objects) and handed out as it is: Dash only serialises it.
+    return sparkline_figure_dict(list(periods), list(values), direction=direction)
 
 
 def series_entry(row: ProfileRow, indicator: Indicator) -> dict:
@@ -255,7 +255,7 @@ def sparkline_figure(entry: object) -> dict:
     The entry comes back from the browser, so it is checked before it can become a
     cache key: periods must look like the server's, the direction must be known, and
     there are at most MAX_PERIODS points. It only ever holds data the viewer was
-    already sent. Figures are cached because building plotly objects is slow.
+    already sent. The figure is cached and shared: never change what this returns.
     """
     try:
         checked = SERIES_ENTRY.validate_python(entry)
@@ -265,7 +265,7 @@ def sparkline_figure(entry: object) -> dict:
     if not periods or len(periods) > MAX_PERIODS or len(checked["values"]) != len(periods):
         return BLANK_FIGURE
     values = tuple(_finite(v) for v in checked["values"])
-    return copy.deepcopy(_sparkline_json(periods, values, checked["direction"]))
+    return _sparkline_json(periods, values, checked["direction"])
 
 
 # -- components -------------------------------------------------------------------------------

@@ -236,9 +236,10 @@ def gate_cache_sizes(gate) -> dict[str, float]:  # noqa: ANN001 - a Gate
     mapped = sum(1 for t in tables.values() if not t.period_idx.flags.owndata)
     index = getattr(gate, "_index_cache", {})
     index_bytes = 0
-    for _version, (details, table) in index.values():
-        index_bytes += _deep_size(details.frame) + details.standardised.nbytes
-        index_bytes += details.lookup.nbytes + table_bytes(table)
+    for _version, (kept, table) in index.values():
+        # Heap copies only: mapped from a shared file, the arrays own no data.
+        index_bytes += sum(a.nbytes for a in (kept.klass, kept.reason, kept.standardised)
+                           if a.flags.owndata) + table_bytes(table)
     return {
         "tables (count)": len(tables),
         "tables mapped (count)": mapped,

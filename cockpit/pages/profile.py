@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
+import threading
+import weakref
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html
 from pydantic import TypeAdapter, ValidationError
@@ -343,8 +347,66 @@ def _error(exc: GateError, lang: str) -> list:
     return [html.H1(t("profile.heading_plain", lang), className="h3"), error_notice(exc, lang)]
 
 
+class _KeptProfiles:
+    """The profiles a worker built last, least recently used dropped first."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self.kept: OrderedDict[tuple, list] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], list]) -> list:
+        with self.lock:
+            found = self.kept.get(key)
+            if found is not None:
+                self.kept.move_to_end(key)
+                return found
+        made = make()
+        with self.lock:
+            self.kept[key] = made
+            while len(self.kept) > self.entries:
+                self.kept.popitem(last=False)
+        return made
+
+
+# Per gate (one per app), so no installation's profile can answer for another's.
+_PROFILES: weakref.WeakKeyDictionary[Gate, _KeptProfiles] = weakref.WeakKeyDictionary()
+_PROFILES_KEPT = 32
+
+
 def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: str) -> list:
-    """H1, data note and one table per topic of every indicator with a value for `area`."""
+    """H1, data note and one table per topic of every indicator with a value for `area`.
+
+    Kept per data version, area, language, the targets of the area and the viewer's
+    scope of every indicator it may see: everything the content follows from, so two
+    viewers share a profile only where they would get the same one (a committee opening
+    the same Stadtteil). Raw views are built and audited every time.
+    """
+    if viewer is None or viewer.wants_raw:
+        return _profile_content(gate, viewer, area, lang)
+    try:
+        checked = gate.check_area(area)  # type: ignore[arg-type]
+        version = gate.data_version
+        scopes = tuple((ind.id, scope.allowed, scope.areas)
+                       for ind in gate.visible_indicators(viewer)
+                       for scope in (gate.scope(viewer, ind),))
+    except GateError:
+        return _profile_content(gate, viewer, area, lang)  # says what is wrong
+    targets = area_targets(gate, checked)
+    # The graphs' config names the app's URL prefix (graph_config).
+    prefix = flask.request.script_root if flask.has_request_context() else ""
+    key = (version, checked, lang, prefix, scopes,
+           tuple(sorted((k, repr(v)) for k, v in targets.items())))
+    with _PROFILES_LOCK:
+        kept = _PROFILES.setdefault(gate, _KeptProfiles(_PROFILES_KEPT))
+    return kept.get(key, lambda: _profile_content(gate, viewer, checked, lang, targets))
+
+
+_PROFILES_LOCK = threading.Lock()
+
+
+def _profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: str,
+                     targets: dict[str, Target] | None = None) -> list:
     try:
         area = gate.check_area(area)  # type: ignore[arg-type]
         areas = gate.all_areas(viewer).set_index("code")  # an old area keeps its profile
@@ -362,7 +424,8 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
     series: dict[str, dict] = {}
     periods: list[str] = []
     any_suppressed = False
-    targets = area_targets(gate, area)
+    if targets is None:
+        targets = area_targets(gate, area)
     for indicator in indicators:
         try:
             frame = gate.rows(viewer, indicator.id, all_periods=True,

@@ -132,15 +132,20 @@ class ValueTable:
                                         if i is not None), dtype=np.int32))
         if not len(wanted):
             return np.zeros(0, dtype=np.int64)
-        found = []
+        starts, counts = [], []
         for start, stop in self.period_rows.values():
             areas = self.area_idx[start:stop]
-            left = np.searchsorted(areas, wanted, "left")
-            right = np.searchsorted(areas, wanted, "right")
-            for lo, hi in zip(left[left < right].tolist(), right[left < right].tolist(),
-                              strict=True):
-                found.append(np.arange(start + lo, start + hi))
-        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+            left = areas.searchsorted(wanted, "left")
+            starts.append(left + start)
+            counts.append(areas.searchsorted(wanted, "right") - left)
+        first = np.concatenate(starts).astype(np.int64)
+        count = np.concatenate(counts)
+        first, count = first[count > 0], count[count > 0]
+        if not len(count) or (count == 1).all():  # one row per area and period
+            return first
+        # Several rows of an area in a period: each run of rows in full.
+        runs = np.repeat(first - np.concatenate(([0], np.cumsum(count)[:-1])), count)
+        return runs + np.arange(int(count.sum()))
 
     def in_areas(self, areas: frozenset[str]) -> np.ndarray:
         """A mask of the rows whose area is in `areas`."""

@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from cockpit.access import Gate, Viewer
 from cockpit.access.table_cache import SharedTables
+from cockpit.access.value_table import ValueTable
 from cockpit.context import Installation
 
 LEADER = Viewer("chefin", "leadership")
@@ -48,3 +50,16 @@ def test_rows_of_areas_are_those_of_a_full_scan(demo: Installation) -> None:
                       [codes[5], codes[2], codes[5]]):
             expected = np.flatnonzero(np.isin(table.codes[table.area_idx], asked))
             assert table.of_areas(asked).tolist() == expected.tolist(), asked
+
+
+def test_rows_of_areas_with_several_rows_in_a_period() -> None:
+    base = {"level": "district", "parent_code": None, "value": 1.0, "numerator": 1.0,
+            "denominator": np.nan, "suppressed": False, "incomplete": False, "missing": 0,
+            "expected": 0, "converted": False}
+    table = ValueTable(pd.DataFrame([{**base, "area_code": code, "area_name": code,
+                                      "period": period}
+                                     for period in ("2020", "2021")
+                                     for code in ("01", "02", "02", "03")]))
+    for asked in (["02"], ["01", "03"], ["02", "03"], ["x"], []):
+        expected = np.flatnonzero(np.isin(table.codes[table.area_idx], asked))
+        assert table.of_areas(asked).tolist() == expected.tolist(), asked

@@ -395,6 +395,61 @@ async def run_members(base: str, names: list[str], flow: Flow, rounds: int, arri
     return results, seconds, highest[0]
 
 
+def load_flow(path: Path) -> Flow:
+    """A flow written with --dump-flow (so a CPU comparison replays the same clicks)."""
+    flow = Flow()
+    for action, items in json.loads(path.read_text()).items():
+        flow.actions[action] = [Recorded(i["method"], i["path"],
+                                         i["body"].encode() if i["body"] else None,
+                                         i["headers"], i["status"]) for i in items]
+    return flow
+
+
+async def cpu_per_click(base: str, name: str, flow: Flow, rounds: int,
+                        workers: list[int]) -> dict[str, list[float]]:
+    """One member clicks the path `rounds` times without think time (after one round
+    that fills the caches a first visitor fills); the workers' CPU ms of each click.
+
+    CPU time, not wall time: on a shared machine it is what the server itself spends,
+    the figure that decides how many members 2 cores serve."""
+    results = Results(members=1)
+    member = Member(name, base, results, random.Random(9), "lean")
+    spent: dict[str, list[float]] = {}
+    try:
+        for n in range(rounds + 1):
+            for action in ACTIONS if n == 0 else ACTIONS[1:]:
+                await asyncio.sleep(0.3)  # let the workers' threads finish
+                before = sum(cpu_seconds(pid) for pid in workers)
+                await member.click(action, flow.actions.get(action, []))
+                await asyncio.sleep(0.3)
+                used = sum(cpu_seconds(pid) for pid in workers) - before
+                if n:
+                    spent.setdefault(action, []).append(used * 1e3)
+    finally:
+        await member.http.close()
+    if results.errors:
+        raise SystemExit(f"errors: {results.errors[:5]}")
+    return spent
+
+
+def cpu_report(spent: dict[str, list[float]], flow: Flow) -> str:
+    lines = ["| action | callbacks | requests | worker CPU ms, median | min | max |",
+             "|---|---|---|---|---|---|"]
+    total = []
+    for action, times in spent.items():
+        kinds = _count(kind_of(item.path) for item in flow.actions[action])
+        lines.append(f"| {action} | {kinds.get('callback', 0)} | {len(flow.actions[action])} "
+                     f"| {statistics.median(times):.0f} | {min(times):.0f} "
+                     f"| {max(times):.0f} |")
+    rounds = len(next(iter(spent.values())))
+    total = [sum(times[i] for times in spent.values()) for i in range(rounds)]
+    lines.append(f"| **one round** | | | **{statistics.median(total):.0f}** | "
+                 f"{min(total):.0f} | {max(total):.0f} |")
+    lines.append(f"\nload average {os.getloadavg()[0]:.1f} (CPU time is what the workers "
+                 "spent, not the wall time; clock ticks of 10 ms)")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -412,6 +467,11 @@ def main() -> None:
                         help="serve this source tree instead (e.g. an old checkout)")
     parser.add_argument("--label", default="", help="name of this run in the report")
     parser.add_argument("--dump-flow", type=Path, help="write the recorded requests here")
+    parser.add_argument("--flow", type=Path,
+                        help="replay a flow written with --dump-flow (no browser)")
+    parser.add_argument("--cpu-rounds", type=int, metavar="N",
+                        help="instead of the load: one member clicks the path N times "
+                             "without think time; the workers' CPU ms per click")
     args = parser.parse_args()
     home = args.home or Path(tempfile.mkdtemp(prefix=f"bench-committee-{args.scale}-"))
     env = {"PYTHONPATH": str(args.server_src.resolve())} if args.server_src else {}
@@ -435,7 +495,7 @@ def main() -> None:
         # The recording logs in with a member of its own: the members' first logins
         # (and a rehash of an older password hash) happen under load, as in a meeting.
         recorder = ensure_committee(home, args.users + 1)[-1]
-        flow = record_flow(server.base, recorder)
+        flow = load_flow(args.flow) if args.flow else record_flow(server.base, recorder)
         if args.dump_flow:
             args.dump_flow.write_text(json.dumps({a: [
                 {"method": r.method, "path": r.path, "status": r.status, "headers": r.headers,
@@ -445,6 +505,11 @@ def main() -> None:
         if missing:
             raise SystemExit(f"the browser recorded no request for {missing}; see {server.log}")
         print(f"recorded requests per action: {json.dumps(flow.kinds())}")
+        if args.cpu_rounds:
+            spent = asyncio.run(cpu_per_click(server.base, names[0], flow, args.cpu_rounds,
+                                              server.pids()[1:]))
+            print(cpu_report(spent, flow))
+            return
         pids = server.pids()
         before = {pid: cpu_seconds(pid) for pid in pids}
         own = os.times()

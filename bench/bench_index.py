@@ -69,7 +69,7 @@ def run_once(home: str, repeat: int) -> dict[str, dict[str, float | list[float]]
         start, cpu = time.perf_counter(), time.process_time()
         details, _ = gate._index_parts(index)
         cold, cold_cpu = _ms(start), _cpu_ms(cpu)
-        rows = len(details.frame)
+        rows = len(details.table) if details.table is not None else 0
         start = time.perf_counter()
         first = gate.index_rows(viewer, index_id, level="subdistrict")
         first_rows = _ms(start)

@@ -217,6 +217,109 @@ def inside(scale: str, home: Path, top: int, trace: bool) -> None:
         print(f"DuckDB memory: {exc}")
 
 
+def _status_mib(field: str) -> float:
+    import os
+    for line in Path(f"/proc/{os.getpid()}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def gate_cache_sizes(gate) -> dict[str, float]:  # noqa: ANN001 - a Gate
+    """MiB held by each of a gate's caches (heap copies; mapped tables apart)."""
+    def table_bytes(table) -> int:  # noqa: ANN001
+        return 0 if table is None else sum(
+            a.nbytes for a in table.columns.values() if a.base is None or
+            not isinstance(a.base, memoryview | bytes) and a.flags.owndata)
+
+    tables = getattr(gate, "_tables", {})
+    mapped = sum(1 for t in tables.values() if not t.period_idx.flags.owndata)
+    index = getattr(gate, "_index_cache", {})
+    index_bytes = 0
+    for _version, (kept, table) in index.values():
+        # Heap copies only: mapped from a shared file, the arrays own no data.
+        index_bytes += sum(a.nbytes for a in (kept.klass, kept.reason, kept.standardised)
+                           if a.flags.owndata) + table_bytes(table)
+    return {
+        "tables (count)": len(tables),
+        "tables mapped (count)": mapped,
+        "tables on the heap MiB": sum(table_bytes(t) for t in tables.values()) / 2**20,
+        "period tables (count)": len(getattr(gate, "_period_tables", {})),
+        "period tables MiB": sum(table_bytes(t) for t in
+                                 getattr(gate, "_period_tables", {}).values()) / 2**20,
+        "answers (count)": len(getattr(gate, "_answers", {})),
+        "answers MiB": getattr(gate, "_answer_bytes", 0) / 2**20,
+        "index details (count)": len(index),
+        "index details MiB": index_bytes / 2**20,
+    }
+
+
+def served_inside(scale: str, home: Path, top: int, trace: bool) -> None:
+    """One worker as `cockpit serve` runs it (shared table files, warmed in a child),
+    then every indicator's values asked through the app: RSS (anonymous and file),
+    each gate cache's size, and with --trace the largest allocation sites."""
+    import os
+    make_home(scale, home)
+    names = ensure_committee(home, 1)
+    from cockpit.app.server import GATE_KEY, create_server
+    from cockpit.context import Installation
+    from cockpit.settings import load_settings
+    inst = Installation(load_settings(home=home))
+    server = create_server(inst, secret_key="bench", warm=False, share_tables=True)
+    gate = server.extensions[GATE_KEY]
+    import threading
+
+    from cockpit.access.warm_child import warm_in_child
+    t0 = time.perf_counter()
+    warm_in_child(inst, threading.Event())
+    gate.warm()
+    gc.collect()
+    lines = [("warmed (tables mapped)", time.perf_counter() - t0)]
+    rows = []
+
+    def mark(name: str) -> None:
+        gc.collect()
+        rss, pss = memory_mib(os.getpid())
+        rows.append((name, rss, pss, _status_mib("RssAnon"), _status_mib("RssFile"),
+                     tracemalloc.get_traced_memory()[0] / 2**20 if trace else float("nan")))
+
+    mark(lines[0][0])
+    if trace:
+        tracemalloc.start(1)
+        before = tracemalloc.take_snapshot()
+    client = server.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"username": names[0], "password": PASSWORD,
+                                "csrf_token": token})
+    count = 0
+    t0 = time.perf_counter()
+    for _ in range(2):
+        for indicator in client.get("/api/v1/indicators").get_json():
+            for level in indicator.get("levels", []):
+                for period in indicator.get("periods", [])[-3:]:
+                    answer = client.get(f"/api/v1/indicators/{indicator['id']}/values",
+                                        query_string={"level": level, "period": period})
+                    assert answer.status_code == 200, answer.status_code
+                    count += 1
+    mark(f"after {count} values requests ({time.perf_counter() - t0:.0f} s)")
+    print(f"\n#### one worker as served, {scale}\n")
+    print("| phase | RSS MiB | PSS MiB | RssAnon MiB | RssFile MiB | Python heap MiB |\n"
+          "|---|---|---|---|---|---|")
+    for name, *numbers in rows:
+        print(f"| {name} | " + " | ".join(f"{n:.0f}" for n in numbers) + " |")
+    print("\ngate caches: " + ", ".join(f"{k} {v:.1f}" if isinstance(v, float) else
+                                         f"{k} {v}" for k, v in gate_cache_sizes(gate).items()))
+    if trace:
+        after = tracemalloc.take_snapshot()
+        print(f"\nlargest allocation sites kept after the requests (top {top}):")
+        for stat in after.compare_to(before, "lineno")[:top]:
+            frame = stat.traceback[0]
+            print(f"- {stat.size_diff / 2**20:+.1f} MiB {Path(frame.filename).name}:"
+                  f"{frame.lineno}")
+    os._exit(0)  # DuckDB's destructors are not needed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -226,9 +329,15 @@ def main() -> None:
     parser.add_argument("--no-load", action="store_true")
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--inside", choices=("demo", "540", "11000"))
+    parser.add_argument("--served", choices=("demo", "540", "11000"),
+                        help="one worker as `cockpit serve` runs it, inside this process")
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument("--alternate", type=Path, metavar="OLD_TREE",
                         help="also run the server of this older checkout, alternately")
+    parser.add_argument("--src", type=Path, metavar="TREE",
+                        help="serve the current code from this copy (e.g. `git archive HEAD`"
+                             " unpacked), so that editing the worktree meanwhile changes "
+                             "nothing")
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--restart", action="store_true",
                         help="add a run of the current code that finds the table files")
@@ -246,6 +355,9 @@ def main() -> None:
             return Path(f"{args.home_prefix}-{scale}")
         return Path(tempfile.mkdtemp(prefix=f"bench-memory-{scale}-"))
 
+    if args.served:
+        served_inside(args.served, home_of(args.served), args.top, args.trace)
+        return
     if args.inside:
         inside(args.inside, home_of(args.inside), args.top, args.trace)
         return
@@ -256,8 +368,8 @@ def main() -> None:
     for scale in args.scales.split(","):
         home = home_of(scale)
         for _ in range(args.rounds):
-            runs = [("new", None)] if not args.alternate else [("old", args.alternate),
-                                                               ("new", None)]
+            runs = [("new", args.src)] if not args.alternate else [
+                ("old", args.alternate), ("new", args.src)]
             for label, tree in runs:
                 rows = serve_memory(scale, home, load, args.users, touch=args.touch,
                                     label=label if args.alternate else "", old_tree=tree)
@@ -265,7 +377,8 @@ def main() -> None:
             for extra in args.new_env:
                 key, _, value = extra.partition("=")
                 rows = serve_memory(scale, home, load, args.users, touch=args.touch,
-                                    label=f"new, {extra}", env={key: value})
+                                    label=f"new, {extra}", env={key: value},
+                                    old_tree=args.src)
                 print("\n".join(rows), flush=True)
         if args.restart:
             rows = serve_memory(scale, home, load, args.users, touch=args.touch,

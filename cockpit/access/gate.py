@@ -59,10 +59,11 @@ _DTYPES = {"value": "float64", "numerator": "float64", "denominator": "float64",
 
 AuditSink = Callable[[str, str, str], None]
 
-# Serialised answers kept per worker (least recently used dropped first): a few dozen
-# rankings of 11,000 areas, not one per viewer and parameter ever asked.
+# Serialised answers kept per worker (least recently used dropped first): about eight
+# rankings of 11,000 areas (2 MB each), not one per viewer and parameter ever asked;
+# each worker holds its own, so this counts twice against the memory of a server.
 _ANSWERS = 256
-_ANSWER_BYTES = 48 * 1024 * 1024
+_ANSWER_BYTES = 16 * 1024 * 1024
 # Periods computed one by one when looking for the latest one with rows.
 _LATEST_TRIES = 3
 
@@ -317,8 +318,7 @@ class Gate(IndexGate):
                 table = self._computed(indicator, version)
                 if version == self._version:  # a newer snapshot may have arrived meanwhile
                     self._tables[indicator.id] = table
-                    for period in self._candidates.get(indicator.id, ()):
-                        self._period_tables.pop((indicator.id, period), None)
+                    self._drop_period_tables(indicator)
         return table
 
     def _computed(self, indicator: Indicator, version: str) -> ValueTable:
@@ -358,7 +358,14 @@ class Gate(IndexGate):
                                   indicator.id, self._definition_key(indicator))
         if table is not None and version == self._version:
             self._tables[indicator.id] = table
+            self._drop_period_tables(indicator)
         return table
+
+    def _drop_period_tables(self, indicator: Indicator) -> None:
+        """Let go of the one-period tables once the full table is there (it answers
+        every period from now on; kept, they doubled what a worker holds)."""
+        for period in self._candidates.get(indicator.id, ()):
+            self._period_tables.pop((indicator.id, period), None)
 
     def _period_candidates(self, indicator: Indicator) -> tuple[str, ...]:
         """The periods the indicator's datasets hold, oldest first (by end date): every

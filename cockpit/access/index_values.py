@@ -12,6 +12,7 @@ returned.
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 from collections.abc import Collection, Sequence
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from cockpit.access.errors import BadParameter
+from cockpit.access.table_cache import definition_key
 from cockpit.access.value_table import ValueTable
 from cockpit.indicators.composite import (
     CLASSIFIED,
@@ -319,12 +321,160 @@ def _take(found: tuple[pd.Index, np.ndarray, np.ndarray], codes: np.ndarray
     return out_names, out_parents
 
 
+@dataclass(frozen=True)
+class KeptIndex:
+    """An index as the gate keeps it per data version: its value table and, per row of
+    that table, the class, the reason without class and the signed standardised values;
+    the cut-offs and reference-set sizes per (level, period).
+
+    Nothing else of the computation is kept (the frame, the per-code lookup): at 11,000
+    areas that was ~20 MB per index and worker. With shared tables the arrays are
+    columns of the table's file, so every worker maps one copy.
+    """
+
+    table: ValueTable | None  # None: the index has no rows
+    klass: np.ndarray  # per table row, -1 unclassified
+    reason: np.ndarray  # per table row
+    standardised: np.ndarray  # (table rows, components)
+    cutoffs: dict[tuple[str, str], tuple[float, ...]]
+    valid: dict[tuple[str, str], int]
+
+    def positions(self, codes: Any, periods: Any) -> np.ndarray:
+        """Table rows of (area code, period) pairs, -1 where the index has none."""
+        codes, periods = list(codes), list(periods)
+        out = np.full(len(codes), -1, dtype=np.int64)
+        table = self.table
+        if table is None or not codes:
+            return out
+        code_no = np.array([table.code_at.get(c, -1) for c in codes], dtype=np.int64)
+        period_at = {p: i for i, p in enumerate(table.periods)}
+        period_no = np.array([period_at.get(p, -1) for p in periods], dtype=np.int64)
+        for p_i in np.unique(period_no[period_no >= 0]).tolist():
+            start, stop = table.period_rows[table.periods[p_i]]
+            asked = np.flatnonzero((period_no == p_i) & (code_no >= 0))
+            # A period's rows are sorted by area number (ValueTable's order).
+            areas = table.area_idx[start:stop]
+            at = np.searchsorted(areas, code_no[asked])
+            found = at < len(areas)
+            found[found] = areas[at[found]] == code_no[asked][found]
+            out[asked[found]] = start + at[found]
+        return out
+
+
+_KLASS, _REASON, _STANDARDISED, _META = ("index_klass", "index_reason", "index_std",
+                                         "index_meta")
+
+
+class _NoRows(Exception):  # noqa: N818 - not an error: an index without any row
+    """Raised out of a shared table's build: an index without rows has no file."""
+
+    def __init__(self, kept: KeptIndex) -> None:
+        super().__init__("no rows")
+        self.kept = kept
+
+
+def keep(details: IndexDetails) -> KeptIndex:
+    """The computed index in the form the gate keeps (rows in its table's order)."""
+    if not len(details.frame):
+        return KeptIndex(None, details.klass, details.reason, details.standardised,
+                         details.cutoffs, details.valid)
+    table = ValueTable(details.frame)
+    code_map = details.codes.get_indexer(pd.Index(table.codes, dtype=object))
+    period_map = details.periods.get_indexer(pd.Index(list(table.periods), dtype=object))
+    rows = details.lookup[period_map[table.period_idx] * len(details.codes)
+                          + code_map[table.area_idx]]
+    return KeptIndex(table, details.klass[rows], details.reason[rows],
+                     details.standardised[rows], details.cutoffs, details.valid)
+
+
+def combine_kept(status: KeptIndex, dynamics: KeptIndex, dynamics_classes: int
+                 ) -> KeptIndex:
+    """The combined index (as `combine_details`) from the two kept indices: the class
+    status x dynamics where both have the area and period; its value is the class
+    number (1-based), NaN where unclassified."""
+    cutoffs = {key: () for key in status.cutoffs if key in dynamics.cutoffs}
+    valid = {key: min(status.valid[key], dynamics.valid[key]) for key in cutoffs}
+    s_table = status.table
+    if s_table is None or dynamics.table is None:
+        return KeptIndex(None, np.zeros(0, np.int16), np.zeros(0, np.int8),
+                         np.zeros((0, 2)), cutoffs, valid)
+    codes = s_table.codes[s_table.area_idx]
+    periods = np.asarray(s_table.periods, dtype=object)[s_table.period_idx]
+    d_all = dynamics.positions(codes, periods)
+    s_rows = np.flatnonzero(d_all >= 0)
+    d_rows = d_all[s_rows]
+    klass = combine(status.klass[s_rows], dynamics.klass[d_rows], dynamics_classes)
+    s_reason, d_reason = status.reason[s_rows], dynamics.reason[d_rows]
+    reason = np.where(s_reason != CLASSIFIED, s_reason, d_reason).astype(np.int8)
+    standardised = np.column_stack([s_table.numbers["value"][s_rows],
+                                    dynamics.table.numbers["value"][d_rows]])
+    if not len(s_rows):
+        return KeptIndex(None, klass, reason, standardised, cutoffs, valid)
+    names, parents = s_table.names, s_table.parents
+    frame = _typed(pd.DataFrame({
+        "area_code": codes[s_rows],
+        "area_name": [names[i] for i in s_table.column("name_idx", s_rows).tolist()],
+        "level": np.asarray(s_table.level_names, dtype=object)[s_table.level_idx[s_rows]],
+        "parent_code": [parents[i] for i in s_table.column("parent_idx", s_rows).tolist()],
+        "period": periods[s_rows],
+        "value": np.where(klass >= 0, klass + 1.0, np.nan),
+        "suppressed": reason == SUPPRESSED_COMPONENT,
+    }))
+    table = ValueTable(frame)
+    # Rows of the combined table in the order of `frame` (the same order; not assumed).
+    at = KeptIndex(table, klass, reason, standardised, {}, {}).positions(
+        frame["area_code"], frame["period"])
+    order = np.empty(len(at), dtype=np.int64)
+    order[at] = np.arange(len(at))
+    return KeptIndex(table, klass[order], reason[order], standardised[order], cutoffs,
+                     valid)
+
+
+def with_details(kept: KeptIndex) -> ValueTable:
+    """The index's table with the class columns and cut-offs added (written to its file)."""
+    table = kept.table
+    assert table is not None
+    meta = {"cutoffs": [[level, period, [float(c) for c in cuts]]
+                        for (level, period), cuts in kept.cutoffs.items()],
+            "valid": [[level, period, int(n)] for (level, period), n in kept.valid.items()],
+            "components": int(kept.standardised.shape[1])}
+    table.columns[_KLASS] = np.ascontiguousarray(kept.klass)
+    table.columns[_REASON] = np.ascontiguousarray(kept.reason)
+    table.columns[_STANDARDISED] = np.ascontiguousarray(kept.standardised,
+                                                        dtype=np.float64).ravel()
+    table.columns[_META] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    return table
+
+
+def from_details(table: ValueTable) -> KeptIndex:
+    """The kept index from a table written by `with_details` (views of its columns)."""
+    meta = json.loads(table.columns[_META].tobytes().decode("utf-8"))
+    k = int(meta["components"])
+    return KeptIndex(
+        table, table.columns[_KLASS], table.columns[_REASON],
+        table.columns[_STANDARDISED].reshape(len(table), k),
+        {(level, period): tuple(cuts) for level, period, cuts in meta["cutoffs"]},
+        {(level, period): n for level, period, n in meta["valid"]})
+
+
 class IndexGate:
     """The gate's methods for composite indices (mixed into `Gate`)."""
 
-    def _index_parts(self, index: CompositeIndex) -> tuple[IndexDetails, ValueTable | None]:
+    def _index_key(self, index: CompositeIndex) -> str:
+        """What an index's table follows from besides the data: its definition and the
+        keys of its components' (or, combined, its two indices') tables."""
+        gate: Any = self
+        if index.index_kind == "combined":
+            sources = [self._index_key(gate.registry.get(i))
+                       for i in (index.status_id, index.dynamics_id)]
+        else:
+            sources = [gate._definition_key(gate.registry.get(s)) for s in index.sources]
+        return definition_key(index, 0, None, sources)
+
+    def _index_parts(self, index: CompositeIndex) -> tuple[KeptIndex, ValueTable | None]:
         """The index computed once per data version (under the gate's per-id lock), and
-        its value table (None when it has no rows)."""
+        its value table (None when it has no rows); with shared tables computed by one
+        worker and mapped by all (table_cache)."""
         gate: Any = self
         version = gate._sync()
         cache = gate.__dict__.setdefault("_index_cache", {})
@@ -337,21 +487,40 @@ class IndexGate:
             cached = cache.get(index.id)
             if cached is not None and cached[0] == version:
                 return cached[1]
+            kept = self._kept_index(index, version)
+            if version == gate._version:
+                cache[index.id] = (version, (kept, kept.table))
+            return kept, kept.table
+
+    def _kept_index(self, index: CompositeIndex, version: str) -> KeptIndex:
+        gate: Any = self
+
+        def compute() -> KeptIndex:
             if index.index_kind == "combined":
                 status = gate.registry.get(index.status_id)
                 dynamics = gate.registry.get(index.dynamics_id)
-                details = combine_details(self._index_parts(status)[0],
-                                          self._index_parts(dynamics)[0],
-                                          len(dynamics.classes))
-            else:
-                tables = [gate._table(gate.registry.get(s)) for s in index.sources]
-                areas = gate.areas_info()
-                names_at = _NamesAt(areas)
-                details = compute_details(index, tables, names_at)
-            table = ValueTable(details.frame) if len(details.frame) else None
-            if version == gate._version:
-                cache[index.id] = (version, (details, table))
-            return details, table
+                return combine_kept(self._index_parts(status)[0],
+                                    self._index_parts(dynamics)[0], len(dynamics.classes))
+            tables = [gate._table(gate.registry.get(s)) for s in index.sources]
+            return keep(compute_details(index, tables, _NamesAt(gate.areas_info())))
+
+        if gate._shared is None:
+            return compute()
+
+        def build() -> ValueTable:
+            kept = compute()
+            if kept.table is None:
+                raise _NoRows(kept)
+            return with_details(kept)
+
+        try:
+            table = gate._shared.table(version, gate.inst.store.snapshot_path(version),
+                                       f"index.{index.id}", self._index_key(index), build)
+        except _NoRows as empty:
+            return empty.kept
+        if _META not in table.columns:  # cannot happen with this code's files
+            return compute()
+        return from_details(table)
 
     def _index_full(self, index: CompositeIndex) -> tuple[IndexDetails, ValueTable | None
                                                          ] | None:

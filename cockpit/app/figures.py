@@ -220,6 +220,19 @@ def _rows(df: pd.DataFrame) -> list[_Row]:
     return rows
 
 
+def _rows_of(records: Sequence[Any]) -> list[_Row]:
+    """The same as `_rows` for the gate's rows (named tuples with every value column)."""
+    rows = []
+    for r in records:
+        hidden = _is_suppressed(r.suppressed)
+        rows.append(_Row(str(r.area_code), str(r.area_name), str(r.period),
+                         None if hidden else finite_number(r.value), hidden,
+                         None if hidden else {"incomplete": r.incomplete, "missing": r.missing,
+                                              "expected": r.expected,
+                                              "converted": r.converted}))
+    return rows
+
+
 def _noted(text: str, row: _Row, lang: str) -> str:
     """A hover text with the row's note (partial sum, converted) on a line of its own."""
     note = value_note(row.marks, lang) if row.marks else None
@@ -721,6 +734,9 @@ def _wrap(text: str, width: int = 14) -> str:
 
 # The cockpit template as plain JSON, built once: the map is a dict, not a go.Figure.
 _TEMPLATE_JSON: dict[str, Any] = _TEMPLATE.to_plotly_json()
+# The template of the figures built as dicts (time series, sparklines): one object shared
+# by all of them, never copied or changed (Dash only serialises it).
+_TEMPLATE_SHARED = _TEMPLATE_JSON
 _MAP_LINE = {"color": OUTLINE_COLOUR, "width": 0.8}
 # The area's name comes from the geometry (`properties.name`), so the figure carries only
 # codes, classes and value texts; plotly puts a feature's properties into its hover data.
@@ -947,45 +963,48 @@ def _trend(values: Sequence[float | None], direction: str) -> str:
 
 def sparkline(periods: list[str], values: list[float | None], *, direction: str) -> go.Figure:
     """Tiny line without axes; gaps stay gaps, the last known point is marked."""
+    return go.Figure(sparkline_figure(periods, values, direction=direction))
+
+
+def sparkline_figure(periods: list[str], values: list[float | None], *,
+                     direction: str) -> dict[str, Any]:
+    """The figure of `sparkline` as the dict plotly would serialise, built directly:
+    no plotly objects, no validation or deep copies (a profile draws ~35 of them per
+    request). The template is shared, never copied: nothing may change the result."""
     if direction not in _DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}")
     if len(periods) != len(values):
         raise ValueError("periods and values differ in length")
     xs = [str(p) for p in periods]
     ys = [finite_number(v) for v in values]
-    fig = go.Figure()
-    fig.update_layout(
-        template=_TEMPLATE,
-        separators=_separators("de"),
-        height=40,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        showlegend=False,
-        dragmode=False,
-        hovermode=False,
-    )
-    fig.add_trace(go.Scatter(
-        x=xs, y=ys, mode="lines", connectgaps=False, hoverinfo="skip", cliponaxis=False,
-        line={"color": "#4d4d4d", "width": 1.5},
-    ))
+    data: list[dict[str, Any]] = [{
+        "cliponaxis": False, "connectgaps": False, "hoverinfo": "skip",
+        "line": {"color": "#4d4d4d", "width": 1.5}, "mode": "lines", "x": xs, "y": ys,
+        "type": "scatter"}]
     last = next((i for i in range(len(ys) - 1, -1, -1) if ys[i] is not None), None)
     if last is not None:
-        fig.add_trace(go.Scatter(
-            x=[xs[last]], y=[ys[last]], mode="markers", hoverinfo="skip", cliponaxis=False,
-            marker={"size": 6, "color": _TREND_COLOURS[_trend(ys, direction)],
-                    "line": {"width": 0}},
-        ))
+        data.append({
+            "cliponaxis": False, "hoverinfo": "skip",
+            "marker": {"color": _TREND_COLOURS[_trend(ys, direction)], "line": {"width": 0},
+                       "size": 6},
+            "mode": "markers", "x": [xs[last]], "y": [ys[last]], "type": "scatter"})
+    yaxis: dict[str, Any] = {}
     known = [y for y in ys if y is not None]
     if known:
         low, high = min(known), max(known)
         pad = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
-        fig.update_yaxes(range=[low - pad, high + pad])
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=xs,
-                     range=[-0.5, max(len(xs), 1) - 0.5])
-    fig.update_xaxes(visible=False, showgrid=False, zeroline=False, fixedrange=True)
-    fig.update_yaxes(visible=False, showgrid=False, zeroline=False, fixedrange=True)
-    return fig
+        yaxis["range"] = [low - pad, high + pad]
+    yaxis.update(visible=False, showgrid=False, zeroline=False, fixedrange=True)
+    layout = {
+        "template": _TEMPLATE_SHARED, "separators": _separators("de"), "height": 40,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+        "showlegend": False, "dragmode": False, "hovermode": False, "yaxis": yaxis,
+        "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": xs,
+                  "range": [-0.5, max(len(xs), 1) - 0.5], "visible": False,
+                  "showgrid": False, "zeroline": False, "fixedrange": True},
+    }
+    return {"data": data, "layout": layout}
 
 
 # --- 5. time series ---------------------------------------------------------------------------
@@ -1009,8 +1028,24 @@ def time_series(
     title: str | None = None,
 ) -> go.Figure:
     """One line per area over all periods; gaps stay gaps, optionally indexed to a base."""
+    return go.Figure(time_series_figure(df, unit=unit, decimals=decimals,
+                                        index_base=index_base, lang=lang, title=title))
+
+
+def time_series_figure(
+    df: pd.DataFrame | Sequence[Any],
+    *,
+    unit: str,
+    decimals: int,
+    index_base: str | None = None,
+    lang: str = "de",
+    title: str | None = None,
+) -> dict[str, Any]:
+    """The figure of `time_series` as the dict plotly would serialise, built directly
+    (plotly's objects validated and deep-copied every trace: ~60 % of the callback).
+    `df` may also be the gate's rows (named tuples with the value columns)."""
     t = _texts(lang)
-    rows = _rows(df)
+    rows = _rows(df) if isinstance(df, pd.DataFrame) else _rows_of(df)
     periods = sort_periods(r.period for r in rows)
     # Years stay categories ("2015", "2016", ...); half-years, quarters, months or mixed
     # periods are placed at their end date on a time axis, so 2024-H1 sits in June and
@@ -1024,7 +1059,7 @@ def time_series(
         names.setdefault(r.code, r.name)
         cells[(r.code, r.period)] = r
 
-    fig = _new_figure(lang, title)
+    data: list[dict[str, Any]] = []
     for i, (code, name) in enumerate(names.items()):
         cell = [cells.get((code, p)) for p in periods]  # reindexed: absent periods are None
         raw = [c.value if c is not None else None for c in cell]
@@ -1056,41 +1091,52 @@ def time_series(
             for text, c, period_text in zip(texts, cell, labels, strict=True)
         ]
         colour = OKABE_ITO[i % len(OKABE_ITO)]
-        fig.add_trace(go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines+markers",
-            connectgaps=False,
-            name=label,
-            legendgroup=code,
-            line={"color": colour, "width": 2.5,
-                  "dash": _DASHES[(i // len(OKABE_ITO)) % len(_DASHES)]},
-            marker={"size": 8, "symbol": _SYMBOLS[i % len(_SYMBOLS)], "color": colour,
-                    "line": {"width": 1, "color": TEXT_COLOUR}},
-            customdata=customdata,
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]}: %{customdata[1]}"
-                          "<extra></extra>",
-        ))
+        data.append({
+            "connectgaps": False,
+            "customdata": customdata,
+            "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[2]}: %{customdata[1]}"
+                             "<extra></extra>",
+            "legendgroup": code,
+            "line": {"color": colour, "dash": _DASHES[(i // len(OKABE_ITO)) % len(_DASHES)],
+                     "width": 2.5},
+            "marker": {"color": colour, "line": {"color": TEXT_COLOUR, "width": 1}, "size": 8,
+                       "symbol": _SYMBOLS[i % len(_SYMBOLS)]},
+            "mode": "lines+markers",
+            "name": label,
+            "x": list(xs),
+            "y": ys,
+            "type": "scatter",
+        })
 
     y_title = t["index"].format(base=index_base) if index_base is not None else None
     y_title = y_title or unit or t["value"]
+    layout: dict[str, Any] = {"template": _TEMPLATE_SHARED, "separators": _separators(lang)}
+    if title:
+        layout["title"] = {"font": {"size": 16, "color": TEXT_COLOUR}, "text": title, "x": 0,
+                           "xanchor": "left"}
     if on_time_axis:
         # One tick per period with its label (at most about a dozen, else plotly's own).
-        ticks = ({"tickmode": "array", "tickvals": xs, "ticktext": labels}
-                 if len(xs) <= 16 else {})
-        fig.update_xaxes(type="date", title={"text": t["period"]}, showgrid=False, **ticks)
+        xaxis: dict[str, Any] = {"title": {"text": t["period"]}, "type": "date",
+                                 "showgrid": False}
+        if len(xs) <= 16:
+            xaxis.update(tickmode="array", tickvals=list(xs), ticktext=labels)
     else:
-        fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(periods),
-                         title={"text": t["year"]}, showgrid=False)
-    fig.update_yaxes(title={"text": y_title}, showgrid=True)
-    fig.update_layout(
+        xaxis = {"title": {"text": t["year"]}, "type": "category", "categoryorder": "array",
+                 "categoryarray": list(periods), "showgrid": False}
+    layout.update(
+        xaxis=xaxis,
+        yaxis={"title": {"text": y_title}, "showgrid": True},
         margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
         legend={"title": {"text": ""}},
         hovermode="closest",
         showlegend=True,
     )
     if index_base is not None:
-        fig.add_hline(y=100, line={"color": OUTLINE_COLOUR, "width": 1, "dash": "dot"})
+        layout["shapes"] = [{"line": {"color": OUTLINE_COLOUR, "dash": "dot", "width": 1},
+                             "type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": 100,
+                             "y1": 100, "yref": "y"}]
     if not rows:
-        _empty_note(fig, lang)
-    return fig
+        layout["annotations"] = [{"font": {"size": FONT_SIZE}, "showarrow": False,
+                                  "text": t["empty"], "x": 0.5, "xref": "paper", "y": 0.5,
+                                  "yref": "paper"}]
+    return {"data": data, "layout": layout}

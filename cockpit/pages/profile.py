@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import math
-from collections import Counter
+import threading
+import weakref
+from collections import Counter, OrderedDict
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -21,7 +23,7 @@ from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
 from cockpit.app.callback_inputs import Key, SeriesEntry, SparkId, bad_request, validated
 from cockpit.app.components import error_notice
-from cockpit.app.figures import sparkline
+from cockpit.app.figures import sparkline_figure as sparkline_figure_dict
 from cockpit.app.formatting import (
     MISSING,
     SUPPRESSED_MARK,
@@ -277,7 +279,8 @@ def _sparkline_json(periods: tuple[str, ...], values: tuple[float | None, ...],
     # Keyed only by the data drawn, so the cache cannot carry one viewer's data to another;
     # callers pass validated values only (periods as the server writes them, at most
     # MAX_PERIODS, a known direction), so no key is larger than a few kilobytes.
-    return sparkline(list(periods), list(values), direction=direction).to_plotly_json()
+    # Built as a dict (no plotly objects) and handed out as it is: Dash only serialises it.
+    return sparkline_figure_dict(list(periods), list(values), direction=direction)
 
 
 def series_entry(row: ProfileRow, indicator: Indicator) -> dict:
@@ -301,7 +304,7 @@ def sparkline_figure(entry: object) -> dict:
     The entry comes back from the browser, so it is checked before it can become a
     cache key: periods must look like the server's, the direction must be known, and
     there are at most MAX_PERIODS points. It only ever holds data the viewer was
-    already sent. Figures are cached because building plotly objects is slow.
+    already sent. The figure is cached and shared: never change what this returns.
     """
     try:
         checked = SERIES_ENTRY.validate_python(entry)
@@ -311,7 +314,7 @@ def sparkline_figure(entry: object) -> dict:
     if not periods or len(periods) > MAX_PERIODS or len(checked["values"]) != len(periods):
         return BLANK_FIGURE
     values = tuple(_finite(v) for v in checked["values"])
-    return copy.deepcopy(_sparkline_json(periods, values, checked["direction"]))
+    return _sparkline_json(periods, values, checked["direction"])
 
 
 # -- components -------------------------------------------------------------------------------
@@ -437,8 +440,66 @@ def _error(exc: GateError, lang: str) -> list:
     return [html.H1(t("profile.heading_plain", lang), className="h3"), error_notice(exc, lang)]
 
 
+class _KeptProfiles:
+    """The profiles a worker built last, least recently used dropped first."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self.kept: OrderedDict[tuple, list] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], list]) -> list:
+        with self.lock:
+            found = self.kept.get(key)
+            if found is not None:
+                self.kept.move_to_end(key)
+                return found
+        made = make()
+        with self.lock:
+            self.kept[key] = made
+            while len(self.kept) > self.entries:
+                self.kept.popitem(last=False)
+        return made
+
+
+# Per gate (one per app), so no installation's profile can answer for another's.
+_PROFILES: weakref.WeakKeyDictionary[Gate, _KeptProfiles] = weakref.WeakKeyDictionary()
+_PROFILES_KEPT = 32
+
+
 def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: str) -> list:
-    """H1, data note and one table per topic of every indicator with a value for `area`."""
+    """H1, data note and one table per topic of every indicator with a value for `area`.
+
+    Kept per data version, area, language, the targets of the area and the viewer's
+    scope of every indicator it may see: everything the content follows from, so two
+    viewers share a profile only where they would get the same one (a committee opening
+    the same Stadtteil). Raw views are built and audited every time.
+    """
+    if viewer is None or viewer.wants_raw:
+        return _profile_content(gate, viewer, area, lang)
+    try:
+        checked = gate.check_area(area)  # type: ignore[arg-type]
+        version = gate.data_version
+        scopes = tuple((ind.id, scope.allowed, scope.areas)
+                       for ind in gate.visible_indicators(viewer)
+                       for scope in (gate.scope(viewer, ind),))
+    except GateError:
+        return _profile_content(gate, viewer, area, lang)  # says what is wrong
+    targets = area_targets(gate, checked)
+    # The graphs' config names the app's URL prefix (graph_config).
+    prefix = flask.request.script_root if flask.has_request_context() else ""
+    key = (version, checked, lang, prefix, scopes,
+           tuple(sorted((k, repr(v)) for k, v in targets.items())))
+    with _PROFILES_LOCK:
+        kept = _PROFILES.setdefault(gate, _KeptProfiles(_PROFILES_KEPT))
+    return kept.get(key, lambda: _profile_content(gate, viewer, checked, lang, targets))
+
+
+_PROFILES_LOCK = threading.Lock()
+
+
+def _profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: str,
+                     targets: dict[str, Target] | None = None) -> list:
     try:
         area = gate.check_area(area)  # type: ignore[arg-type]
         areas = gate.all_areas(viewer).set_index("code")  # an old area keeps its profile
@@ -456,7 +517,8 @@ def profile_content(gate: Gate, viewer: Viewer | None, area: str | None, lang: s
     series: dict[str, dict] = {}
     periods: list[str] = []
     any_suppressed = False
-    targets = area_targets(gate, area)
+    if targets is None:
+        targets = area_targets(gate, area)
     for indicator in indicators:
         if indicator.kind == "index":  # a class, not a number against the city's
             try:

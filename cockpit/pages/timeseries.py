@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
 import dash
@@ -17,7 +21,7 @@ from cockpit.access.errors import BadParameter, GateError
 from cockpit.access.gate import check_period
 from cockpit.app.callback_inputs import Key, validated
 from cockpit.app.components import error_notice, indicator_caption, indicator_options
-from cockpit.app.figures import time_series
+from cockpit.app.figures import time_series_figure
 from cockpit.app.formatting import (
     MISSING,
     SUPPRESSED_MARK,
@@ -149,14 +153,22 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def pivot(df: pd.DataFrame, codes: list[str]) -> tuple[list[str], dict[str, dict[str, tuple]]]:
+def _records(df: pd.DataFrame | Sequence[Any]) -> list[Any]:
+    """The rows of a gated frame, or the gate's rows as they are (named tuples)."""
+    return list(df.itertuples()) if isinstance(df, pd.DataFrame) else list(df)
+
+
+def pivot(df: pd.DataFrame | Sequence[Any], codes: list[str]
+          ) -> tuple[list[str], dict[str, dict[str, tuple]]]:
     """Periods (oldest first) and, per area code, period -> (value or None, suppressed).
 
     Values of suppressed rows are never read; a period without a row is simply absent.
+    `df` is a gated frame or the gate's rows.
     """
-    periods = sort_periods(str(p) for p in df["period"]) if not df.empty else []
+    records = _records(df)
+    periods = sort_periods(str(r.period) for r in records) if records else []
     cells: dict[str, dict[str, tuple]] = {code: {} for code in codes}
-    for row in df.itertuples():
+    for row in records:
         if row.area_code not in cells:
             continue
         hidden = bool(row.suppressed)
@@ -171,13 +183,15 @@ def index_series(values: list[float | None], base: float | None) -> list[float |
     return [None if v is None else v / base * 100 for v in values]
 
 
-def series_table(df: pd.DataFrame, areas: list[tuple[str, str]], *, caption: str,
-                 decimals: int, index_base: str | None, lang: str) -> html.Div:
-    """Accessible table: one row per period, one column per area (code, name)."""
+def series_table(df: pd.DataFrame | Sequence[Any], areas: list[tuple[str, str]], *,
+                 caption: str, decimals: int, index_base: str | None, lang: str) -> html.Div:
+    """Accessible table: one row per period, one column per area (code, name); `df` is
+    a gated frame or the gate's rows."""
     codes = [code for code, _ in areas]
-    periods, cells = pivot(df, codes)
+    records = _records(df)
+    periods, cells = pivot(records, codes)
     tooltip = SUPPRESSED_TOOLTIP["en" if lang == "en" else "de"]
-    marked = {(r.area_code, str(r.period)): r for r in df.itertuples()
+    marked = {(r.area_code, str(r.period)): r for r in records
               if getattr(r, "incomplete", False) or getattr(r, "converted", False)}
     columns: dict[str, list] = {}
     any_hidden = False
@@ -276,9 +290,24 @@ def index_series_table(rows: list, areas: list[tuple[str, str]], classes: tuple[
 
 def area_choices(gate: Gate, viewer: Viewer | None, indicator_id: str,
                  lang: str) -> list[dict]:
-    """Every area of the indicator's levels that the viewer actually gets, "Name (Ebene)"."""
+    """Every area of the indicator's levels that the viewer actually gets, "Name (Ebene)".
+
+    Kept per data version, indicator, the viewer's scope and language (the same for
+    every viewer with that scope): both callbacks of the page and every member of a
+    committee ask for it, and it reads every row of the indicator. Never changed by
+    a caller (Dash only serialises it).
+    """
+    indicator = gate.indicator(viewer, indicator_id)
+    scope = gate.scope(viewer, indicator)
+    key = (gate.data_version, indicator.id, scope.allowed, scope.areas,
+           bool(viewer is not None and viewer.wants_raw), lang)
+    return _CHOICES.get(key, lambda: _area_choices(gate, viewer, indicator.id, lang))
+
+
+def _area_choices(gate: Gate, viewer: Viewer | None, indicator_id: str,
+                  lang: str) -> list[dict]:
     levels = gate.levels(viewer, indicator_id)
-    gets = set(gate.values(viewer, indicator_id, all_periods=True)["area_code"])
+    gets = {r.area_code for r in gate.rows(viewer, indicator_id, all_periods=True)}
     frame = gate.all_areas(viewer)  # old areas too: their values stay for their periods
     choices = []
     for row in frame.itertuples():
@@ -287,6 +316,33 @@ def area_choices(gate: Gate, viewer: Viewer | None, indicator_id: str,
             level = level_label(row.level, lang) + (f", {until}" if until else "")
             choices.append({"label": f"{row.name} ({level})", "value": row.code})
     return choices
+
+
+class _Kept:
+    """The area choices last asked for, least recently used dropped first: at most
+    `entries` lists and `options` options in all (11,000 areas: ~3 MB per list)."""
+
+    def __init__(self, entries: int, options: int) -> None:
+        self.entries, self.options = entries, options
+        self.kept: OrderedDict[tuple, list[dict]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], list[dict]]) -> list[dict]:
+        with self.lock:
+            found = self.kept.get(key)
+            if found is not None:
+                self.kept.move_to_end(key)
+                return found
+        made = make()
+        with self.lock:
+            self.kept[key] = made
+            while len(self.kept) > self.entries or (
+                    len(self.kept) > 1 and sum(map(len, self.kept.values())) > self.options):
+                self.kept.popitem(last=False)
+        return made
+
+
+_CHOICES = _Kept(entries=32, options=60_000)
 
 
 def _defaults(gate: Gate, viewer: Viewer | None, allowed: list[str]) -> list[str]:
@@ -544,20 +600,20 @@ def show_series(indicator_id: Key | None, areas: list[Key] | None, indexed: bool
         if selected and indicator.kind == "index":
             return _index_series(gate, viewer_raw, indicator,
                                  [(code, names[code]) for code in selected], notices, lang)
-        frames = [gate.values(viewer_raw, indicator.id, area=code, all_periods=True)
-                  for code in selected]
+        # The gate's rows, no frames: plain tuples are all the figure and table read.
+        rows = [row for code in selected
+                for row in gate.rows(viewer_raw, indicator.id, area=code, all_periods=True)]
     except GateError as exc:
         return _empty_figure(), None, None, [*notices, error_notice(exc, lang)]
     if not selected:
         notices.append(_notice(t("timeseries.choose_area", lang)))
         return _empty_figure(), None, _caption(indicator, None, lang), notices
-    df = pd.concat(frames, ignore_index=True)
-    figure = time_series(df, unit=indicator.unit, decimals=indicator.decimals,
-                         index_base=index_base, lang=lang)
+    figure = time_series_figure(rows, unit=indicator.unit, decimals=indicator.decimals,
+                                index_base=index_base, lang=lang)
     caption = indicator.title(lang) + (
         f" – {t('timeseries.index_caption', lang, base=format_period(index_base, lang))}"
         if index_base is not None else f" ({indicator.unit})")
-    table = series_table(df, [(code, names[code]) for code in selected], caption=caption,
+    table = series_table(rows, [(code, names[code]) for code in selected], caption=caption,
                          decimals=indicator.decimals, index_base=index_base, lang=lang)
     return figure, table, _caption(indicator, index_base, lang), notices or None
 

@@ -526,8 +526,29 @@ class IndexGate:
                                                          ] | None:
         """The whole index if it is already computed for the current data version."""
         gate: Any = self
+        version = gate._sync()
         cached = gate.__dict__.get("_index_cache", {}).get(index.id)
-        return cached[1] if cached is not None and cached[0] == gate._sync() else None
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        return self._index_mapped(index, version)
+
+    def _index_mapped(self, index: CompositeIndex, version: str
+                      ) -> tuple[KeptIndex, ValueTable | None] | None:
+        """The whole index from the shared file another worker wrote, kept from now on
+        (None without shared tables or before any worker wrote it): a worker does not
+        compute periods of an index the other one has already computed whole."""
+        gate: Any = self
+        if gate._shared is None:
+            return None
+        table = gate._shared.find(version, gate.inst.store.snapshot_path(version),
+                                  f"index.{index.id}", self._index_key(index))
+        if table is None or _META not in table.columns:
+            return None
+        kept = from_details(table)
+        if version == gate._version:
+            gate.__dict__.setdefault("_index_cache", {})[index.id] = (version,
+                                                                      (kept, kept.table))
+        return kept, kept.table
 
     def _index_lazy(self, index: CompositeIndex) -> bool:
         """Whether one period of the index is computed alone (the gate's `_lazy`): until
@@ -587,9 +608,13 @@ class IndexGate:
             if index.index_kind == "combined":
                 status = gate.registry.get(index.status_id)
                 dynamics = gate.registry.get(index.dynamics_id)
-                details = combine_details(self._index_period_parts(status, period)[0],
-                                          self._index_period_parts(dynamics, period)[0],
-                                          len(dynamics.classes))
+                status_part = self._index_period_parts(status, period)[0]
+                dynamics_part = self._index_period_parts(dynamics, period)[0]
+                if isinstance(status_part, KeptIndex) or isinstance(dynamics_part, KeptIndex):
+                    # A part is there whole (kept compactly, as the warm-up leaves it):
+                    # the combined index is then made whole from the kept parts.
+                    return self._index_parts(index)
+                details = combine_details(status_part, dynamics_part, len(dynamics.classes))
             else:
                 wanted = [period] if index.index_kind != "dynamics" else [
                     period, shift_years(period, index.change_years)]

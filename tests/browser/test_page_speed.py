@@ -123,5 +123,13 @@ def test_layout_is_asked_for_by_the_head_and_the_geometry_fetched_once(server, b
     assert geometry, "the map's geometry was never asked for"
     over_network = [e for e in geometry if e["requestId"] not in from_cache]
     assert len(over_network) == 1, [e["request"]["url"] for e in geometry]
+    # The grid's number format (one Intl.NumberFormat kept per locale and decimals).
+    assert page.evaluate("""() => {
+        const f = window.dashAgGridFunctions.cockpitNumber;
+        return [f({value: 1234.5}, 1, 'de-DE', false), f({value: 1234.5}, 1, 'en-GB', false),
+                f({value: -2}, 2, 'de-DE', false), f({value: 3}, 0, 'de-DE', true),
+                f({value: 1234.5}, 1, 'de-DE', false),
+                f({value: null, data: {suppressed: true}}, 1, 'de-DE', false)];
+    }""") == ["1.234,5", "1,234.5", "\u22122,00", "+3", "1.234,5", "\u00b7"]
     context.close()
     assert recorder.foreign == [] and recorder.failed == [] and recorder.errors == []

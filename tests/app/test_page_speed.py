@@ -77,6 +77,18 @@ def test_bundle_points_at_no_outside_host() -> None:
     assert "https://cdn.plot.ly" not in code and "cloud.plotly.com" not in code
 
 
+def test_bundle_leaves_out_load_work_the_figures_never_need() -> None:
+    """tools/plotly-bundle/build.js: maplibre-gl's style sheet (only for map traces, not
+    in the bundle) is left out, and plotly's country-name index is built on first use."""
+    code = bundle_path().read_text("utf-8")
+    assert "maplibregl-ctrl" not in code
+    # "country names" still works: its lookup builds the index when first asked.
+    lookup = re.search(r"function (\w+)\(\w\)\{return (\w+)=\2\|\|\w+\(\[\.\.\.\w+,\.\.\.\w+\]\),"
+                       r"\2\.lookupAlpha3\(\w\)\}", code)
+    assert lookup is not None
+    assert '"country names":' in code
+
+
 def test_page_loads_the_bundle_before_the_renderer_and_each_vendored_file_once(clients) -> None:
     page = clients["leadership"].get("/vergleich").get_data(as_text=True)
     tag = re.search(r'<script src="([^"]*plotly-cockpit\.min\.js\?v=\w+)"></script>', page)

@@ -44,6 +44,9 @@ DRAWN = ("() => (document.querySelectorAll('#compare-bar .bars path').length > 1
          " && document.querySelectorAll('#compare-grid .ag-row').length > 10)"
          " ? performance.now() : false")
 CALLBACK = "/_dash-update-component"
+# 11,000 areas on a loaded machine take minutes for one page (the server computes, the
+# browser draws 11,000 polygons).
+PAGE_TIMEOUT_MS = 900_000
 # The moment DRAWN first holds, taken in the page itself: a MutationObserver checks after
 # every task that changed the DOM, so the time is that task's end, not the next tick of
 # a polling loop (polling every 50 ms made "drawn" up to 50 ms late, 25 ms on average).
@@ -55,6 +58,32 @@ DRAWN_RECORDER = ("(() => {\n  const drawn = " + DRAWN + ";\n" + """  const chec
   const observer = new MutationObserver(check);
   observer.observe(document, {childList: true, subtree: true});
 })();""")
+# How long the renderer waited for its layout: every call of window.fetch for
+# /_dash-layout is timed from the call until its answer (whichever function is
+# window.fetch at the time, also one the page installs later); the last call is the
+# renderer's. Before the head script asked early, this was a whole server round trip.
+LAYOUT_WAIT = """(() => {
+  const timed = (f) => function (input) {
+    const answer = f.apply(this, arguments);
+    if (typeof input === "string" && input.endsWith("_dash-layout")) {
+      const asked = performance.now();
+      answer.then(() => (window.__benchLayout = window.__benchLayout || [])
+                   .push([asked, performance.now()]), () => {});
+    }
+    return answer;
+  };
+  let current = timed(window.fetch);
+  Object.defineProperty(window, "fetch", {configurable: true, get: () => current,
+                                          set: (f) => { current = timed(f); }});
+})();"""
+# The map's geometry as plotly asked for it (the last request for it): the time from
+# its request until its answer (from the browser cache when it was fetched ahead).
+GEOMETRY_WAIT = """() => {
+  const asked = performance.getEntriesByType("resource")
+    .filter((r) => r.name.includes("/api/v1/areas/geojson"));
+  const last = asked[asked.length - 1];
+  return last ? last.responseEnd - last.startTime : null;
+}"""
 DRAWN_TAKEN = "() => window.__benchDrawn !== undefined ? window.__benchDrawn : false"
 
 
@@ -203,10 +232,14 @@ def visit(browser, base: str, state: dict, target: str, trace: bool = False,
     cdp.send("Tracing.start", {"traceConfig": {"includedCategories": categories},
                                "transferMode": "ReportEvents"})
     page.add_init_script(DRAWN_RECORDER)
+    page.add_init_script(LAYOUT_WAIT)
     server_before = _tree_cpu_ms(server_pid) if server_pid else float("nan")
     page.goto(base + target)
-    drawn = page.wait_for_function(DRAWN_TAKEN, timeout=300_000, polling=100).json_value()
+    drawn = page.wait_for_function(DRAWN_TAKEN, timeout=PAGE_TIMEOUT_MS, polling=100).json_value()
     page.wait_for_load_state("networkidle")
+    layout_calls = page.evaluate("() => window.__benchLayout || []")
+    layout_wait = (layout_calls[-1][1] - layout_calls[-1][0]) if layout_calls else float("nan")
+    geometry_wait = page.evaluate(GEOMETRY_WAIT)
     server_ms = (_tree_cpu_ms(server_pid) - server_before) if server_pid else float("nan")
     cdp.send("Tracing.end")
     deadline = time.monotonic() + 30
@@ -216,6 +249,8 @@ def visit(browser, base: str, state: dict, target: str, trace: bool = False,
     context.close()
     return {"drawn": drawn, "bytes": sum(encoded.values()),
             "main_cpu": _main_thread_cpu_ms(events, target, drawn), "server_cpu": server_ms,
+            "layout_wait": layout_wait,
+            "geometry_wait": float("nan") if geometry_wait is None else geometry_wait,
             "callbacks": sum(1 for u in requests if urlparse(u).path.endswith(CALLBACK)),
             "foreign": [u for u in requests
                         if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != host],
@@ -228,7 +263,7 @@ def login_visit(browser, base: str, login: tuple[str, str], target: str) -> floa
     page = context.new_page()
     start = time.perf_counter()
     _log_in(page, base, login, target)
-    page.wait_for_function(DRAWN, timeout=300_000, polling=50)
+    page.wait_for_function(DRAWN, timeout=PAGE_TIMEOUT_MS, polling=50)
     total = (time.perf_counter() - start) * 1000
     context.close()
     return total
@@ -274,7 +309,8 @@ def main() -> None:
                 context = browser.new_context()
                 page = context.new_page()
                 _log_in(page, base, login, target)
-                page.wait_for_function(DRAWN, timeout=300_000, polling=50)  # warms the server
+                # warms the server
+                page.wait_for_function(DRAWN, timeout=PAGE_TIMEOUT_MS, polling=50)
                 states[name] = context.storage_state()
                 context.close()
             for i in range(args.runs):
@@ -295,15 +331,18 @@ def main() -> None:
     print(f"\nComparison page `{target}` on {scale}, {args.runs} fresh browser contexts each"
           " (session cookie set, empty cache)\n")
     print("| served | drawn ms median | p95 | max | page main-thread CPU ms until drawn "
-          "(median) | server CPU ms per visit (median) | transfer KB (median) "
+          "(median) | server CPU ms per visit (median) | renderer waited for its layout ms "
+          "(median) | plotly waited for the geometry ms (median) | transfer KB (median) "
           "| callback requests | requests to other hosts |"
           + (" login → drawn ms median / p95 |" if args.login else ""))
-    print("|---|---|---|---|---|---|---|---|---|" + ("---|" if args.login else ""))
+    print("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if args.login else ""))
     for name, rows in results.items():
         drawn = [r["drawn"] for r in rows]
         line = (f"| {name} | {statistics.median(drawn):,.0f} | {_p95(drawn):,.0f} | "
                 f"{max(drawn):,.0f} | {statistics.median(r['main_cpu'] for r in rows):,.0f} | "
                 f"{statistics.median(r['server_cpu'] for r in rows):,.0f} | "
+                f"{statistics.median(r['layout_wait'] for r in rows):,.0f} | "
+                f"{statistics.median(r['geometry_wait'] for r in rows):,.0f} | "
                 f"{statistics.median(r['bytes'] for r in rows) / 1024:,.0f} | "
                 f"{statistics.median(r['callbacks'] for r in rows):.0f} | "
                 f"{sum(len(r['foreign']) for r in rows)} |")

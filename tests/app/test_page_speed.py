@@ -363,6 +363,6 @@ def test_head_script_hands_over_only_get_requests_and_prefetches_only_local_path
     # Another method (a callback POST) always goes to the network.
     assert 'options.method !== "GET"' in script
     # Only paths of this origin ("/x", never "//host/x") are fetched ahead.
-    assert 'value.charAt(0) === "/"' in script and 'value.charAt(1) !== "/"' in script
+    assert 'url.charAt(0) === "/"' in script and 'url.charAt(1) !== "/"' in script
     # A prefix with a quote cannot break out of the string.
     assert 'var root = "/a\\"b/"' in early_fetch_script('/a"b/')

@@ -20,13 +20,23 @@ window.cockpitSetQuery = function (params) {
 /* Number formatting for dash-ag-grid cells: German "1.234,5" (or English),
    "·" for cells kept secret, "–" for missing values, optional explicit sign. */
 var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+/* One formatter per locale and number of decimals: making an Intl.NumberFormat costs far
+   more than using one, and the first drawing of the grid formats every cell. */
+var cockpitFormatters = {};
+function cockpitFormatter(locale, decimals) {
+  var key = locale + "|" + decimals;
+  if (!cockpitFormatters[key]) {
+    cockpitFormatters[key] = new Intl.NumberFormat(locale, {
+      minimumFractionDigits: decimals, maximumFractionDigits: decimals,
+    });
+  }
+  return cockpitFormatters[key];
+}
 dagfuncs.cockpitNumber = function (params, decimals, locale, signed) {
   if (params.value === null || params.value === undefined || Number.isNaN(params.value)) {
     return params.data && params.data.suppressed ? "\u00b7" : "\u2013";
   }
-  var text = new Intl.NumberFormat(locale, {
-    minimumFractionDigits: decimals, maximumFractionDigits: decimals,
-  }).format(Math.abs(params.value));
+  var text = cockpitFormatter(locale, decimals).format(Math.abs(params.value));
   if (params.value < 0) {
     return "\u2212" + text;
   }

@@ -165,3 +165,34 @@ def test_a_bundle_is_compressed_once_and_served_the_same_again(setup, bundle) ->
     second = client.get(bundle).get_data()
     assert first == second
     assert gzip.decompress(second) == _client(setup, None).get(bundle).get_data()
+
+
+def test_a_vendored_file_is_compressed_once_per_encoding(setup, monkeypatch) -> None:
+    """The plotly bundle and the base map were compressed anew for every fresh page."""
+    import flask_compress.flask_compress as fc
+
+    from cockpit.resources import bundled_dir
+
+    calls: list[int] = []
+    compress = fc._compress_data
+    monkeypatch.setattr(fc, "_compress_data",
+                        lambda app, data, algorithm: calls.append(len(data))
+                        or compress(app, data, algorithm))
+    client = _client(setup, "gzip")
+    path = "/assets/vendor/plotly/plotly-locale-de.js"
+    first = client.get(path)
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
+    plain = bundled_dir("assets").joinpath("vendor", "plotly", "plotly-locale-de.js").read_bytes()
+    assert gzip.decompress(first.get_data()) == plain
+    assert first.headers["Cache-Control"] == VENDOR_CACHE
+    # Again, and under another spelling of the same path: the kept bytes, no new work.
+    for again in (client.get(path), client.get(path.replace("/plotly/", "/plotly//"))):
+        assert again.status_code == 200
+        assert again.get_data() == first.get_data()
+    assert len(calls) == 1
+    # Revalidation with the compressed answer's ETag costs no body.
+    revalidated = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert revalidated.status_code == 304 and revalidated.get_data() == b""
+    # Another encoding is compressed once for itself.
+    assert brotli.decompress(_client(setup, "br").get(path).get_data()) == plain
+    assert len(calls) == 2

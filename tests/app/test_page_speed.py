@@ -77,6 +77,18 @@ def test_bundle_points_at_no_outside_host() -> None:
     assert "https://cdn.plot.ly" not in code and "cloud.plotly.com" not in code
 
 
+def test_bundle_leaves_out_load_work_the_figures_never_need() -> None:
+    """tools/plotly-bundle/build.js: maplibre-gl's style sheet (only for map traces, not
+    in the bundle) is left out, and plotly's country-name index is built on first use."""
+    code = bundle_path().read_text("utf-8")
+    assert "maplibregl-ctrl" not in code
+    # "country names" still works: its lookup builds the index when first asked.
+    lookup = re.search(r"function (\w+)\(\w\)\{return (\w+)=\2\|\|\w+\(\[\.\.\.\w+,\.\.\.\w+\]\),"
+                       r"\2\.lookupAlpha3\(\w\)\}", code)
+    assert lookup is not None
+    assert '"country names":' in code
+
+
 def test_page_loads_the_bundle_before_the_renderer_and_each_vendored_file_once(clients) -> None:
     page = clients["leadership"].get("/vergleich").get_data(as_text=True)
     tag = re.search(r'<script src="([^"]*plotly-cockpit\.min\.js\?v=\w+)"></script>', page)
@@ -103,8 +115,9 @@ def test_page_preloads_the_lazy_chunks_of_dropdown_graph_and_grid(clients) -> No
                                          if chunk.startswith("dcc") else
                                          f"/_dash-component-suites/{chunk}").status_code == 200
     # The base map plotly fetches for the choropleth, fetched beside the scripts.
-    assert '<link rel="preload" as="fetch" href="/assets/vendor/topojson/world_110m.json">' \
-        in head
+    # crossorigin (anonymous) so plotly's own request for it takes the preloaded answer.
+    assert ('<link rel="preload" as="fetch" href="/assets/vendor/topojson/world_110m.json"'
+            ' crossorigin="anonymous">') in head
     assert clients["leadership"].get("/assets/vendor/topojson/world_110m.json"
                                      ).status_code == 200
 
@@ -308,3 +321,48 @@ def test_page_loads_the_regenerator_runtime_instead_of_the_babel_polyfill(client
             < page.index("dash_core_components.v"))
     assert clients["leadership"].get("/assets/vendor/regenerator/regenerator-runtime.js"
                                      ).status_code == 200
+
+
+def _head_script(page: str) -> str:
+    head = page[:page.index("</head>")]
+    match = re.search(r"<script>(.*?)</script>", head, flags=re.DOTALL)
+    assert match is not None, "no inline script in the head"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("path", ["/vergleich?indicator=sgb2_quote", "/zeitreihe", "/"])
+def test_head_asks_for_layout_and_dependencies_before_any_style_sheet(clients, path) -> None:
+    response = clients["leadership"].get(path)
+    page = response.get_data(as_text=True)
+    script = _head_script(page)
+    assert '"_dash-layout", "_dash-dependencies"' in script and 'var root = "/"' in script
+    # Before the style sheets (an inline script after one waits until it has loaded)
+    # and before every script tag.
+    start = page.index("<script>")
+    assert start < page.index('<link rel="stylesheet"') and start < page.index("<script src=")
+
+
+def test_content_security_policy_allows_the_head_script_by_its_hash(clients) -> None:
+    import base64
+    import hashlib
+
+    response = clients["leadership"].get("/vergleich")
+    script = _head_script(response.get_data(as_text=True))
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    policy = response.headers["Content-Security-Policy"]
+    script_src = next(part for part in policy.split("; ") if part.startswith("script-src"))
+    assert f"'sha256-{digest}'" in script_src.split()
+    assert "'unsafe-inline'" not in script_src
+
+
+def test_head_script_hands_over_only_get_requests_and_prefetches_only_local_paths() -> None:
+    from cockpit.app.dash_app import early_fetch_script
+
+    script = early_fetch_script("/cockpit/")
+    assert 'var root = "/cockpit/"' in script
+    # Another method (a callback POST) always goes to the network.
+    assert 'options.method !== "GET"' in script
+    # Only paths of this origin ("/x", never "//host/x") are fetched ahead.
+    assert 'url.charAt(0) === "/"' in script and 'url.charAt(1) !== "/"' in script
+    # A prefix with a quote cannot break out of the string.
+    assert 'var root = "/a\\"b/"' in early_fetch_script('/a"b/')

@@ -91,3 +91,45 @@ def test_navigating_between_pages_still_goes_through_the_router(server, browser)
     assert page.locator(".js-plotly-plot").count() > 0
     context.close()
     assert recorder.foreign == [] and recorder.failed == [] and recorder.errors == []
+
+
+def test_layout_is_asked_for_by_the_head_and_the_geometry_fetched_once(server, browser) -> None:  # noqa: F811
+    """The inline head script asks for layout and dependencies beside the bundles (the
+    renderer takes those answers instead of asking again), then fetches the map's
+    geometry ahead; plotly's own request for it is answered from the browser cache."""
+    base, logins = server
+    context, page = _fresh_page(browser, base, logins["committee"])
+    recorder = Recorder(page, base)
+    cdp = context.new_cdp_session(page)
+    sent: dict[str, dict] = {}
+    from_cache: set[str] = set()
+    cdp.on("Network.requestWillBeSent", lambda e: sent.__setitem__(e["requestId"], e))
+    cdp.on("Network.requestServedFromCache", lambda e: from_cache.add(e["requestId"]))
+    cdp.on("Network.responseReceived",
+           lambda e: from_cache.add(e["requestId"]) if e["response"].get("fromDiskCache")
+           else None)
+    cdp.send("Network.enable")
+    page.goto(base + COMPARE)
+    page.wait_for_function(DRAWN, timeout=60000)
+    _settle(page)
+    by_path: dict[str, list[dict]] = {}
+    for event in sent.values():
+        by_path.setdefault(urlparse(event["request"]["url"]).path, []).append(event)
+    for name in ("/_dash-layout", "/_dash-dependencies"):
+        assert len(by_path.get(name, [])) == 1, name  # the renderer did not ask again
+        frames = by_path[name][0]["initiator"].get("stack", {}).get("callFrames", [])
+        assert frames and {urlparse(f["url"]).path for f in frames} == {"/vergleich"}, frames
+    geometry = by_path.get("/api/v1/areas/geojson", [])
+    assert geometry, "the map's geometry was never asked for"
+    over_network = [e for e in geometry if e["requestId"] not in from_cache]
+    assert len(over_network) == 1, [e["request"]["url"] for e in geometry]
+    # The grid's number format (one Intl.NumberFormat kept per locale and decimals).
+    assert page.evaluate("""() => {
+        const f = window.dashAgGridFunctions.cockpitNumber;
+        return [f({value: 1234.5}, 1, 'de-DE', false), f({value: 1234.5}, 1, 'en-GB', false),
+                f({value: -2}, 2, 'de-DE', false), f({value: 3}, 0, 'de-DE', true),
+                f({value: 1234.5}, 1, 'de-DE', false),
+                f({value: null, data: {suppressed: true}}, 1, 'de-DE', false)];
+    }""") == ["1.234,5", "1,234.5", "\u22122,00", "+3", "1.234,5", "\u00b7"]
+    context.close()
+    assert recorder.foreign == [] and recorder.failed == [] and recorder.errors == []

@@ -16,6 +16,33 @@ const LOCAL_DEFAULTS = [
     ['dflt:"https://cdn.plot.ly/un/"', 'dflt:"/assets/vendor/topojson/"'],
     ['dflt:"https://cloud.plotly.com/newchart"', 'dflt:""'],
 ];
+// Work plotly.js does when its bundle is run, that the cockpit's figures never need:
+// - the country-name index for locationmode "country names" (the cockpit's maps use
+//   their own geometry) is built on first use instead of at load;
+// - maplibre-gl's style sheet (83 KB of text) is only injected for map traces, which
+//   are not in this bundle.
+const LAZY_COUNTRY_LOOKUP = [
+    'const { lookupAlpha3 } = createLookup([...COUNTRIES, ...COUNTRIES_X]);',
+    'let countryLookup;\n' +
+    'function lookupAlpha3(name) {\n' +
+    '    countryLookup = countryLookup || createLookup([...COUNTRIES, ...COUNTRIES_X]);\n' +
+    '    return countryLookup.lookupAlpha3(name);\n' +
+    '}',
+];
+const trimLoadWork = {
+    name: 'cockpit-trim-load-work',
+    setup(build) {
+        build.onResolve({ filter: /^maplibre-gl\/dist\/maplibre-gl\.css$/ },
+            (args) => ({ path: args.path, namespace: 'cockpit-empty' }));
+        build.onLoad({ filter: /.*/, namespace: 'cockpit-empty' }, () => ({ contents: '', loader: 'js' }));
+        build.onLoad({ filter: /plotly\.js[\\/]src[\\/]lib[\\/]geo_location_utils\.js$/ }, (args) => {
+            const source = fs.readFileSync(args.path, 'utf8');
+            const [from, to] = LAZY_COUNTRY_LOOKUP;
+            if (source.split(from).length !== 2) throw new Error(`expected ${from} once in ${args.path}`);
+            return { contents: source.replace(from, to), loader: 'js', resolveDir: path.dirname(args.path) };
+        });
+    },
+};
 const VERSION = require('plotly.js/package.json').version;
 const OUT = path.join(__dirname, '..', '..', 'assets', 'vendor', 'plotly', 'plotly-cockpit.min.js');
 
@@ -28,7 +55,7 @@ async function main() {
         minify: true,
         legalComments: 'none',
         write: false,
-        plugins: [InlineCSSPlugin(), glsl({ minify: true }), environmentPlugin({ NODE_DEBUG: false })],
+        plugins: [trimLoadWork, InlineCSSPlugin(), glsl({ minify: true }), environmentPlugin({ NODE_DEBUG: false })],
         alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
         define: { global: 'window', 'define.amd': 'false' },
         target: 'es2016',

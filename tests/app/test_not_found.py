@@ -6,7 +6,7 @@ import pytest
 
 from tests.app.conftest import login
 
-UNKNOWN = ("/gibt-es-nicht", "/vergleich/alt", "/export/nichts", "/profil/x/y")
+UNKNOWN = ("/gibt-es-nicht", "/vergleich/alt", "/profil/x/y")
 
 
 @pytest.mark.parametrize("path", UNKNOWN)
@@ -52,8 +52,9 @@ def test_anonymous_visitors_are_sent_to_the_login_first(app_server) -> None:
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_unknown_api_paths_stay_json(clients) -> None:
-    response = clients["admin"].get("/api/v1/gibt-es-nicht")
+@pytest.mark.parametrize("path", ["/api/v1/gibt-es-nicht", "/export/nichts"])
+def test_unknown_api_and_export_paths_stay_json(clients, path: str) -> None:
+    response = clients["admin"].get(path)
     assert response.status_code == 404
     assert response.is_json and response.json["error"]
 

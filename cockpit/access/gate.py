@@ -408,12 +408,9 @@ class Gate(IndexGate):
             tables[period] = self._period_table(source, period)
         # The source's previous period: the latest earlier one of the same kind that has
         # rows (previous_in over the source's periods).
-        earlier = [p for p in candidates if p != period]
-        while (before := previous_in(earlier, period)) is not None:
+        before = self._previous_with_rows(source, period)
+        if before is not None:
             tables[before] = self._period_table(source, before)
-            if tables[before] is not None:
-                break
-            earlier.remove(before)
         year_before = same_period_year_before(period)
         if year_before in candidates and year_before not in tables:
             tables[year_before] = self._period_table(source, year_before)
@@ -733,6 +730,53 @@ class Gate(IndexGate):
         indicator = self.indicator(viewer, indicator_id)
         present = self._table(indicator).levels
         return [level for level in self.declared_levels().ids if level in present]
+
+    def previous_period(self, viewer: Viewer | None, indicator_id: str,
+                        period: str) -> str | None:
+        """`previous_in(periods(...), period)`: the latest period of the same kind before
+        `period` that has values (what a change is computed against), or None.
+
+        Before the full table exists this computes only the periods it looks at (the one
+        before, or the next earlier where that one has no rows), not the whole series:
+        the first comparison after a publish waits for two periods, not fifteen."""
+        indicator = self.indicator(viewer, indicator_id)
+        period = check_period(period)
+        if period is None:
+            raise BadParameter("Zeitraum fehlt.")
+        if not self._lazy(indicator):
+            return previous_in(self._table(indicator).periods, period)
+        return self._previous_with_rows(indicator, period)
+
+    def period_levels(self, viewer: Viewer | None, indicator_id: str,
+                      period: str) -> list[str]:
+        """Levels with values of the indicator in `period`, top level first (none when
+        the period has no values); computes that period alone where it can."""
+        indicator = self.indicator(viewer, indicator_id)
+        period = check_period(period)
+        if period is None:
+            raise BadParameter("Zeitraum fehlt.")
+        table: ValueTable | None
+        if self._lazy(indicator):
+            table = (self._period_table(indicator, period)
+                     if period in self._period_candidates(indicator) else None)
+        else:
+            table = self._table(indicator)
+        if table is None or period not in table.periods:
+            return []
+        start, end = table.period_rows[period]
+        present = {table.level_names[i] for i in np.unique(table.level_idx[start:end])}
+        return [level for level in self.declared_levels().ids if level in present]
+
+    def _previous_with_rows(self, indicator: Indicator, period: str) -> str | None:
+        """The latest candidate period of the same kind before `period` whose own table
+        has rows: equal to previous_in over the full table's periods (these are exactly
+        the candidates whose period table has rows)."""
+        earlier = [p for p in self._period_candidates(indicator) if p != period]
+        while (before := previous_in(earlier, period)) is not None:
+            if self._period_table(indicator, before) is not None:
+                return before
+            earlier.remove(before)
+        return None
 
     # -- areas -------------------------------------------------------------------
     def check_area(self, area: str) -> str:

@@ -141,6 +141,16 @@ class Areas:
         parent_code, valid_from, valid_to (None while still valid)."""
         return self.versions.drop_duplicates("code", keep="last").reset_index(drop=True)
 
+    def by_code(self, which: str) -> pd.DataFrame:
+        """`latest` or the current `frame` indexed by code, made once per data version
+        (each period computed alone looks names up in them)."""
+        key = ("by_code", which)
+        found = self._at.get(key)
+        if found is None:
+            source = self.latest if which == "latest" else self.frame
+            found = self._at[key] = source.set_index("code")  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
+
     @property
     def codes(self) -> frozenset[str]:
         """Every area code of every Gebietsstand."""
@@ -484,7 +494,7 @@ class Gate(IndexGate):
         named = None if single or not at else pd.concat(
             [valid.assign(period=p) for p, (valid, _) in at.items()], ignore_index=True)
         if single:
-            latest = areas.latest.set_index("code")
+            latest = areas.by_code("latest")
             frame["name"] = frame["area_code"].map(latest["name"])
             frame["parent_code"] = frame["area_code"].map(latest["parent_code"])
         elif named is not None and len(named):
@@ -493,7 +503,7 @@ class Gate(IndexGate):
                                 right_on=["code", "period"])
         else:
             frame["name"] = frame["parent_code"] = None
-        current = areas.frame.set_index("code")
+        current = areas.by_code("current")
         frame["area_name"] = frame["name"].fillna(frame["area_code"].map(current["name"]))
         frame["parent_code"] = frame["parent_code"].where(
             frame["parent_code"].notna(), frame["area_code"].map(current["parent_code"]))

@@ -223,7 +223,7 @@ class SourceTables:
         self._lock = threading.Lock()
         self._tables: dict[str, pa.Table] = {}
         self._observations: dict[str, pa.Table] = {}
-        self._periods: dict[str, set[str]] | None = None
+        self._periods: dict[str, set[str]] = {}
         self._schema: pa.Schema | None = None
 
     def table(self, conn: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
@@ -261,20 +261,21 @@ class SourceTables:
         return _concat(parts)
 
     def periods(self, conn: duckdb.DuckDBPyConnection, datasets: Collection[str]) -> set[str]:
-        """The periods the observations of the given datasets hold (of every dataset
-        at once, in one query, the first time: no copy of any dataset's rows)."""
+        """The periods the observations of the given datasets hold (asked of the
+        snapshot once per dataset, without a copy of its rows)."""
+        wanted = sorted(set(datasets))
         with self._lock:
-            if self._periods is None:
+            unknown = [name for name in wanted if name not in self._periods]
+            if unknown:
                 cursor = conn.cursor()
-                try:
-                    found: dict[str, set[str]] = {}
-                    for dataset, period in cursor.execute(
-                            "SELECT DISTINCT dataset_id, period FROM observations").fetchall():
-                        found.setdefault(dataset, set()).add(period)
+                try:  # one dataset at a time: the cheapest plan (~3x less than IN)
+                    for name in unknown:
+                        self._periods[name] = {p for (p,) in cursor.execute(
+                            "SELECT DISTINCT period FROM observations WHERE dataset_id = ?",
+                            [name]).fetchall()}
                 finally:
                     cursor.close()
-                self._periods = found
-            return set().union(*(self._periods.get(name, ()) for name in set(datasets)))
+            return set().union(*(self._periods[name] for name in wanted))
 
     def datasets(self, conn: duckdb.DuckDBPyConnection, datasets: Collection[str]) -> pa.Table:
         """The `datasets` rows of the given datasets only."""

@@ -65,6 +65,10 @@ _ANSWERS = 256
 _ANSWER_BYTES = 48 * 1024 * 1024
 # Periods computed one by one when looking for the latest one with rows.
 _LATEST_TRIES = 3
+# Periods of an indicator computed alone before a request for yet another one builds the
+# full table instead (which then answers every period): a first look costs one or two
+# periods, someone going through the years pays the whole series once.
+_LAZY_PERIODS = 4
 
 
 class ValueRow(NamedTuple):
@@ -397,6 +401,13 @@ class Gate(IndexGate):
             self._tables[indicator.id] = table
         return table
 
+    def _few_periods(self, indicator: Indicator, period: str | None) -> bool:
+        """Whether `period` (None: the latest) is computed alone: it has been already, or
+        fewer than _LAZY_PERIODS periods of the indicator have been."""
+        computed = [p for (i, p) in list(self._period_tables) if i == indicator.id]
+        return (period in computed or (period is None and bool(computed))
+                or len(computed) < _LAZY_PERIODS)
+
     def _period_candidates(self, indicator: Indicator) -> tuple[str, ...]:
         """The periods the indicator's datasets hold, oldest first (by end date): every
         period the indicator can have values for (its SQL reads only these datasets)."""
@@ -621,7 +632,7 @@ class Gate(IndexGate):
         # One period is computed alone when only one is asked for (a cold request then
         # waits for that period, not for all 15); otherwise the full table answers.
         table, rows = None, None
-        if not all_periods and self._lazy(indicator):
+        if not all_periods and self._lazy(indicator) and self._few_periods(indicator, period):
             table, rows = self._rows_of_one_period(indicator, scope, level, period, wanted)
         if table is None:
             table = self._table(indicator)

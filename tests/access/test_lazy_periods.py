@@ -234,3 +234,29 @@ def test_previous_period_refuses_a_bad_period(demo: Installation) -> None:
             gate.previous_period(COMMITTEE, "einwohner", bad)
         with pytest.raises(gate_module.BadParameter):
             gate.period_levels(COMMITTEE, "einwohner", bad)
+
+
+def test_going_through_the_years_builds_the_full_table_once(
+        demo: Installation, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str | None] = []
+    compute = gate_module.compute_indicator
+
+    def counted(conn, indicator, period=None, correspondences=()):  # noqa: ANN001, ANN202
+        if indicator.id == "einwohner":
+            calls.append(period)
+        return compute(conn, indicator, period, correspondences=correspondences)
+
+    full = Gate(demo)
+    full._table(full.registry.get("einwohner"))  # the reference, before counting
+    monkeypatch.setattr(gate_module, "compute_indicator", counted)
+    gate = Gate(demo)
+    periods = list(reversed(gate._period_candidates(gate.registry.get("einwohner"))))
+    for i, period in enumerate(periods[:gate_module._LAZY_PERIODS + 2]):
+        got = gate.values(COMMITTEE, "einwohner", period=period)
+        assert got.equals(full.values(COMMITTEE, "einwohner", period=period)), period
+        if i < gate_module._LAZY_PERIODS:
+            assert calls[-1] == period and "einwohner" not in gate._tables
+    # The first periods alone, then the whole series once: it answers the rest.
+    assert calls[:gate_module._LAZY_PERIODS] == periods[:gate_module._LAZY_PERIODS]
+    assert calls[gate_module._LAZY_PERIODS:] == [None]
+    assert "einwohner" in gate._tables

@@ -793,7 +793,7 @@ class Gate(IndexGate):
         period = check_period(period)
         if period is None:
             raise BadParameter("Zeitraum fehlt.")
-        if not self._lazy(indicator):
+        if not self._lazy(indicator) or not self._few_periods(indicator, period):
             return previous_in(self._table(indicator).periods, period)
         return self._previous_with_rows(indicator, period)
 
@@ -806,7 +806,7 @@ class Gate(IndexGate):
         if period is None:
             raise BadParameter("Zeitraum fehlt.")
         table: ValueTable | None
-        if self._lazy(indicator):
+        if self._lazy(indicator) and self._few_periods(indicator, period):
             table = (self._period_table(indicator, period)
                      if period in self._period_candidates(indicator) else None)
         else:

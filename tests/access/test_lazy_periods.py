@@ -202,12 +202,19 @@ def assert_period_answers_equal_full(inst: Installation) -> None:
             assert indicator.id not in lazy._tables, indicator.id
 
 
+@pytest.fixture
+def always_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every period computed alone, however many (no full table after a few)."""
+    monkeypatch.setattr(gate_module, "_LAZY_PERIODS", 10**6)
+
+
 def test_previous_period_and_period_levels_equal_the_full_table_on_the_demo(
-        demo: Installation) -> None:
+        demo: Installation, always_alone: None) -> None:
     assert_period_answers_equal_full(demo)
 
 
-def test_previous_period_and_period_levels_across_a_boundary_reform(tmp_path: Path) -> None:
+def test_previous_period_and_period_levels_across_a_boundary_reform(
+        tmp_path: Path, always_alone: None) -> None:
     residents = {**RESIDENTS, ("0101", "2019"): 2, ("1012", "2021"): 2}
     assert_period_answers_equal_full(reform_installation(tmp_path, residents))
 
@@ -260,3 +267,16 @@ def test_going_through_the_years_builds_the_full_table_once(
     assert calls[:gate_module._LAZY_PERIODS] == periods[:gate_module._LAZY_PERIODS]
     assert calls[gate_module._LAZY_PERIODS:] == [None]
     assert "einwohner" in gate._tables
+
+
+def test_previous_period_after_a_few_periods_uses_the_full_table(demo: Installation) -> None:
+    gate = Gate(demo)
+    indicator = gate.registry.get("einwohner")
+    periods = gate._period_candidates(indicator)
+    want = Gate(demo).periods(COMMITTEE, "einwohner")
+    for period in reversed(periods[-gate_module._LAZY_PERIODS:]):
+        gate.values(COMMITTEE, "einwohner", period=period)
+    assert "einwohner" not in gate._tables
+    assert gate.previous_period(COMMITTEE, "einwohner", periods[1]) == previous_in(
+        want, periods[1])
+    assert "einwohner" in gate._tables  # built once instead of a fifth period alone

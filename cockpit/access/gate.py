@@ -404,9 +404,13 @@ class Gate(IndexGate):
     def _few_periods(self, indicator: Indicator, period: str | None) -> bool:
         """Whether `period` (None: the latest) is computed alone: it has been already, or
         fewer than _LAZY_PERIODS periods of the indicator have been."""
-        computed = [p for (i, p) in list(self._period_tables) if i == indicator.id]
+        computed = self._computed_alone(indicator)
         return (period in computed or (period is None and bool(computed))
                 or len(computed) < _LAZY_PERIODS)
+
+    def _computed_alone(self, indicator: Indicator) -> list[str]:
+        """The periods of the indicator computed alone so far (with or without rows)."""
+        return [p for (i, p) in list(self._period_tables) if i == indicator.id]
 
     def _period_candidates(self, indicator: Indicator) -> tuple[str, ...]:
         """The periods the indicator's datasets hold, oldest first (by end date): every
@@ -793,7 +797,7 @@ class Gate(IndexGate):
         period = check_period(period)
         if period is None:
             raise BadParameter("Zeitraum fehlt.")
-        if not self._lazy(indicator) or not self._few_periods(indicator, period):
+        if not self._lazy(indicator) or len(self._computed_alone(indicator)) >= _LAZY_PERIODS:
             return previous_in(self._table(indicator).periods, period)
         return self._previous_with_rows(indicator, period)
 

@@ -300,8 +300,6 @@ class Gate(IndexGate):
         self._answers: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
         self._answer_bytes = 0
         self._warm_cursor: Any = None
-        # Opened now, with the worker, not by its first request (~15 ms, once a process).
-        sandbox_database()
 
     # -- data version and caches -------------------------------------------
     def _sync(self) -> str:
@@ -529,6 +527,11 @@ class Gate(IndexGate):
     def min_count(self, indicator: Indicator) -> int:
         """The indicator's min_count, never below the minimum of any dataset it reads."""
         return max(indicator.min_count, self.inst.catalog.min_count(indicator.datasets))
+
+    def start_worker(self) -> None:
+        """What a worker process does when it starts, before its first request: open
+        its sandbox database (~15 ms; never before a fork, DuckDB must not be forked)."""
+        sandbox_database()
 
     def warm(self, stop: threading.Event | None = None) -> None:
         """Compute every indicator once, so the first request does not wait; `stop`

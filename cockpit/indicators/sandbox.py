@@ -92,7 +92,7 @@ def _quoted(name: str) -> str:
 
 def _fetch_observations(conn: duckdb.DuckDBPyConnection, dataset: str,
                         wanted: Collection[str] | None = None,
-                        schema: pa.Schema | None = None) -> pa.Table:
+                        schema: pa.Schema | None = None, probe: bool = False) -> pa.Table:
     """One dataset's observations; a text column with one value (or none) throughout
     is made here as a dictionary column instead of being copied row by row.
 
@@ -103,7 +103,8 @@ def _fetch_observations(conn: duckdb.DuckDBPyConnection, dataset: str,
     table's order: the columns a query reads (`read_columns`), one query, no probing.
     """
     if wanted is not None and schema is not None:
-        return _fetch_columns(conn, dataset, [n for n in schema.names if n in wanted])
+        return _fetch_columns(conn, dataset, [n for n in schema.names if n in wanted],
+                              schema, probe)
     cursor = conn.cursor()
     try:
         (size,) = cursor.execute("SELECT count(*) FROM observations WHERE dataset_id = ?",
@@ -139,24 +140,40 @@ def _constant_column(value: str | None, size: int) -> pa.DictionaryArray:
         indices, pa.array([] if value is None else [value], type=pa.string()))
 
 
-def _fetch_columns(conn: duckdb.DuckDBPyConnection, dataset: str,
-                   names: list[str]) -> pa.Table:
+def _fetch_columns(conn: duckdb.DuckDBPyConnection, dataset: str, names: list[str],
+                   schema: pa.Schema, probe: bool = False) -> pa.Table:
     """The columns `names` of a dataset's observations; `dataset_id` (the rows are
-    chosen by it) is made as a constant column instead of being copied."""
-    copied = [n for n in names if n != "dataset_id"]
+    chosen by it) is made as a constant column instead of being copied, and with
+    `probe` (a copy that grows: later queries of a worker) so is any other text column
+    of a large dataset that holds one value throughout. The first copy does not look:
+    it is what a cold request waits for."""
+    constant: dict[str, str | None] = {"dataset_id": dataset}
+    size = None
+    texts = [n for n in names if n not in ("dataset_id", "area_code", "period")
+             and pa.types.is_string(schema.field(n).type)]
+    if probe and texts:
+        cursor = conn.cursor()
+        try:
+            found = _constant_texts(cursor, dataset, texts)
+        finally:
+            cursor.close()
+        size = found.pop("", 0)
+        if size >= _PACK_ROWS:
+            constant.update(found)
+    copied = [n for n in names if n not in constant]
     if copied:
         listed = ", ".join(_quoted(n) for n in copied)
         table = _fetch(conn, f"SELECT {listed} FROM observations WHERE dataset_id = ?",
                        [dataset])
         size = table.num_rows
-    else:
+    elif size is None:
         cursor = conn.cursor()
         try:
             (size,) = cursor.execute("SELECT count(*) FROM observations "
                                      "WHERE dataset_id = ?", [dataset]).fetchone()
         finally:
             cursor.close()
-    return pa.table([_constant_column(dataset, size) if n == "dataset_id"
+    return pa.table([_constant_column(constant[n], size) if n in constant
                      else table.column(n) for n in names], names=names)
 
 
@@ -254,7 +271,8 @@ class SourceTables:
                 if have is None or not set(chosen) <= set(have.column_names):
                     union = set(chosen) | set(have.column_names if have is not None else ())
                     self._observations[name] = _fetch_observations(
-                        conn, name, None if union >= set(names) else union, self._schema)
+                        conn, name, None if union >= set(names) else union, self._schema,
+                        probe=have is not None)
             parts = [self._observations[name].select(chosen) for name in wanted]
         if not parts:
             return _fetch(conn, "SELECT * FROM observations LIMIT 0").select(chosen)

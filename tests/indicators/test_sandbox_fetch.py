@@ -163,3 +163,15 @@ def test_a_column_missing_from_the_copy_is_fetched_after_all(
                         "WHERE dataset_id = 'hze' GROUP BY ALL").df()
     assert got.sort_values("area_code", ignore_index=True).equals(
         want.sort_values("area_code", ignore_index=True))
+
+
+def test_a_growing_copy_of_a_large_dataset_keeps_constant_columns_as_dictionaries(
+        demo: Installation, pack_all: None) -> None:
+    conn = demo.store.read()
+    source = sandbox.SourceTables()
+    source.observations(conn, ["bevoelkerung"], {"area_code", "value"})  # the first copy
+    grown = source.observations(conn, ["bevoelkerung"], {"variant", "value", "period"})
+    assert pa.types.is_dictionary(grown.schema.field("variant").type)  # one value
+    plain = conn.sql("SELECT period, variant, value FROM observations "
+                     "WHERE dataset_id = 'bevoelkerung'").to_arrow_table()
+    assert _as_text(grown).equals(plain.cast(_as_text(grown).schema))

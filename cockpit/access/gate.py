@@ -34,7 +34,7 @@ from cockpit.appdb import audit_detail
 from cockpit.context import Installation
 from cockpit.indicators.compute import compute_indicator
 from cockpit.indicators.model import Indicator
-from cockpit.indicators.sandbox import observation_periods
+from cockpit.indicators.sandbox import observation_periods, sandbox_database
 from cockpit.periods import PERIOD_PATTERN as _PERIOD_RULE
 from cockpit.periods import period_end, previous_in, same_period_year_before, sort_periods
 from cockpit.territory.correspondence import converted_hidden
@@ -66,6 +66,10 @@ _ANSWERS = 256
 _ANSWER_BYTES = 16 * 1024 * 1024
 # Periods computed one by one when looking for the latest one with rows.
 _LATEST_TRIES = 3
+# Periods of an indicator computed alone before a request for yet another one builds the
+# full table instead (which then answers every period): a first look costs one or two
+# periods, someone going through the years pays the whole series once.
+_LAZY_PERIODS = 4
 
 
 class ValueRow(NamedTuple):
@@ -97,7 +101,7 @@ class Areas:
 
     frame: pd.DataFrame  # current areas: code, name, level, parent_code
     parents: dict[str, str | None]  # current parent relation
-    descendants: dict[str, frozenset[str]]  # over every version: old areas stay in scope
+    descendants: Mapping[str, frozenset[str]]  # over every version: old areas stay in scope
     geometries: Mapping[str, dict]  # current geometry per code (parsed when read)
     # The snapshot's declared levels, top first (pages, API and audit take them from here).
     levels: Levels = field(default_factory=demo_levels)
@@ -126,19 +130,6 @@ class Areas:
         for code, parent in zip(versions["code"], versions["parent_code"], strict=True):
             if parent is not None and parent != code:
                 children.setdefault(parent, set()).add(code)
-
-        def below(code: str) -> frozenset[str]:
-            # Everything reachable downwards but the area itself (a cycle back to it
-            # does not make it its own sub-area); a walk, not a recursion per path.
-            found: set[str] = set()
-            stack = list(children.get(code, ()))
-            while stack:
-                child = stack.pop()
-                if child != code and child not in found:
-                    found.add(child)
-                    stack.extend(children.get(child, ()))
-            return frozenset(found)
-
         shapes = {
             (code, valid_from if type(valid_from) is date
              else pd.Timestamp(valid_from).date()): geojson
@@ -146,7 +137,7 @@ class Areas:
                 "SELECT code, valid_from, geojson FROM area_geometries").fetchall()
         }
         geometries = ParsedOnRead(_pick_shapes(shapes, set(current["code"]), date.max))
-        return cls(frame, parents, {code: below(code) for code in set(versions["code"])},
+        return cls(frame, parents, Below(children, set(versions["code"])),
                    geometries, read_levels(conn), versions.reset_index(drop=True), shapes, {})
 
     @property
@@ -154,6 +145,16 @@ class Areas:
         """Every area there ever was, in its newest version: code, name, level,
         parent_code, valid_from, valid_to (None while still valid)."""
         return self.versions.drop_duplicates("code", keep="last").reset_index(drop=True)
+
+    def by_code(self, which: str) -> pd.DataFrame:
+        """`latest` or the current `frame` indexed by code, made once per data version
+        (each period computed alone looks names up in them)."""
+        key = ("by_code", which)
+        found = self._at.get(key)
+        if found is None:
+            source = self.latest if which == "latest" else self.frame
+            found = self._at[key] = source.set_index("code")  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
 
     @property
     def codes(self) -> frozenset[str]:
@@ -183,6 +184,46 @@ class Areas:
     def geometries_at(self, key_date: date) -> dict[str, str]:
         """GeoJSON text of the geometry of each area valid on a key date."""
         return _pick_shapes(self.shapes, set(self.valid_at(key_date)[0]["code"]), key_date)
+
+
+class Below(Mapping):
+    """Every area code (of every version) -> all codes below it, each walked when it is
+    first asked for: a request needs one or two (a district user's own area), and
+    walking all of them cost ~10 ms per data version at 540 areas."""
+
+    def __init__(self, children: dict[str, set[str]], codes: set[str]) -> None:
+        self._children = children
+        self._codes = codes
+        self._found: dict[str, frozenset[str]] = {}
+
+    def __getitem__(self, code: str) -> frozenset[str]:
+        found = self._found.get(code)
+        if found is None:
+            if code not in self._codes:
+                raise KeyError(code)
+            found = self._found[code] = self._below(code)
+        return found
+
+    def _below(self, code: str) -> frozenset[str]:
+        # Everything reachable downwards but the area itself (a cycle back to it does
+        # not make it its own sub-area); a walk, not a recursion per path.
+        found: set[str] = set()
+        stack = list(self._children.get(code, ()))
+        while stack:
+            child = stack.pop()
+            if child != code and child not in found:
+                found.add(child)
+                stack.extend(self._children.get(child, ()))
+        return frozenset(found)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._codes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
 
 
 class ParsedOnRead(Mapping):
@@ -367,6 +408,17 @@ class Gate(IndexGate):
         for period in self._candidates.get(indicator.id, ()):
             self._period_tables.pop((indicator.id, period), None)
 
+    def _few_periods(self, indicator: Indicator, period: str | None) -> bool:
+        """Whether `period` (None: the latest) is computed alone: it has been already, or
+        fewer than _LAZY_PERIODS periods of the indicator have been."""
+        computed = self._computed_alone(indicator)
+        return (period in computed or (period is None and bool(computed))
+                or len(computed) < _LAZY_PERIODS)
+
+    def _computed_alone(self, indicator: Indicator) -> list[str]:
+        """The periods of the indicator computed alone so far (with or without rows)."""
+        return [p for (i, p) in list(self._period_tables) if i == indicator.id]
+
     def _period_candidates(self, indicator: Indicator) -> tuple[str, ...]:
         """The periods the indicator's datasets hold, oldest first (by end date): every
         period the indicator can have values for (its SQL reads only these datasets)."""
@@ -421,12 +473,9 @@ class Gate(IndexGate):
             tables[period] = self._period_table(source, period)
         # The source's previous period: the latest earlier one of the same kind that has
         # rows (previous_in over the source's periods).
-        earlier = [p for p in candidates if p != period]
-        while (before := previous_in(earlier, period)) is not None:
+        before = self._previous_with_rows(source, period)
+        if before is not None:
             tables[before] = self._period_table(source, before)
-            if tables[before] is not None:
-                break
-            earlier.remove(before)
         year_before = same_period_year_before(period)
         if year_before in candidates and year_before not in tables:
             tables[year_before] = self._period_table(source, year_before)
@@ -471,7 +520,7 @@ class Gate(IndexGate):
         named = None if single or not at else pd.concat(
             [valid.assign(period=p) for p, (valid, _) in at.items()], ignore_index=True)
         if single:
-            latest = areas.latest.set_index("code")
+            latest = areas.by_code("latest")
             frame["name"] = frame["area_code"].map(latest["name"])
             frame["parent_code"] = frame["area_code"].map(latest["parent_code"])
         elif named is not None and len(named):
@@ -480,7 +529,7 @@ class Gate(IndexGate):
                                 right_on=["code", "period"])
         else:
             frame["name"] = frame["parent_code"] = None
-        current = areas.frame.set_index("code")
+        current = areas.by_code("current")
         frame["area_name"] = frame["name"].fillna(frame["area_code"].map(current["name"]))
         frame["parent_code"] = frame["parent_code"].where(
             frame["parent_code"].notna(), frame["area_code"].map(current["parent_code"]))
@@ -491,6 +540,11 @@ class Gate(IndexGate):
     def min_count(self, indicator: Indicator) -> int:
         """The indicator's min_count, never below the minimum of any dataset it reads."""
         return max(indicator.min_count, self.inst.catalog.min_count(indicator.datasets))
+
+    def start_worker(self) -> None:
+        """What a worker process does when it starts, before its first request: open
+        its sandbox database (~15 ms; never before a fork, DuckDB must not be forked)."""
+        sandbox_database()
 
     def warm(self, stop: threading.Event | None = None) -> None:
         """Compute every indicator once, so the first request does not wait; `stop`
@@ -598,7 +652,7 @@ class Gate(IndexGate):
         # One period is computed alone when only one is asked for (a cold request then
         # waits for that period, not for all 15); otherwise the full table answers.
         table, rows = None, None
-        if not all_periods and self._lazy(indicator):
+        if not all_periods and self._lazy(indicator) and self._few_periods(indicator, period):
             table, rows = self._rows_of_one_period(indicator, scope, level, period, wanted)
         if table is None:
             table = self._table(indicator)
@@ -746,6 +800,53 @@ class Gate(IndexGate):
         indicator = self.indicator(viewer, indicator_id)
         present = self._table(indicator).levels
         return [level for level in self.declared_levels().ids if level in present]
+
+    def previous_period(self, viewer: Viewer | None, indicator_id: str,
+                        period: str) -> str | None:
+        """`previous_in(periods(...), period)`: the latest period of the same kind before
+        `period` that has values (what a change is computed against), or None.
+
+        Before the full table exists this computes only the periods it looks at (the one
+        before, or the next earlier where that one has no rows), not the whole series:
+        the first comparison after a publish waits for two periods, not fifteen."""
+        indicator = self.indicator(viewer, indicator_id)
+        period = check_period(period)
+        if period is None:
+            raise BadParameter("Zeitraum fehlt.")
+        if not self._lazy(indicator) or len(self._computed_alone(indicator)) >= _LAZY_PERIODS:
+            return previous_in(self._table(indicator).periods, period)
+        return self._previous_with_rows(indicator, period)
+
+    def period_levels(self, viewer: Viewer | None, indicator_id: str,
+                      period: str) -> list[str]:
+        """Levels with values of the indicator in `period`, top level first (none when
+        the period has no values); computes that period alone where it can."""
+        indicator = self.indicator(viewer, indicator_id)
+        period = check_period(period)
+        if period is None:
+            raise BadParameter("Zeitraum fehlt.")
+        table: ValueTable | None
+        if self._lazy(indicator) and self._few_periods(indicator, period):
+            table = (self._period_table(indicator, period)
+                     if period in self._period_candidates(indicator) else None)
+        else:
+            table = self._table(indicator)
+        if table is None or period not in table.periods:
+            return []
+        start, end = table.period_rows[period]
+        present = {table.level_names[i] for i in np.unique(table.level_idx[start:end])}
+        return [level for level in self.declared_levels().ids if level in present]
+
+    def _previous_with_rows(self, indicator: Indicator, period: str) -> str | None:
+        """The latest candidate period of the same kind before `period` whose own table
+        has rows: equal to previous_in over the full table's periods (these are exactly
+        the candidates whose period table has rows)."""
+        earlier = [p for p in self._period_candidates(indicator) if p != period]
+        while (before := previous_in(earlier, period)) is not None:
+            if self._period_table(indicator, before) is not None:
+                return before
+            earlier.remove(before)
+        return None
 
     # -- areas -------------------------------------------------------------------
     def check_area(self, area: str) -> str:

@@ -61,13 +61,13 @@ class ValueTable:
             "level_idx": pd.Index(level_names).get_indexer(frame["level"]).astype(np.int8)[order],
         }
         texts: dict[str, list] = {"periods": list(periods), "level_names": level_names,
-                                  "codes": list(codes)}
+                                  "codes": _as_list(codes)}
         for (per_area, per_row), column, text in ((_PER_AREA_OR_ROW[0], "area_name", "names"),
                                                   (_PER_AREA_OR_ROW[1], "parent_code",
                                                    "parents")):
             idx, values = pd.factorize(frame[column])  # None -> -1
             idx = idx[order].astype(np.int32)
-            texts[text] = list(values)
+            texts[text] = _as_list(values)
             at_area = np.full(len(codes), -1, dtype=np.int32)
             at_area[area_idx] = idx
             if np.array_equal(at_area[area_idx], idx):  # one name (parent) per area
@@ -241,6 +241,14 @@ class ValueTable:
         table = cls.__new__(cls)
         table._assemble(columns, texts)
         return table
+
+
+def _as_list(values: pd.Index | np.ndarray) -> list:
+    """Python values of a factorize result in one step (iterating pandas' Arrow-backed
+    strings element by element cost ~15 ms at 11,000 areas)."""
+    if isinstance(values, pd.Index | pd.api.extensions.ExtensionArray):
+        values = values.to_numpy(dtype=object)
+    return np.asarray(values, dtype=object).tolist()
 
 
 def _intern(text: str | None) -> str | None:

@@ -114,6 +114,7 @@ class _Warmer:
 
 def _start_warming(gate: Gate, *, in_child: bool = False) -> _Warmer:
     """Warm the gate in the background; stopped cleanly when the process exits."""
+    gate.start_worker()  # in the worker (after a fork), before its first request
     warmer = _Warmer(gate, in_child=in_child)
     warmer.start()
     return warmer

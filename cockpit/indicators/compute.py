@@ -123,7 +123,8 @@ def _rolled_up(cursor: duckdb.DuckDBPyConnection, indicator: Indicator, rows: pd
     usable = base["numerator"].notna()
     if indicator.aggregation == "ratio":
         usable &= base["denominator"].notna()
-    base.loc[~usable, ["numerator", "denominator"]] = np.nan
+    if not usable.all():  # (a pandas assignment costs ~2 ms even where nothing changes)
+        base.loc[~usable, ["numerator", "denominator"]] = np.nan
     # Rows of areas not valid in their period belong to no territory of that period.
     valid = valid.reset_index(drop=True)
     keys = _Keys(valid)
@@ -137,15 +138,14 @@ def _rolled_up(cursor: duckdb.DuckDBPyConnection, indicator: Indicator, rows: pd
     if len(base_levels) > 1:
         raise ComputeError(f"{indicator.path}: Zeilen auf mehreren Ebenen "
                            f"({', '.join(base_levels)})")
-    summed = base[base["numerator"].notna()]
+    lacking = base["numerator"].isna()
+    summed = base[~lacking] if lacking.any() else base
     result = _sum_up(summed, valid, base_levels[0], keys)
     # Areas of the base level whose part is unusable still get their row (no value).
-    gaps = base[base["numerator"].isna()].assign(present=0, expected=1)
-    if len(gaps):
+    if lacking.any():
+        gaps = base[lacking].assign(present=0, expected=1)
         result = pd.concat([result, gaps[result.columns]], ignore_index=True)
-    result["numerator"] = result["numerator"].astype("float64")
-    result["denominator"] = result["denominator"].astype("float64")
-    result["expected"] = result["expected"].astype("int64")
+    _as_type(result, {"numerator": "float64", "denominator": "float64", "expected": "int64"})
     result["missing"] = (result["expected"] - result["present"].astype("int64")).clip(lower=0)
     # A base-level area is its own single part: an unusable one is simply without value.
     result["incomplete"] = (result["missing"] > 0) & (result["expected"] > 1)
@@ -164,11 +164,17 @@ def _rolled_up(cursor: duckdb.DuckDBPyConnection, indicator: Indicator, rows: pd
         result["value"] = indicator.factor * result["numerator"] / den
     else:
         result["value"] = result["numerator"] * indicator.factor
-    for column in ("incomplete", "converted"):
-        result[column] = result[column].astype(bool)
-    for column in ("missing", "expected"):
-        result[column] = result[column].astype("int64")
+    _as_type(result, {"incomplete": "bool", "converted": "bool", "missing": "int64",
+                      "expected": "int64"})
     return result[RESULT].sort_values(["area_code", "period"], ignore_index=True)
+
+
+def _as_type(frame: pd.DataFrame, types: dict[str, str]) -> None:
+    """Give `frame`'s columns these dtypes, leaving alone those that have them already
+    (astype copies even then: ~0.4 ms a column whatever the size)."""
+    for column, dtype in types.items():
+        if frame[column].dtype != np.dtype(dtype):
+            frame[column] = frame[column].astype(dtype)
 
 
 def _arrow(values: pd.Series | np.ndarray) -> pa.Array:

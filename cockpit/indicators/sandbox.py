@@ -11,12 +11,13 @@ views in the sandbox), so the sandbox costs little per indicator.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import lru_cache
 
 import duckdb
@@ -43,6 +44,7 @@ _CONFIG = {
 }
 
 _WORD = re.compile(r"[a-z_][a-z0-9_]*")
+_COLUMN_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Datasets from this many rows on get their constant text columns as dictionaries.
 _PACK_ROWS = 200_000
 _KEEP_SOURCES = 2  # the current snapshot and the one before (while a new one is warming)
@@ -84,15 +86,25 @@ def _fetch(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
         cursor.close()
 
 
-def _fetch_observations(conn: duckdb.DuckDBPyConnection, dataset: str) -> pa.Table:
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _fetch_observations(conn: duckdb.DuckDBPyConnection, dataset: str,
+                        wanted: Collection[str] | None = None,
+                        schema: pa.Schema | None = None, probe: bool = False) -> pa.Table:
     """One dataset's observations; a text column with one value (or none) throughout
     is made here as a dictionary column instead of being copied row by row.
 
     Most dimension columns of a dataset are constant (sex, nationality, measure, ...):
     copying them cost ~80 % of the fetch at 11,000 areas and most of its memory. The
     query sees the same VARCHAR values either way (DuckDB reads a dictionary column as
-    its values).
+    its values). With `wanted` (and the table's `schema`), only those columns, in the
+    table's order: the columns a query reads (`read_columns`), one query, no probing.
     """
+    if wanted is not None and schema is not None:
+        return _fetch_columns(conn, dataset, [n for n in schema.names if n in wanted],
+                              schema, probe)
     cursor = conn.cursor()
     try:
         (size,) = cursor.execute("SELECT count(*) FROM observations WHERE dataset_id = ?",
@@ -110,20 +122,59 @@ def _fetch_observations(conn: duckdb.DuckDBPyConnection, dataset: str) -> pa.Tab
     size = constant.pop("", 0)
     if not size or not constant or not copied:
         return _fetch(conn, "SELECT * FROM observations WHERE dataset_id = ?", [dataset])
-    listed = ", ".join(f'"{c}"' for c in copied)
+    listed = ", ".join(_quoted(c) for c in copied)
     table = _fetch(conn, f"SELECT {listed} FROM observations WHERE dataset_id = ?", [dataset])
     arrays, names = [], []
     for name, _ in columns:
-        if name in constant:
-            value = constant[name]
-            indices = pa.nulls(size, pa.int8()) if value is None else pa.array(
-                np.zeros(size, dtype=np.int8))
-            arrays.append(pa.DictionaryArray.from_arrays(
-                indices, pa.array([] if value is None else [value], type=pa.string())))
-        else:
-            arrays.append(table.column(name))
+        arrays.append(_constant_column(constant[name], size) if name in constant
+                      else table.column(name))
         names.append(name)
     return pa.table(arrays, names=names)
+
+
+def _constant_column(value: str | None, size: int) -> pa.DictionaryArray:
+    """A text column of `size` rows that all hold `value`, as a dictionary (no copies)."""
+    indices = pa.nulls(size, pa.int8()) if value is None else pa.array(
+        np.zeros(size, dtype=np.int8))
+    return pa.DictionaryArray.from_arrays(
+        indices, pa.array([] if value is None else [value], type=pa.string()))
+
+
+def _fetch_columns(conn: duckdb.DuckDBPyConnection, dataset: str, names: list[str],
+                   schema: pa.Schema, probe: bool = False) -> pa.Table:
+    """The columns `names` of a dataset's observations; `dataset_id` (the rows are
+    chosen by it) is made as a constant column instead of being copied, and with
+    `probe` (a copy that grows: later queries of a worker) so is any other text column
+    of a large dataset that holds one value throughout. The first copy does not look:
+    it is what a cold request waits for."""
+    constant: dict[str, str | None] = {"dataset_id": dataset}
+    size = None
+    texts = [n for n in names if n not in ("dataset_id", "area_code", "period")
+             and pa.types.is_string(schema.field(n).type)]
+    if probe and texts:
+        cursor = conn.cursor()
+        try:
+            found = _constant_texts(cursor, dataset, texts)
+        finally:
+            cursor.close()
+        size = found.pop("", 0)
+        if size >= _PACK_ROWS:
+            constant.update(found)
+    copied = [n for n in names if n not in constant]
+    if copied:
+        listed = ", ".join(_quoted(n) for n in copied)
+        table = _fetch(conn, f"SELECT {listed} FROM observations WHERE dataset_id = ?",
+                       [dataset])
+        size = table.num_rows
+    elif size is None:
+        cursor = conn.cursor()
+        try:
+            (size,) = cursor.execute("SELECT count(*) FROM observations "
+                                     "WHERE dataset_id = ?", [dataset]).fetchone()
+        finally:
+            cursor.close()
+    return pa.table([_constant_column(constant[n], size) if n in constant
+                     else table.column(n) for n in names], names=names)
 
 
 def _constant_texts(cursor: duckdb.DuckDBPyConnection, dataset: str, texts: list[str]
@@ -134,9 +185,7 @@ def _constant_texts(cursor: duckdb.DuckDBPyConnection, dataset: str, texts: list
     Exact, and cheaper than comparing texts: differing hashes prove two values differ,
     so only the columns whose hashes are all equal are compared with their value.
     """
-    def quoted(name: str) -> str:
-        return '"' + name.replace('"', '""') + '"'
-
+    quoted = _quoted
     probes = ", ".join(f"count({quoted(c)}), any_value({quoted(c)}), "
                        f"min(hash({quoted(c)})) = max(hash({quoted(c)}))" for c in texts)
     found = cursor.execute(f"SELECT count(*), {probes} FROM observations "
@@ -182,13 +231,17 @@ class SourceTables:
     """The readable tables of one source, fetched lazily as Arrow tables and kept.
 
     Holds data only, never the connection: the caller passes the connection it
-    has, so a cached entry outlives the connection that filled it.
+    has, so a cached entry outlives the connection that filled it. A dataset's
+    observations are fetched with the columns the queries so far have read (a later
+    query that reads more fetches them again, with the union).
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._tables: dict[str, pa.Table] = {}
         self._observations: dict[str, pa.Table] = {}
+        self._periods: dict[str, set[str]] = {}
+        self._schema: pa.Schema | None = None
 
     def table(self, conn: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
         """One of SHARED_TABLES or `datasets`, whole."""
@@ -198,26 +251,49 @@ class SourceTables:
                 table = self._tables[name] = _fetch(conn, f"SELECT * FROM {name}")
             return table
 
-    def observations(self, conn: duckdb.DuckDBPyConnection,
-                     datasets: Collection[str]) -> pa.Table:
-        """The observations of the given datasets only."""
+    def schema(self, conn: duckdb.DuckDBPyConnection) -> pa.Schema:
+        """The columns of `observations` (names and types, no rows)."""
+        with self._lock:
+            if self._schema is None:
+                self._schema = _fetch(conn, "SELECT * FROM observations LIMIT 0").schema
+            return self._schema
+
+    def observations(self, conn: duckdb.DuckDBPyConnection, datasets: Collection[str],
+                     columns: Collection[str] | None = None) -> pa.Table:
+        """The observations of the given datasets only; with `columns`, at least those
+        columns (a query that reads no other sees the same rows and values)."""
         wanted = sorted(set(datasets))
+        names = self.schema(conn).names
+        chosen = names if columns is None else [n for n in names if n in set(columns)]
         with self._lock:
             for name in wanted:
-                if name not in self._observations:
-                    self._observations[name] = _fetch_observations(conn, name)
-            parts = [self._observations[name] for name in wanted]
+                have = self._observations.get(name)
+                if have is None or not set(chosen) <= set(have.column_names):
+                    union = set(chosen) | set(have.column_names if have is not None else ())
+                    self._observations[name] = _fetch_observations(
+                        conn, name, None if union >= set(names) else union, self._schema,
+                        probe=have is not None)
+            parts = [self._observations[name].select(chosen) for name in wanted]
         if not parts:
-            return _fetch(conn, "SELECT * FROM observations LIMIT 0")
+            return _fetch(conn, "SELECT * FROM observations LIMIT 0").select(chosen)
         return _concat(parts)
 
     def periods(self, conn: duckdb.DuckDBPyConnection, datasets: Collection[str]) -> set[str]:
-        """The periods the observations of the given datasets hold."""
-        found: set[str] = set()
-        for name in sorted(set(datasets)):
-            self.observations(conn, [name])
-            found.update(_distinct(self._observations[name].column("period")))
-        return found
+        """The periods the observations of the given datasets hold (asked of the
+        snapshot once per dataset, without a copy of its rows)."""
+        wanted = sorted(set(datasets))
+        with self._lock:
+            unknown = [name for name in wanted if name not in self._periods]
+            if unknown:
+                cursor = conn.cursor()
+                try:  # one dataset at a time: the cheapest plan (~3x less than IN)
+                    for name in unknown:
+                        self._periods[name] = {p for (p,) in cursor.execute(
+                            "SELECT DISTINCT period FROM observations WHERE dataset_id = ?",
+                            [name]).fetchall()}
+                finally:
+                    cursor.close()
+            return set().union(*(self._periods[name] for name in wanted))
 
     def datasets(self, conn: duckdb.DuckDBPyConnection, datasets: Collection[str]) -> pa.Table:
         """The `datasets` rows of the given datasets only."""
@@ -301,24 +377,102 @@ def _sandbox_database() -> duckdb.DuckDBPyConnection:
         return _database[1]
 
 
+def sandbox_database() -> None:
+    """Open this process's sandbox database now (a worker does so when it starts)."""
+    _sandbox_database()
+
+
 def open_sandbox(conn: duckdb.DuckDBPyConnection, datasets: Collection[str],
-                 sql: str | None = None) -> duckdb.DuckDBPyConnection:
+                 sql: str | None = None, params: dict | None = None, *,
+                 prune: bool = True) -> duckdb.DuckDBPyConnection:
     """A fresh locked connection whose tables show only what `datasets` may read.
 
     With `sql`, only the tables it names are registered (each registration costs
-    about a millisecond); a table it does not name cannot be read by it anyway.
+    about a millisecond); a table it does not name cannot be read by it anyway. And
+    `observations` gets only the columns the query reads (`read_columns`; `prune`
+    False: all of them), so only those are copied from the snapshot.
     """
     source = source_tables(conn)
-    sandbox = _sandbox_database().cursor()
     words = None if sql is None else set(_WORD.findall(sql.lower()))
+    others = [(name, (lambda name=name: source.datasets(conn, datasets)) if name == "datasets"
+               else (lambda name=name: source.table(conn, name)))
+              for name in ("datasets", *SHARED_TABLES) if words is None or name in words]
+    columns = None
     if words is None or "observations" in words:
-        sandbox.register("observations", source.observations(conn, datasets))
-    if words is None or "datasets" in words:
-        sandbox.register("datasets", source.datasets(conn, datasets))
-    for name in SHARED_TABLES:
-        if words is None or name in words:
-            sandbox.register(name, source.table(conn, name))
+        if sql is not None and prune:
+            columns = read_columns(sql, params, source.schema(conn), others)
+        observations = source.observations(conn, datasets, columns)
+    sandbox = _sandbox_database().cursor()
+    if words is None or "observations" in words:
+        sandbox.register("observations", observations)
+    for name, table in others:
+        sandbox.register(name, table())
     return sandbox
+
+
+# SQL text, parameters and observations schema -> the observations columns it reads.
+_read_columns: OrderedDict[tuple, frozenset[str] | None] = OrderedDict()
+_READ_COLUMNS_KEPT = 1024
+
+
+def read_columns(sql: str, params: dict | None, schema: pa.Schema,
+                 others: list[tuple[str, Callable[[], pa.Table]]] = ()) -> frozenset[str] | None:
+    """The columns of `observations` that `sql` reads with these parameters (None: all
+    of them, or not known), from DuckDB's own plan of the query (EXPLAIN, nothing run).
+
+    The plan's scans list every column the query needs after binding, so `*`, a
+    NATURAL JOIN or a whole row used as a value show up as all the columns they
+    read. The plan is made on an empty `observations` of the same schema (Arrow
+    has no statistics, so no scan is planned away for being empty) with the same
+    parameters (a branch folded away for them is folded away in the real run too).
+    Columns of other tables' scans that happen to share a name are kept too: more
+    columns than needed never change an answer.
+    """
+    key = (sql, tuple(sorted((params or {}).items())), str(schema))
+    with _sources_lock:
+        if key in _read_columns:
+            _read_columns.move_to_end(key)
+            return _read_columns[key]
+    probe = _sandbox_database().cursor()
+    try:
+        probe.register("observations", schema.empty_table())
+        for name, table in others:
+            probe.register(name, table())
+        found = _scanned(json.loads(probe.execute("EXPLAIN (FORMAT json) " + sql,
+                                                  params).fetchall()[0][1]), set(schema.names))
+    except (duckdb.Error, json.JSONDecodeError, IndexError, KeyError, TypeError):
+        found = None  # the real run says what is wrong with the query
+    finally:
+        probe.close()
+    with _sources_lock:
+        _read_columns[key] = found
+        while len(_read_columns) > _READ_COLUMNS_KEPT:
+            _read_columns.popitem(last=False)
+    return found
+
+
+def _scanned(plan: object, names: set[str]) -> frozenset[str] | None:
+    """The names among `names` that the plan's Arrow scans read (projected or filtered);
+    None when the plan has no such scan or a scan that does not list its columns."""
+    found: set[str] = set()
+    scans = 0
+    stack = list(plan) if isinstance(plan, list) else [plan]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            return None
+        stack.extend(node.get("children", ()))
+        if "ARROW_SCAN" not in str(node.get("name", "")):
+            continue
+        info = node.get("extra_info", {})
+        listed = info.get("Projections")
+        if listed is None:
+            return None
+        scans += 1
+        for part in (listed, info.get("Filters", "")):
+            text = " ".join(part) if isinstance(part, list) else str(part)
+            found.update(w for w in _COLUMN_WORD.findall(text) if w in names)
+    return frozenset(found) if scans else None
 
 
 def observation_periods(conn: duckdb.DuckDBPyConnection, datasets: Collection[str]
@@ -340,7 +494,14 @@ def run_sandboxed(conn: duckdb.DuckDBPyConnection, sql: str, datasets: Collectio
                   params: dict | None = None) -> pd.DataFrame:
     """Run one SELECT on `conn`'s data restricted to `datasets`; returns the result frame."""
     check_single_select(sql)
-    sandbox = open_sandbox(conn, datasets, sql)
+    sandbox = open_sandbox(conn, datasets, sql, params)
+    try:
+        return sandbox.execute(sql, params).df()
+    except duckdb.BinderException:
+        pass  # a column the plan did not name after all: run again with every column
+    finally:
+        sandbox.close()
+    sandbox = open_sandbox(conn, datasets, sql, params, prune=False)
     try:
         return sandbox.execute(sql, params).df()
     finally:

@@ -42,7 +42,6 @@ from cockpit.app.ranking import FULL_MAX
 from cockpit.app.session import current_gate, current_lang, current_viewer, graph_config
 from cockpit.app.value_notes import notes_block
 from cockpit.export.links import download_bar, follow_choices, indicator_href
-from cockpit.periods import previous_in
 
 dash.register_page(__name__, path="/vergleich", name="Stadtteilvergleich", order=1,
                    label_key="nav.compare", label_key_areas="nav.compare_areas",
@@ -368,7 +367,7 @@ def _comparison(gate, viewer, indicator_id: str, level: str, period: str,  # noq
     if not with_previous:
         return comparison, None
     # The previous period of the same type by end date (2024-H1 → 2023-H2).
-    before = previous_in(gate.periods(viewer, indicator_id), period)
+    before = gate.previous_period(viewer, indicator_id, period)  # not every period computed
     previous = (gate.answer(viewer, indicator_id, PreviousValues.of(before), level=level,
                             period=before, key="comparison-previous")
                 if before is not None else None)
@@ -426,7 +425,8 @@ def show_comparison(indicator_id: Key | None, period: Key | None, level: Key | N
         top = gate.declared_levels().top  # the whole municipality, the reference line
         city = (gate.answer(viewer, indicator_id, CityRows, level=top.id, period=period,
                             key="comparison-city")
-                if top.id in gate.levels(viewer, indicator_id) else CityRows([]))
+                if top.id in gate.period_levels(viewer, indicator_id, period)
+                else CityRows([]))
     except GateError as exc:
         empty = {"data": [], "layout": {"xaxis": {"visible": False},
                                         "yaxis": {"visible": False}}}

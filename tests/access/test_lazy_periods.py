@@ -23,6 +23,7 @@ import pytest
 from cockpit.access import Gate, Viewer
 from cockpit.access import gate as gate_module
 from cockpit.context import Installation
+from cockpit.periods import previous_in
 from cockpit.settings import load_settings
 from tests.access.test_gate_validity import reform_installation
 from tests.boundary import RESIDENTS
@@ -175,3 +176,107 @@ def test_an_unknown_period_is_refused_as_before(demo: Installation) -> None:
     gate = Gate(demo)
     with pytest.raises(gate_module.BadParameter, match="1850"):
         gate.values(COMMITTEE, "einwohner", period="1850")
+
+
+def assert_period_answers_equal_full(inst: Installation) -> None:
+    """`previous_period` and `period_levels` of a lazy gate equal what the full table
+    says, for every indicator and period its datasets hold, and no full table is
+    computed for them (the first comparison after a publish must not wait for it)."""
+    full = Gate(inst)
+    lazy = Gate(inst)
+    admin = Viewer("admin", "admin")
+    for indicator in full.registry:
+        table = full._table(indicator)
+        ids = full.declared_levels().ids
+        for period in lazy._period_candidates(indicator):
+            want_levels = []
+            if period in table.periods:
+                start, end = table.period_rows[period]
+                present = {table.level_names[i] for i in table.level_idx[start:end]}
+                want_levels = [lv for lv in ids if lv in present]
+            assert lazy.period_levels(admin, indicator.id, period) == want_levels, (
+                indicator.id, period)
+            assert lazy.previous_period(admin, indicator.id, period) == previous_in(
+                table.periods, period), (indicator.id, period)
+        if "period" in indicator.parameters and indicator.kind != "index":
+            assert indicator.id not in lazy._tables, indicator.id
+
+
+@pytest.fixture
+def always_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every period computed alone, however many (no full table after a few)."""
+    monkeypatch.setattr(gate_module, "_LAZY_PERIODS", 10**6)
+
+
+def test_previous_period_and_period_levels_equal_the_full_table_on_the_demo(
+        demo: Installation, always_alone: None) -> None:
+    assert_period_answers_equal_full(demo)
+
+
+def test_previous_period_and_period_levels_across_a_boundary_reform(
+        tmp_path: Path, always_alone: None) -> None:
+    residents = {**RESIDENTS, ("0101", "2019"): 2, ("1012", "2021"): 2}
+    assert_period_answers_equal_full(reform_installation(tmp_path, residents))
+
+
+def test_previous_period_skips_periods_without_values(demo: Installation) -> None:
+    # The election datasets hold years in which this election did not take place: the
+    # previous period with values is the last election, not the year before.
+    gate = Gate(demo)
+    indicator = gate.registry.get("wahlbeteiligung_kommunalwahl")
+    candidates = gate._period_candidates(indicator)
+    periods = Gate(demo).periods(COMMITTEE, indicator.id)
+    assert set(candidates) - set(periods)  # the case is really there
+    latest = periods[-1]
+    before = gate.previous_period(COMMITTEE, indicator.id, latest)
+    assert before == periods[-2]
+    assert before != candidates[candidates.index(latest) - 1]
+    assert indicator.id not in gate._tables
+
+
+def test_previous_period_refuses_a_bad_period(demo: Installation) -> None:
+    gate = Gate(demo)
+    for bad in ("2024-13", "20x4", "", None):
+        with pytest.raises(gate_module.BadParameter):
+            gate.previous_period(COMMITTEE, "einwohner", bad)
+        with pytest.raises(gate_module.BadParameter):
+            gate.period_levels(COMMITTEE, "einwohner", bad)
+
+
+def test_going_through_the_years_builds_the_full_table_once(
+        demo: Installation, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str | None] = []
+    compute = gate_module.compute_indicator
+
+    def counted(conn, indicator, period=None, correspondences=()):  # noqa: ANN001, ANN202
+        if indicator.id == "einwohner":
+            calls.append(period)
+        return compute(conn, indicator, period, correspondences=correspondences)
+
+    full = Gate(demo)
+    full._table(full.registry.get("einwohner"))  # the reference, before counting
+    monkeypatch.setattr(gate_module, "compute_indicator", counted)
+    gate = Gate(demo)
+    periods = list(reversed(gate._period_candidates(gate.registry.get("einwohner"))))
+    for i, period in enumerate(periods[:gate_module._LAZY_PERIODS + 2]):
+        got = gate.values(COMMITTEE, "einwohner", period=period)
+        assert got.equals(full.values(COMMITTEE, "einwohner", period=period)), period
+        if i < gate_module._LAZY_PERIODS:
+            assert calls[-1] == period and "einwohner" not in gate._tables
+    # The first periods alone, then the whole series once: it answers the rest.
+    assert calls[:gate_module._LAZY_PERIODS] == periods[:gate_module._LAZY_PERIODS]
+    assert calls[gate_module._LAZY_PERIODS:] == [None]
+    assert "einwohner" in gate._tables
+
+
+def test_previous_period_after_a_few_periods_uses_the_full_table(demo: Installation) -> None:
+    gate = Gate(demo)
+    indicator = gate.registry.get("einwohner")
+    periods = gate._period_candidates(indicator)
+    want = Gate(demo).periods(COMMITTEE, "einwohner")
+    for period in reversed(periods[-gate_module._LAZY_PERIODS:]):
+        gate.values(COMMITTEE, "einwohner", period=period)
+    assert "einwohner" not in gate._tables
+    assert gate.previous_period(COMMITTEE, "einwohner", periods[1]) == previous_in(
+        want, periods[1])
+    assert "einwohner" in gate._tables  # built once instead of a fifth period alone

@@ -33,8 +33,20 @@ def command_of(argv: Sequence[str]) -> str | None:
     return None
 
 
+_stopping = False
+
+
+def stopping() -> bool:
+    """Whether a stop signal arrived while starting (see `_leave`)."""
+    return _stopping
+
+
 def _leave(_signum: int, _frame: FrameType | None) -> None:
     # SystemExit unwinds the start (closing what is open); nothing has been served yet.
+    # Inside a DuckDB query (the registry check) DuckDB turns it into "Query
+    # interrupted": the flag lets main() recognise that as this stop.
+    global _stopping
+    _stopping = True
     raise SystemExit(0)
 
 

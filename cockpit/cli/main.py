@@ -33,4 +33,11 @@ def cli(ctx: click.Context, home: str | None) -> None:
 
 def main() -> None:
     """Run the command line (console script `cockpit`)."""
-    cli(prog_name="cockpit")
+    from cockpit.cli import early_stop
+
+    try:
+        cli(prog_name="cockpit")
+    except RuntimeError:
+        if early_stop.stopping():  # a stop signal interrupted a query while starting
+            raise SystemExit(0) from None
+        raise

@@ -22,6 +22,7 @@ def test_grid_and_dropdown_speak_german(server, browser) -> None:
     _settle(page)
     grid = page.locator("#compare-grid")
     grid.get_by_label("Gebiet Filtereingang").fill("zzzz-kein-gebiet")
-    page.get_by_text("Keine passenden Zeilen").wait_for()
+    overlay = grid.locator(".ag-overlay-no-matching-rows-center")
+    overlay.filter(has_text="Keine passenden Zeilen").wait_for()
     assert "No Matching Rows" not in grid.inner_text()
     context.close()

@@ -17,7 +17,16 @@ HZE_TITLE = "Hilfen zur Erziehung je 1.000 unter 21-Jährige"
 def _choose(page, component: str, text: str) -> None:
     """Pick an option of a dcc.Dropdown by typing into its search."""
     page.locator(f"#{component}").click()
-    page.keyboard.type(text)
+    # The dropdown moves the focus into its search box as it opens; a key typed in that
+    # moment can get lost on a loaded machine, so the search text is checked and retyped.
+    page.wait_for_function("() => document.activeElement"
+                           " && document.activeElement.tagName === 'INPUT'")
+    for _ in range(3):
+        page.keyboard.type(text)
+        if page.evaluate("() => document.activeElement.value") == text:
+            break
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
     page.get_by_role("option").filter(has_text=text).first.click()
     page.keyboard.press("Escape")
 

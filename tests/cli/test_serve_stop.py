@@ -225,3 +225,25 @@ def test_with_preload_the_master_builds_the_app_and_each_worker_warms_it(
     _start_worker(SimpleNamespace(wsgi=server))  # a second call starts no second warm-up
     assert server.extensions[WARMER_KEY] is warmer
     assert warmer.stop(timeout=30)
+
+
+def test_a_query_interrupted_by_the_stop_signal_ends_with_zero(monkeypatch) -> None:
+    """DuckDB turns the stop signal's SystemExit into "Query interrupted" (RuntimeError)
+    when it arrives inside a query, e.g. the registry check before gunicorn starts."""
+    import importlib
+
+    from cockpit.cli import early_stop
+
+    main_module = importlib.import_module("cockpit.cli.main")
+
+    def interrupted(**_kwargs) -> None:
+        raise RuntimeError("Query interrupted")
+
+    monkeypatch.setattr(main_module, "cli", interrupted)
+    monkeypatch.setattr(early_stop, "_stopping", True)
+    with pytest.raises(SystemExit) as stop:
+        main_module.main()
+    assert stop.value.code == 0
+    monkeypatch.setattr(early_stop, "_stopping", False)
+    with pytest.raises(RuntimeError):  # without a stop signal it is a real error
+        main_module.main()

@@ -112,3 +112,24 @@ window.cockpitGridRefresh = function (gridId) {
     set: function (value) { kept = value; patch(value); },
   });
 })();
+
+/* Sitzungsmodus: the arrow keys (and PageUp/PageDown, which presenter remotes send) page
+   through the views, unless the focus is in a field or an open dropdown. */
+document.addEventListener("keydown", function (event) {
+  if (!document.querySelector(".meeting-mode") || event.altKey || event.ctrlKey ||
+      event.metaKey) {
+    return;
+  }
+  var target = event.target;
+  if (target && (target.closest("input, textarea, select, [role=listbox], .dash-dropdown") ||
+                 target.isContentEditable)) {
+    return;
+  }
+  var forward = event.key === "ArrowRight" || event.key === "PageDown";
+  var back = event.key === "ArrowLeft" || event.key === "PageUp";
+  var button = document.getElementById(forward ? "meeting-next" : back ? "meeting-prev" : "");
+  if (button) {
+    event.preventDefault();
+    button.click();
+  }
+});

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 from dash import html
 
 from cockpit.app.i18n import register_strings, t
@@ -43,4 +44,9 @@ def layout(id: str | None = None, **_: str) -> html.Div:  # noqa: A002 - the URL
     if not board.shared_with(viewer.role):
         return html.Div(dbc.Alert(t("board.not_shared", lang), color="warning",
                                   className="my-3 board-refused"))
-    return html.Div(render_dashboard(gate, viewer, board, lang), className="dashboard-page")
+    meeting = html.P(html.A(t("meeting.start", lang),
+                            href=f"{flask.request.script_root}/sitzung?dashboard={board.id}",
+                            className="btn btn-outline-primary btn-sm meeting-start"),
+                     className="no-print mb-2")
+    return html.Div([meeting, render_dashboard(gate, viewer, board, lang)],
+                    className="dashboard-page")

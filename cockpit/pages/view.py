@@ -95,7 +95,11 @@ def layout(id: str | None = None, datei: str | None = None,  # noqa: A002 - URL 
         find_view(viewer, ref, lang)
     except ViewRefused as exc:
         return html.Div(dbc.Alert(str(exc), color="warning", className="my-3 view-refused"))
-    extra = []
+    root = flask.request.script_root
+    meeting = f"{root}/sitzung?" + (f"datei={datei}" if datei else f"ansicht={id}")
+    extra = [html.P(html.A(t("meeting.start", lang), href=meeting,
+                           className="btn btn-outline-primary btn-sm meeting-start"),
+                    className="no-print mb-2")]
     if may_edit(viewer) and id is not None:
         extra.append(html.P(html.A(t("view.edit", lang),
                                    href=f"{flask.request.script_root}/ansichten?id={id}"),

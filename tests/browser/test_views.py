@@ -95,6 +95,18 @@ def test_b30_controlling_builds_a_view_and_the_committee_opens_it(server, browse
     assert "nicht freigegeben" in text
     assert "Hilfen zur Erziehung" not in page.content()
     page.screenshot(path=str(ARTIFACTS / "ansicht-committee.png"), full_page=True)
+    # meeting mode: one click from the view; large type, no menu bar, the area picker
+    page.get_by_role("link", name="Sitzungsmodus").click()
+    _settle(page)
+    meeting = page.locator(".meeting-mode")
+    meeting.locator("table.view-table").wait_for(timeout=60000)
+    page.get_by_text("Ansicht 1 von 1").wait_for()
+    assert not page.locator(".navbar").is_visible()
+    assert "Hilfen zur Erziehung" not in page.content()
+    page.keyboard.press("ArrowRight")  # the last view: stays, no error
+    page.get_by_text("Ansicht 1 von 1").wait_for()
+    assert "schritt=1" in page.url
+    page.screenshot(path=str(ARTIFACTS / "sitzungsmodus-committee.png"), full_page=True)
     page.goto(base + "/ansichten")
     _settle(page)
     assert "Ansichten bauen nur Controlling und Administration." in page.content()

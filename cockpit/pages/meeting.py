@@ -11,6 +11,10 @@ shared with the viewer's role, checked by the page and by its callback.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from typing import Any
+
 import dash
 import dash_bootstrap_components as dbc
 import flask
@@ -112,12 +116,51 @@ def _area_options(gate: Gate, viewer: Viewer, definitions: list[ViewDefinition])
     """The areas of the level the presentation shows (its first view's, else the lowest)."""
     level = next((d.level for d in definitions if d.level), None) or \
         gate.declared_levels().bottom.id
+    key = (gate.data_version, level)
+    kept = _AREAS.get(key)
+    if kept is not None:
+        return kept
     try:
-        frame = gate.areas(viewer, level)
+        frame = gate.areas(viewer, level)  # names and codes are public to every login
     except GateError:
         return []
-    return [{"label": str(name), "value": str(code)}
-            for code, name in zip(frame["code"], frame["name"], strict=True)]
+    options = [{"label": str(name), "value": str(code)}
+               for code, name in zip(frame["code"], frame["name"], strict=True)]
+    if len(_AREAS) >= 8:
+        _AREAS.clear()
+    _AREAS[key] = options
+    return options
+
+
+# Drawn slides kept per worker (least recently used dropped first): a meeting pages back
+# and forth through the same few views, so each is drawn once per data version.
+_KEPT: OrderedDict[tuple, Any] = OrderedDict()
+_KEPT_MAX = 64
+_KEPT_LOCK = threading.Lock()
+# Area choices per data version and level (public names and codes).
+_AREAS: dict[tuple, list[dict]] = {}
+
+
+def drawn_view(gate: Gate, viewer: Viewer, definition: ViewDefinition, lang: str,
+               area: str | None) -> Any:
+    """The view drawn for the viewer, kept per data version, definition (a changed view
+    is a new definition), language, area and what decides the viewer's scope (role, area,
+    department). Raw views of unsuppressed values are drawn (and audited) every time."""
+    if viewer.raw:
+        return render_view(gate, viewer, definition, lang, area=area, heading="h1")
+    key = (gate.data_version, definition, lang, area, viewer.role, viewer.area_code,
+           viewer.department, flask.request.script_root)
+    with _KEPT_LOCK:
+        kept = _KEPT.get(key)
+        if kept is not None:
+            _KEPT.move_to_end(key)
+            return kept
+    drawn = render_view(gate, viewer, definition, lang, area=area, heading="h1")
+    with _KEPT_LOCK:
+        _KEPT[key] = drawn
+        while len(_KEPT) > _KEPT_MAX:
+            _KEPT.popitem(last=False)
+    return drawn
 
 
 def _step(value: object, count: int) -> int:
@@ -202,7 +245,7 @@ def show_slide(_prev: int | None, _next: int | None, area: Key | None, _tick: in
         index = max(index - 1, 0)
     known = {o["value"] for o in _area_options(gate, viewer, definitions)}
     area = area if area in known else None
-    body = render_view(gate, viewer, definitions[index], lang, area=area, heading="h1")
+    body = drawn_view(gate, viewer, definitions[index], lang, area)
     return body, t("meeting.counter", lang, k=index + 1, n=count), index, version
 
 

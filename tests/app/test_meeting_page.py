@@ -130,3 +130,12 @@ def test_views_and_dashboards_link_into_meeting_mode(clients, deck) -> None:
     board = response_text(render_page(clients["committee"], "/dashboard",
                                       f"?id={deck['board'].id}"))
     assert f"/sitzung?dashboard={deck['board'].id}" in board
+
+
+def test_a_kept_slide_is_never_shown_to_a_role_that_sees_less(clients, deck) -> None:
+    ref = {"id": str(deck["second"].id)}
+    seen = response_text(slide(clients["controlling"], ref, changed="meeting-area.value"))
+    assert HZE_TITLE in seen  # drawn (and kept) with controlling's rights
+    again = response_text(slide(clients["committee"], ref, changed="meeting-area.value"))
+    assert HZE_TITLE not in again and HZE not in again
+    assert "nicht freigegeben" in again

@@ -24,6 +24,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from cockpit.appdb.database import utc_now
+from cockpit.appdb.form_error import FormError
 from cockpit.appdb.users import audit
 from cockpit.indicators.statements import KEYS
 
@@ -49,18 +50,10 @@ MESSAGES: dict[str, str] = {
 }
 
 
-class StatementError(ValueError):
-    """Invalid statement input; the message is one German sentence.
+class StatementError(FormError):
+    """Invalid statement input; the message is one German sentence (see FormError)."""
 
-    `key` names the entry of MESSAGES, `params` its placeholders, `field` the form field
-    the problem is about (None for the statement as a whole).
-    """
-
-    def __init__(self, key: str, field: str | None = None, **params: object) -> None:
-        super().__init__(MESSAGES[key].format(**params))
-        self.key = key
-        self.field = field
-        self.params = params
+    MESSAGES = MESSAGES
 
 
 @dataclass(frozen=True)

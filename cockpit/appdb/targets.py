@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from cockpit.appdb.database import utc_now
+from cockpit.appdb.form_error import FormError
 from cockpit.appdb.users import audit
 from cockpit.indicators.targets import DIRECTIONS, position
 from cockpit.periods import is_period
@@ -63,18 +64,10 @@ MESSAGES: dict[str, str] = {
 }
 
 
-class TargetError(ValueError):
-    """Invalid target input; the message is one German sentence.
+class TargetError(FormError):
+    """Invalid target input; the message is one German sentence (see FormError)."""
 
-    `key` names the entry of MESSAGES, `params` its placeholders, `field` the form field
-    the problem is about (None for the target as a whole).
-    """
-
-    def __init__(self, key: str, field: str | None = None, **params: object) -> None:
-        super().__init__(MESSAGES[key].format(**params))
-        self.key = key
-        self.field = field
-        self.params = params
+    MESSAGES = MESSAGES
 
 
 @dataclass(frozen=True)

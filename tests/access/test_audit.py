@@ -26,12 +26,12 @@ def gate(demo: Installation) -> Gate:
     return Gate(demo)
 
 
-def test_demo_has_no_weak_cell_for_any_role_within_60_seconds(gate: Gate) -> None:
+def test_demo_has_no_weak_cell_for_any_role(gate: Gate) -> None:
+    # How long the audit takes is measured by bench/bench_suppression.py, not here.
     report = audit_suppression(gate, default_roles(gate))
     assert report.weak == []
     assert report.checked > 100  # the demo has many hidden small counts to check
     assert {"committee", "district 03", "department jugendamt"} <= set(report.roles)
-    assert report.seconds <= 60
 
 
 def test_demo_has_no_weak_cell_even_with_inequalities(gate: Gate) -> None:

@@ -6,6 +6,7 @@ ran the command as the actor, and every session it ends is recorded too.
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import sys
 
@@ -62,7 +63,23 @@ def _known(inst: Installation, area: str | None) -> tuple[set[str] | None, objec
     if area is not None and not known_areas:
         fail("Kein Datenbestand vorhanden – Gebiete können nicht geprüft werden. "
              "Zuerst Daten anlegen ('cockpit init --demo').", code=EXIT_BAD_INPUT)
+    if area is not None:
+        ended = _ended_areas(inst).get(area)
+        if ended is not None:
+            # A user bound to an area that no longer exists would see only old periods
+            # and no current data: bind them to the area that replaced it instead.
+            fail(f"Gebiet {area} gilt nur bis {ended:%d.%m.%Y} (Gebietsreform) – "
+                 "bitte ein heute gültiges Gebiet angeben ('cockpit areas list').",
+                 code=EXIT_BAD_INPUT)
     return known_areas, departments
+
+
+def _ended_areas(inst: Installation) -> dict[str, dt.date]:
+    """Codes of areas whose every version has ended before today, with their last day."""
+    rows = inst.store.read().execute(
+        "SELECT code, max(valid_to) FROM areas GROUP BY code "
+        "HAVING count(*) = count(valid_to) AND max(valid_to) < current_date").fetchall()
+    return {code: last for code, last in rows}
 
 
 @cli.group()

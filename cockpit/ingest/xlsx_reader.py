@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from cockpit.ingest.csv_reader import Delivery
-from cockpit.ingest.problems import Problem, error, quote
+from cockpit.ingest.problems import Problem, error, quote, warning
 
 FORMAT = "XLSX"
 NOT_XLSX = "Datei ist keine gültige Excel-Datei (.xlsx)"
@@ -114,7 +114,10 @@ def _read(fh: IO[bytes], path: Path, sheet: str | None, detected: dict[str, str]
         # Trust no stored <dimension>: a wrong one would silently cut off rows or columns.
         worksheet.reset_dimensions()
         try:
-            return _read_sheet(worksheet, path, detected)
+            delivery = _read_sheet(worksheet, path, detected)
+            if sheet is None:
+                delivery.problems.extend(_unread_sheets_warning(workbook, worksheet.title))
+            return delivery
         except _Fatal:
             raise
         except Exception as exc:  # corrupt sheet XML surfaces as many types
@@ -149,6 +152,28 @@ def _select_sheet(workbook: Any, sheet: str | None) -> Any:
         raise _Fatal(error(None, None, (
             f"Tabellenblatt {quote(sheet)} ist ein Diagramm, keine Tabelle")))
     return worksheet
+
+
+def _unread_sheets_warning(workbook: Any, read: str) -> list[Problem]:
+    """A warning when other sheets hold cells: a steward who put this year's figures on
+    the second sheet would otherwise publish last year's without noticing."""
+    others = [ws.title for ws in workbook.worksheets
+              if ws.title != read and hasattr(ws, "iter_rows") and _has_cells(ws)]
+    if not others:
+        return []
+    names = ", ".join(quote(name) for name in others)
+    return [warning(None, None, (
+        f"Gelesen wurde nur das erste Tabellenblatt {quote(read)}; die Arbeitsmappe enthält "
+        f"weitere Blätter mit Daten ({names}). Ist es das richtige Blatt? Ein anderes Blatt "
+        "liefern Sie als eigene Datei oder mit 'cockpit load --sheet NAME'"))]
+
+
+def _has_cells(worksheet: Any, rows: int = 50) -> bool:
+    worksheet.reset_dimensions()
+    for row in worksheet.iter_rows(max_row=rows, values_only=True):
+        if any(value not in (None, "") for value in row):
+            return True
+    return False
 
 
 def _read_sheet(worksheet: Any, path: Path, detected: dict[str, str]) -> Delivery:

@@ -262,3 +262,22 @@ def test_end_to_end_validation_of_hze(tmp_path: Path) -> None:
         ["0101", "2023", "ambulant"], ["0101", "2023", "stationaer"],
         ["0101", "2024", "teilstationaer"]]
     assert frame["value"].tolist() == [12.0, 3.0, 1500.0]
+
+
+def test_other_sheets_with_data_give_a_warning_naming_them(tmp_path: Path) -> None:
+    rows = [HEADER, ["0101", 2024, "ambulant", 12, None]]
+    path = write_xlsx(tmp_path / "mappe.xlsx", rows, title="2023",
+                      extra_sheets={"2024": rows, "Leer": [], "Notizen": [[None, "Stand Mai"]]})
+    delivery = read_xlsx_delivery(path)
+    assert [row for _, row in delivery.rows] == [["0101", "2024", "ambulant", "12", ""]]
+    [problem] = delivery.problems
+    assert problem.severity == "warning"
+    assert problem.message.startswith("Gelesen wurde nur das erste Tabellenblatt „2023“")
+    assert "(„2024“, „Notizen“)" in problem.message and "Leer" not in problem.message
+
+
+def test_a_named_sheet_or_a_single_sheet_gives_no_warning(tmp_path: Path) -> None:
+    rows = [HEADER, ["0101", 2024, "ambulant", 12, None]]
+    assert read_xlsx_delivery(write_xlsx(tmp_path / "eins.xlsx", rows)).problems == []
+    two = write_xlsx(tmp_path / "zwei.xlsx", rows, extra_sheets={"2024": rows})
+    assert read_xlsx_delivery(two, sheet="2024").problems == []

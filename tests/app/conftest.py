@@ -16,8 +16,20 @@ from cockpit.context import Installation
 ROLES = ("admin", "controlling", "leadership", "district", "committee", "department")
 
 
+# Other test folders import these fixtures into their conftest, which makes pytest keep
+# one session instance per conftest. A second app would create new demo passwords and end
+# the first one's sessions, so every instance hands out the same app and clients.
+_SHARED: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def app_server(demo: Installation):
+    if "server" not in _SHARED:
+        _SHARED["server"] = _create_app_server(demo)
+    return _SHARED["server"]
+
+
+def _create_app_server(demo: Installation):
     server = create_server(demo, secret_key="test-secret-key", warm=False)
     server.config["TESTING"] = True
     with demo.app_db() as conn:
@@ -38,6 +50,12 @@ def login(client, name: str, password: str) -> Any:
 @pytest.fixture(scope="session")
 def clients(app_server) -> dict[str, Any]:
     """A logged-in test client per role."""
+    if "clients" not in _SHARED:
+        _SHARED["clients"] = _log_in_every_role(app_server)
+    return _SHARED["clients"]
+
+
+def _log_in_every_role(app_server) -> dict[str, Any]:
     result = {}
     for role in ROLES:
         client = app_server.test_client()

@@ -47,6 +47,9 @@ MESSAGES: dict[str, str] = {
     "too_long": "Der Text ist zu lang ({length} Zeichen); erlaubt sind höchstens {limit}.",
     "control_chars": "Der Text enthält unzulässige Steuerzeichen.",
     "unknown_statement": "Unbekannte Kernaussage (vielleicht inzwischen gelöscht).",
+    "secret_number": "Der Text nennt {number}{area} – dieser Wert ist geheim gehalten "
+                     "(Schutz kleiner Fallzahlen) und darf in keiner Kernaussage stehen. "
+                     "Bitte ohne diese Zahl formulieren.",
 }
 
 

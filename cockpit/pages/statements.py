@@ -19,6 +19,7 @@ from dash.exceptions import PreventUpdate
 
 from cockpit.access import Gate, Viewer
 from cockpit.access.errors import GateError
+from cockpit.access.statement_check import cited_secrets
 from cockpit.app.callback_inputs import Key, Text, validated
 from cockpit.app.components import indicator_options, level_options, period_options, pick
 from cockpit.app.controlling_desk import ROLES, current_editor, may_edit
@@ -34,6 +35,7 @@ from cockpit.app.session import current_gate, current_lang, current_viewer, leve
 from cockpit.appdb.statements import (
     MAX_TEXT,
     MESSAGES,
+    StatementDraft,
     StatementError,
     StoredStatement,
     check_statement,
@@ -78,14 +80,16 @@ register_strings({
               "Sprachmodell). Hier können Sie erzeugte Aussagen ausblenden oder durch einen "
               "eigenen Text ersetzen und eigene Aussagen ergänzen. Veröffentlichte Einträge "
               "erscheinen im Stadtteilvergleich für alle, die den Indikator sehen dürfen, "
-              "markiert als von Hand geschrieben; nennen Sie darin keine Werte, die der "
-              "Geheimhaltung unterliegen. Jede Änderung wird mit Person und Zeitpunkt "
-              "festgehalten.",
+              "markiert als von Hand geschrieben. Ein Text, der einen geheim gehaltenen "
+              "Wert nennt (eine Zahl beim Namen des Gebiets oder einen Anteil mit "
+              "Nachkommastellen), wird nicht gespeichert. Jede Änderung wird mit Person und "
+              "Zeitpunkt festgehalten.",
         "en": "Key statements are made from the data by fixed rules (no network, no language "
               "model). Here you can hide generated statements or replace them with your own "
               "text, and add statements of your own. Published entries appear in the area "
-              "comparison for everyone who may see the indicator, marked as written by hand; "
-              "do not cite values under confidentiality in them. Every change is recorded "
+              "comparison for everyone who may see the indicator, marked as written by hand. "
+              "A text that cites a value kept secret (a number beside the area's name, or a "
+              "rate with decimals) is not saved. Every change is recorded "
               "with person and time."},
     "statements.rules_heading": {"de": "Nach welchen Regeln die Aussagen entstehen",
                                  "en": "The rules the statements follow"},
@@ -180,6 +184,9 @@ _ENGLISH_ERRORS = {
     "too_long": "The text is too long ({length} characters); at most {limit} are allowed.",
     "control_chars": "The text contains control characters that are not allowed.",
     "unknown_statement": "Unknown key statement (perhaps deleted meanwhile).",
+    "secret_number": "The text cites {number}{area} – this value is kept secret (protection "
+                     "of small counts) and must not appear in a key statement. Please "
+                     "leave the number out.",
 }
 register_strings({f"statements.error.{key}": {"de": german, "en": _ENGLISH_ERRORS[key]}
                   for key, german in MESSAGES.items()})
@@ -510,6 +517,7 @@ def change_statements(indicator_id: Key | None, level: Key | None, period: Key |
                 key = entry.generated_key if entry is not None else replacing
                 draft = checked("replace" if key else "add", key, text_de, text_en,
                                 published is True)
+                _refuse_secret_numbers(gate, viewer, draft, lang)
                 save_statement(conn, viewer.name, draft, editing, **origin)
                 message = dbc.Alert(t("statements.saved", lang), color="success",
                                     className="my-2")
@@ -550,6 +558,19 @@ def change_statements(indicator_id: Key | None, level: Key | None, period: Key |
             *_UNCHANGED_FORM)
     generated, stored, preview = _panels(gate, viewer, indicator_id, level, period, lang)
     return (generated, stored, preview, _history_table(gate, lang), message, *form)
+
+
+def _refuse_secret_numbers(gate: Gate, viewer: Viewer, draft: StatementDraft,
+                           lang: str) -> None:
+    """StatementError when either text cites a suppressed value (the readers of a
+    published statement must not learn from it what the gate hides from them)."""
+    for field, text in (("text_de", draft.text_de), ("text_en", draft.text_en)):
+        cited = cited_secrets(gate, viewer, draft.indicator_id, draft.level, draft.period,
+                              text)
+        if cited:
+            where = cited[0].area_name
+            area = (f" für {where}" if lang != "en" else f" for {where}") if where else ""
+            raise StatementError("secret_number", field, number=cited[0].number, area=area)
 
 
 def _replacement_form(gate: Gate, viewer: Viewer, conn, indicator_id: str,  # noqa: ANN001

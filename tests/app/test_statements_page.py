@@ -230,6 +230,30 @@ def test_bad_input_gets_a_german_message_and_changes_nothing(clients, demo, fiel
     assert stored(demo) == []
 
 
+@pytest.mark.parametrize("field", ["text_de", "text_en"])
+def test_a_text_citing_a_hidden_count_is_refused_and_not_stored(clients, demo, gate: Gate,
+                                                                field: str) -> None:
+    shown = gate.values(Viewer("c", "controlling"), HIDDEN_INDICATOR, level="subdistrict",
+                        period="2024")
+    raw = gate.values(Viewer("c", "controlling", raw=True), HIDDEN_INDICATOR,
+                      level="subdistrict", period="2024")
+    code = shown.loc[shown["suppressed"], "area_code"].iloc[0]
+    row = raw[raw["area_code"] == code].iloc[0]
+    text = f"In {row.area_name} gab es {int(row.numerator)} Fälle."
+    fields = {"text_de": "Ein harmloser Satz.", field: text}
+    response = save(clients["controlling"], indicator=HIDDEN_INDICATOR, published=True,
+                    **fields)
+    assert response.status_code == 200
+    assert (f"Der Text nennt {int(row.numerator)} für {row.area_name} – dieser Wert ist "
+            "geheim gehalten") in response_text(response)
+    assert stored(demo) == []
+    # The same sentence without the number is saved.
+    ok = save(clients["controlling"], indicator=HIDDEN_INDICATOR, published=True,
+              text_de=f"In {row.area_name} gab es wenige Fälle.")
+    assert "statements-error" not in response_text(ok)
+    assert len(stored(demo)) == 1
+
+
 def test_a_restricted_indicator_is_unknown_to_whom_may_not_see_it(clients, demo) -> None:
     """Committee may not see HzE; controlling's own check refuses unknown ids the same way."""
     response = save(clients["controlling"], indicator="hze_je_1000_unter_21' OR 1=1 --",
